@@ -1,0 +1,103 @@
+package dev.resilience.core;
+
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The only source of time for every policy: monotonic time for windows and waits, wall time for event
+ * timestamps, sleeping for synchronous backoffs and rate-limit waits, and scheduling for timers
+ * (automatic half-open, asynchronous backoff, timeouts).
+ *
+ * <p>Policies never call {@link System#nanoTime()}, {@link Thread#sleep} or an executor directly, so a
+ * test can pass a {@link ManualClock} and run without real waiting.
+ */
+public interface Clock {
+
+    /**
+     * @return monotonic time in nanoseconds, for measuring durations only (like {@link System#nanoTime()})
+     */
+    long nanoTime();
+
+    /**
+     * @return wall-clock time in milliseconds since the epoch, for event timestamps only
+     */
+    long currentTimeMillis();
+
+    /**
+     * Blocks the calling thread for the given time.
+     *
+     * @param nanos how long; zero or negative returns at once
+     * @throws InterruptedException if the thread is interrupted while sleeping (the flag is cleared, as usual)
+     */
+    void sleep(long nanos) throws InterruptedException;
+
+    /**
+     * Runs a task once after a delay, on a timer thread. Tasks must be short and must not block.
+     *
+     * @param task what to run
+     * @param delayNanos the delay
+     * @return a handle to cancel the task
+     */
+    Scheduled schedule(Runnable task, long delayNanos);
+
+    /**
+     * @return the real clock: {@link System#nanoTime()}, {@link System#currentTimeMillis()} and one shared
+     *     daemon timer thread, started on first use
+     */
+    static Clock system() {
+        return SystemClock.INSTANCE;
+    }
+
+    /** The real clock. */
+    final class SystemClock implements Clock {
+
+        static final SystemClock INSTANCE = new SystemClock();
+
+        private SystemClock() {
+        }
+
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public void sleep(long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            long remaining = nanos;
+            // parkNanos may return early (spurious wake-up, unpark); loop until the time has passed.
+            while (remaining > 0) {
+                LockSupport.parkNanos(this, remaining);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                remaining = deadline - System.nanoTime();
+            }
+        }
+
+        @Override
+        public Scheduled schedule(Runnable task, long delayNanos) {
+            java.util.concurrent.ScheduledFuture<?> future =
+                    Timer.EXECUTOR.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+            return () -> future.cancel(false);
+        }
+
+        /** Lazily started, so the timer thread exists only once something is scheduled. */
+        private static final class Timer {
+            static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+            private static ScheduledThreadPoolExecutor create() {
+                ScheduledThreadPoolExecutor executor =
+                        new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("resilience-timer"));
+                executor.setRemoveOnCancelPolicy(true);
+                return executor;
+            }
+        }
+    }
+}
