@@ -132,7 +132,7 @@ public final class Registry<P extends Policy, C> {
      * @return the instance
      * @throws IllegalArgumentException if no config has that name
      */
-    public P get(String name, String configName) {
+    public P getWithConfig(String name, String configName) {
         C config = configs.get(configName);
         if (config == null) {
             throw new IllegalArgumentException("No " + kind + " config named '" + configName + "'; known: " + configs.keySet());

@@ -1,0 +1,40 @@
+package dev.resilience.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Protects a method with a circuit breaker: once calls fail (or are slow) too often, further calls are rejected with {@code CallNotPermittedException} until trial calls show the downstream has recovered.
+ *
+ * <p>On a method, it applies to that method; on a class, to every public method of the class (a
+ * method-level annotation of the same kind wins). Several annotations on one method compose in one
+ * interception, outermost first: {@code Retry(CircuitBreaker(RateLimited(Timeout(Bulkhead(method)))))},
+ * changeable with {@code resilience.order}. Methods returning {@code CompletionStage} or
+ * {@code CompletableFuture} are handled asynchronously.
+ *
+ * <p>Applied by the Spring Boot starter through a proxy: like all proxy-based AOP, it does not apply to
+ * a call from one method of the bean to another of the same bean (self-invocation).
+ */
+@Target({ElementType.METHOD, ElementType.TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface CircuitBreaker {
+
+    /**
+     * @return the instance name; selects {@code resilience.circuitbreaker.instances.<name>} properties (an instance
+     *     without properties gets the {@code default} config)
+     */
+    String name();
+
+    /**
+     * @return a method of the same bean, with the same return type and the same parameters plus,
+     *     optionally, one trailing {@code Throwable} (or subtype) parameter, called instead of failing when
+     *     this policy fails or rejects the call (never for an exception the instance ignores). Where
+     *     several methods of that name match, the one whose exception parameter is the most specific for
+     *     the thrown exception wins. Checked at start-up. Empty: no fallback.
+     */
+    String fallbackMethod() default "";
+}

@@ -1,0 +1,48 @@
+package dev.resilience.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExceptionClassifierTest {
+
+    @Test
+    void withNothingConfiguredEveryExceptionCounts() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(), null, null);
+        assertThat(classifier.counts(new IOException())).isTrue();
+        assertThat(classifier.counts(new IllegalStateException())).isTrue();
+    }
+
+    @Test
+    void recordedClassesMatchTheirSubclasses() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(IOException.class), List.of(), null, null);
+        assertThat(classifier.counts(new FileNotFoundException())).isTrue();
+        assertThat(classifier.counts(new IllegalStateException())).isFalse();
+    }
+
+    @Test
+    void ignoreWinsOverRecord() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(IOException.class), List.of(FileNotFoundException.class), null, null);
+        assertThat(classifier.counts(new IOException())).isTrue();
+        assertThat(classifier.counts(new FileNotFoundException())).isFalse();
+    }
+
+    @Test
+    void recordPredicateMustAlsoAccept() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(),
+                e -> e.getMessage() != null && e.getMessage().contains("retry"), null);
+        assertThat(classifier.counts(new IOException("please retry"))).isTrue();
+        assertThat(classifier.counts(new IOException("fatal"))).isFalse();
+    }
+
+    @Test
+    void ignorePredicateIgnores() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(), null, e -> e instanceof IllegalArgumentException);
+        assertThat(classifier.counts(new IllegalArgumentException())).isFalse();
+        assertThat(classifier.counts(new IllegalStateException())).isTrue();
+    }
+}
