@@ -1,0 +1,17 @@
+package dev.resilience.spring.autoconfigure;
+
+import dev.resilience.bulkhead.BulkheadConfig;
+
+/**
+ * Adjusts the config of Bulkhead instances in code, after properties have been applied. Every bean of
+ * this type is called for every instance as it is created.
+ */
+@FunctionalInterface
+public interface BulkheadConfigCustomizer {
+
+    /**
+     * @param instanceName the instance being created
+     * @param builder its config so far, to change
+     */
+    void customize(String instanceName, BulkheadConfig.Builder builder);
+}

@@ -1,0 +1,43 @@
+package dev.resilience.spring.autoconfigure;
+
+import java.time.Duration;
+
+/**
+ * Settings of one rate limiter instance or shared config ({@code resilience.ratelimiter.*}).
+ * Each unset value comes from the base config, else {@code configs.default}, else the built-in default.
+ */
+public class RateLimiterProperties extends InstanceProperties {
+
+    /** Calls permitted in each period, at least 1. Default 50. */
+    private Integer limitForPeriod;
+
+    /** Length of a period; the permits are renewed at the start of each, positive. Default 1s. */
+    private Duration limitRefreshPeriod;
+
+    /** How long a call waits for a permit before it is rejected, zero or positive. Default 5s. */
+    private Duration timeoutDuration;
+
+    public Integer getLimitForPeriod() {
+        return limitForPeriod;
+    }
+
+    public void setLimitForPeriod(Integer limitForPeriod) {
+        this.limitForPeriod = limitForPeriod;
+    }
+
+    public Duration getLimitRefreshPeriod() {
+        return limitRefreshPeriod;
+    }
+
+    public void setLimitRefreshPeriod(Duration limitRefreshPeriod) {
+        this.limitRefreshPeriod = limitRefreshPeriod;
+    }
+
+    public Duration getTimeoutDuration() {
+        return timeoutDuration;
+    }
+
+    public void setTimeoutDuration(Duration timeoutDuration) {
+        this.timeoutDuration = timeoutDuration;
+    }
+}

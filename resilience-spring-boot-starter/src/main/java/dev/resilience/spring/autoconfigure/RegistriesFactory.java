@@ -1,0 +1,169 @@
+package dev.resilience.spring.autoconfigure;
+
+import dev.resilience.Policy;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkheadConfig;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.core.Clock;
+import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.Registry;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryConfig;
+import dev.resilience.timeout.Timeout;
+import dev.resilience.timeout.TimeoutConfig;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static dev.resilience.spring.autoconfigure.SettingsResolver.classes;
+import static dev.resilience.spring.autoconfigure.SettingsResolver.value;
+
+/**
+ * Builds {@link ResilienceRegistries} from properties, customizers and the clock. Every property of every
+ * config and instance is resolved and validated here, at start-up.
+ */
+final class RegistriesFactory {
+
+    private final ResilienceProperties properties;
+    private final Clock clock;
+    private final ClassLoader classLoader;
+    private final Customizers customizers;
+
+    /** The customizer beans of each kind. */
+    record Customizers(List<CircuitBreakerConfigCustomizer> circuitBreaker, List<RetryConfigCustomizer> retry,
+                       List<BulkheadConfigCustomizer> bulkhead, List<ThreadPoolBulkheadConfigCustomizer> threadPoolBulkhead,
+                       List<RateLimiterConfigCustomizer> rateLimiter, List<TimeoutConfigCustomizer> timeout) {
+    }
+
+    RegistriesFactory(ResilienceProperties properties, Clock clock, ClassLoader classLoader, Customizers customizers) {
+        this.properties = properties;
+        this.clock = clock;
+        this.classLoader = classLoader;
+        this.customizers = customizers;
+    }
+
+    ResilienceRegistries create() {
+        return new ResilienceRegistries(circuitBreakers(), retries(), bulkheads(), threadPoolBulkheads(), rateLimiters(), timeouts());
+    }
+
+    private Registry<CircuitBreaker, CircuitBreakerConfig> circuitBreakers() {
+        List<SettingsResolver.Setting<CircuitBreakerProperties, CircuitBreakerConfig.Builder>> settings = List.of(
+                value("sliding-window-type", CircuitBreakerProperties::getSlidingWindowType, (b, v) -> b.slidingWindowType((CircuitBreakerConfig.SlidingWindowType) v)),
+                value("sliding-window-size", CircuitBreakerProperties::getSlidingWindowSize, (b, v) -> b.slidingWindowSize((Integer) v)),
+                value("minimum-number-of-calls", CircuitBreakerProperties::getMinimumNumberOfCalls, (b, v) -> b.minimumNumberOfCalls((Integer) v)),
+                value("failure-rate-threshold", CircuitBreakerProperties::getFailureRateThreshold, (b, v) -> b.failureRateThreshold((Float) v)),
+                value("slow-call-rate-threshold", CircuitBreakerProperties::getSlowCallRateThreshold, (b, v) -> b.slowCallRateThreshold((Float) v)),
+                value("slow-call-duration-threshold", CircuitBreakerProperties::getSlowCallDurationThreshold, (b, v) -> b.slowCallDurationThreshold((java.time.Duration) v)),
+                value("wait-duration-in-open-state", CircuitBreakerProperties::getWaitDurationInOpenState, (b, v) -> b.waitDurationInOpenState((java.time.Duration) v)),
+                value("permitted-number-of-calls-in-half-open-state", CircuitBreakerProperties::getPermittedNumberOfCallsInHalfOpenState, (b, v) -> b.permittedNumberOfCallsInHalfOpenState((Integer) v)),
+                value("max-wait-duration-in-half-open-state", CircuitBreakerProperties::getMaxWaitDurationInHalfOpenState, (b, v) -> b.maxWaitDurationInHalfOpenState((java.time.Duration) v)),
+                value("automatic-transition-from-open-to-half-open-enabled", CircuitBreakerProperties::getAutomaticTransitionFromOpenToHalfOpenEnabled, (b, v) -> b.automaticTransitionFromOpenToHalfOpenEnabled((Boolean) v)),
+                classes("record-exceptions", CircuitBreakerProperties::getRecordExceptions, (b, v) -> b.recordExceptions(throwables(v))),
+                classes("ignore-exceptions", CircuitBreakerProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))));
+        return registry("circuitbreaker", properties.getCircuitbreaker(), CircuitBreakerConfig::builder, CircuitBreakerConfig.Builder::build, settings,
+                customizers.circuitBreaker(), CircuitBreakerConfig::toBuilder, CircuitBreakerConfigCustomizer::customize,
+                (name, config) -> CircuitBreaker.of(name, config, clock));
+    }
+
+    private Registry<Retry, RetryConfig> retries() {
+        List<SettingsResolver.Setting<RetryProperties, RetryConfig.Builder>> settings = List.of(
+                value("max-attempts", RetryProperties::getMaxAttempts, (b, v) -> b.maxAttempts((Integer) v)),
+                value("wait-duration", RetryProperties::getWaitDuration, (b, v) -> b.waitDuration((java.time.Duration) v)),
+                value("exponential-backoff-multiplier", RetryProperties::getExponentialBackoffMultiplier, (b, v) -> b.exponentialBackoffMultiplier((Double) v)),
+                value("exponential-max-wait-duration", RetryProperties::getExponentialMaxWaitDuration, (b, v) -> b.exponentialMaxWaitDuration((java.time.Duration) v)),
+                value("randomized-wait-factor", RetryProperties::getRandomizedWaitFactor, (b, v) -> b.randomizedWaitFactor((Double) v)),
+                classes("retry-exceptions", RetryProperties::getRetryExceptions, (b, v) -> b.retryExceptions(throwables(v))),
+                classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))));
+        return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
+                customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
+                (name, config) -> Retry.of(name, config, clock));
+    }
+
+    private Registry<Bulkhead, BulkheadConfig> bulkheads() {
+        List<SettingsResolver.Setting<BulkheadProperties, BulkheadConfig.Builder>> settings = List.of(
+                value("max-concurrent-calls", BulkheadProperties::getMaxConcurrentCalls, (b, v) -> b.maxConcurrentCalls((Integer) v)),
+                value("max-wait-duration", BulkheadProperties::getMaxWaitDuration, (b, v) -> b.maxWaitDuration((java.time.Duration) v)));
+        return registry("bulkhead", properties.getBulkhead(), BulkheadConfig::builder, BulkheadConfig.Builder::build, settings,
+                customizers.bulkhead(), BulkheadConfig::toBuilder, BulkheadConfigCustomizer::customize,
+                (name, config) -> Bulkhead.of(name, config, clock));
+    }
+
+    private Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads() {
+        List<SettingsResolver.Setting<ThreadPoolBulkheadProperties, ThreadPoolBulkheadConfig.Builder>> settings = List.of(
+                value("core-thread-pool-size", ThreadPoolBulkheadProperties::getCoreThreadPoolSize, (b, v) -> b.coreThreadPoolSize((Integer) v)),
+                value("max-thread-pool-size", ThreadPoolBulkheadProperties::getMaxThreadPoolSize, (b, v) -> b.maxThreadPoolSize((Integer) v)),
+                value("queue-capacity", ThreadPoolBulkheadProperties::getQueueCapacity, (b, v) -> b.queueCapacity((Integer) v)),
+                value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)));
+        return registry("thread-pool-bulkhead", properties.getThreadPoolBulkhead(), ThreadPoolBulkheadConfig::builder, ThreadPoolBulkheadConfig.Builder::build, settings,
+                customizers.threadPoolBulkhead(), ThreadPoolBulkheadConfig::toBuilder, ThreadPoolBulkheadConfigCustomizer::customize,
+                (name, config) -> ThreadPoolBulkhead.of(name, config, clock));
+    }
+
+    private Registry<RateLimiter, RateLimiterConfig> rateLimiters() {
+        List<SettingsResolver.Setting<RateLimiterProperties, RateLimiterConfig.Builder>> settings = List.of(
+                value("limit-for-period", RateLimiterProperties::getLimitForPeriod, (b, v) -> b.limitForPeriod((Integer) v)),
+                value("limit-refresh-period", RateLimiterProperties::getLimitRefreshPeriod, (b, v) -> b.limitRefreshPeriod((java.time.Duration) v)),
+                value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)));
+        return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
+                customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
+                (name, config) -> RateLimiter.of(name, config, clock));
+    }
+
+    private Registry<Timeout, TimeoutConfig> timeouts() {
+        List<SettingsResolver.Setting<TimeoutProperties, TimeoutConfig.Builder>> settings = List.of(
+                value("timeout-duration", TimeoutProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)),
+                value("cancel-running-future", TimeoutProperties::getCancelRunningFuture, (b, v) -> b.cancelRunningFuture((Boolean) v)));
+        return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
+                customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
+                (name, config) -> Timeout.of(name, config, clock));
+    }
+
+    /** Resolves configs and instances, builds the registry, and creates every configured instance. */
+    private <P extends Policy, S extends InstanceProperties, B, C, K> Registry<P, C> registry(
+            String kind, KindProperties<S> kindProperties, java.util.function.Supplier<B> newBuilder, Function<B, C> build,
+            List<SettingsResolver.Setting<S, B>> settings, List<K> kindCustomizers, Function<C, B> toBuilder,
+            TriConsumer<K, String, B> customize, Registry.Factory<P, C> factory) {
+        SettingsResolver<S, B, C> resolver = new SettingsResolver<>(kind, kindProperties, newBuilder, build, settings, classLoader);
+        Map<String, C> configs = resolver.configs();
+        Map<String, C> instances = resolver.instances();
+        Registry.Factory<P, C> customized = kindCustomizers.isEmpty() ? factory : (name, config) -> {
+            B builder = toBuilder.apply(config);
+            for (K customizer : kindCustomizers) {
+                customize.accept(customizer, name, builder);
+            }
+            C adjusted;
+            try {
+                adjusted = build.apply(builder);
+            } catch (InvalidConfigException e) {
+                throw new ResilienceConfigurationException(
+                        "A " + kind + " config customizer set '" + SettingsResolver.kebab(e.setting()) + "' of instance '" + name
+                                + "' to '" + e.value() + "': it must be " + e.allowed() + ".",
+                        "Change the customizer so that it sets a value that is " + e.allowed() + ".", e);
+            }
+            return factory.create(name, adjusted);
+        };
+        Registry.Builder<P, C> builder = Registry.builder(kind, customized, configs.get("default"));
+        configs.forEach(builder::config);
+        instances.forEach(builder::instanceConfig);
+        Registry<P, C> registry = builder.build();
+        instances.keySet().forEach(registry::get);
+        return registry;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<? extends Throwable>[] throwables(Object value) {
+        return (Class<? extends Throwable>[]) value;
+    }
+
+    @FunctionalInterface
+    interface TriConsumer<A, B, C> {
+        void accept(A a, B b, C c);
+    }
+
+}

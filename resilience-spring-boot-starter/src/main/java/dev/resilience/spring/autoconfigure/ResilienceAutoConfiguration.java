@@ -1,0 +1,71 @@
+package dev.resilience.spring.autoconfigure;
+
+import dev.resilience.core.Clock;
+import dev.resilience.core.ShutdownGate;
+import dev.resilience.spring.interceptor.MethodSpecResolver;
+import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Registries built from {@code resilience.*} properties, and the interception of methods carrying
+ * {@code @CircuitBreaker}, {@code @Retry}, {@code @Bulkhead}, {@code @RateLimited} and {@code @Timeout}.
+ * Every bean here backs off when the application defines its own.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(ResilienceProperties.class)
+public final class ResilienceAutoConfiguration {
+
+    /** The clock all policies read; replace it (e.g. with a {@code ManualClock}) to control time in tests. */
+    @Bean
+    @ConditionalOnMissingBean
+    Clock resilienceClock() {
+        return Clock.system();
+    }
+
+    /** Counts calls in flight through annotated methods and refuses new ones once shutdown begins. */
+    @Bean
+    @ConditionalOnMissingBean
+    ShutdownGate resilienceShutdownGate() {
+        return new ShutdownGate();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceRegistries resilienceRegistries(ResilienceProperties properties, Clock clock,
+                                              ObjectProvider<CircuitBreakerConfigCustomizer> circuitBreaker,
+                                              ObjectProvider<RetryConfigCustomizer> retry,
+                                              ObjectProvider<BulkheadConfigCustomizer> bulkhead,
+                                              ObjectProvider<ThreadPoolBulkheadConfigCustomizer> threadPoolBulkhead,
+                                              ObjectProvider<RateLimiterConfigCustomizer> rateLimiter,
+                                              ObjectProvider<TimeoutConfigCustomizer> timeout) {
+        RegistriesFactory.Customizers customizers = new RegistriesFactory.Customizers(
+                circuitBreaker.orderedStream().toList(), retry.orderedStream().toList(), bulkhead.orderedStream().toList(),
+                threadPoolBulkhead.orderedStream().toList(), rateLimiter.orderedStream().toList(), timeout.orderedStream().toList());
+        ClassLoader classLoader = ResilienceAutoConfiguration.class.getClassLoader();
+        return new RegistriesFactory(properties, clock, classLoader, customizers).create();
+    }
+
+    /** Resolves annotated methods; created eagerly so that a bad {@code resilience.order} fails start-up. */
+    @Bean
+    @ConditionalOnMissingBean
+    MethodSpecResolver resilienceMethodSpecResolver(ResilienceRegistries registries, ResilienceProperties properties) {
+        return new MethodSpecResolver(registries, properties.getOrder(), ResilienceAutoConfiguration.class.getClassLoader());
+    }
+
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
+    static ResilienceAnnotationBeanPostProcessor resilienceAnnotationBeanPostProcessor(
+            ObjectProvider<MethodSpecResolver> resolver, ObjectProvider<ShutdownGate> gate, Environment environment) {
+        ResilienceAnnotationBeanPostProcessor processor = new ResilienceAnnotationBeanPostProcessor(resolver::getObject, gate::getObject);
+        processor.setProxyTargetClass(environment.getProperty("spring.aop.proxy-target-class", Boolean.class, Boolean.TRUE));
+        return processor;
+    }
+}

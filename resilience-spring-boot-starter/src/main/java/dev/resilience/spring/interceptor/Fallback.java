@@ -1,0 +1,140 @@
+package dev.resilience.spring.interceptor;
+
+import org.springframework.util.ReflectionUtils;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The fallback methods of one annotated method, resolved and checked at start-up: candidates with the
+ * same parameters plus an optional trailing exception parameter, most specific exception type first.
+ */
+final class Fallback {
+
+    private final String name;
+    private final List<Method> candidates;
+
+    private Fallback(String name, List<Method> candidates) {
+        this.name = name;
+        this.candidates = candidates;
+    }
+
+    /**
+     * Finds the fallback methods for an annotated method.
+     *
+     * @throws IllegalArgumentException describing why no method of that name can serve
+     */
+    static Fallback resolve(Class<?> targetClass, Method method, String fallbackName) {
+        Class<?>[] params = method.getParameterTypes();
+        List<Method> named = new java.util.ArrayList<>();
+        List<Method> matching = new java.util.ArrayList<>();
+        ReflectionUtils.doWithMethods(targetClass, candidate -> {
+            if (!candidate.getName().equals(fallbackName)) {
+                return;
+            }
+            named.add(candidate);
+            if (signatureMatches(candidate, method, params)) {
+                matching.add(candidate);
+            }
+        });
+        if (named.isEmpty()) {
+            throw new IllegalArgumentException("no method named '" + fallbackName + "' exists in " + targetClass.getName());
+        }
+        if (matching.isEmpty()) {
+            throw new IllegalArgumentException("no method '" + fallbackName + "' has the signature the fallback needs: return type "
+                    + method.getReturnType().getTypeName() + " and parameters " + Arrays.toString(params)
+                    + " optionally followed by one Throwable parameter; found " + named.stream().map(Method::toGenericString).toList());
+        }
+        // Drop methods overridden in subclasses (same signature found again higher up).
+        List<Method> unique = new java.util.ArrayList<>();
+        for (Method m : matching) {
+            boolean shadowed = unique.stream().anyMatch(u -> Arrays.equals(u.getParameterTypes(), m.getParameterTypes()));
+            if (!shadowed) {
+                unique.add(m);
+            }
+        }
+        unique.sort((a, b) -> {
+            Class<?> ea = exceptionType(a, params.length);
+            Class<?> eb = exceptionType(b, params.length);
+            if (ea == eb) {
+                return 0;
+            }
+            if (ea == null) {
+                return 1;
+            }
+            if (eb == null) {
+                return -1;
+            }
+            if (ea.isAssignableFrom(eb)) {
+                return 1;
+            }
+            if (eb.isAssignableFrom(ea)) {
+                return -1;
+            }
+            return depth(eb) - depth(ea);
+        });
+        unique.forEach(ReflectionUtils::makeAccessible);
+        return new Fallback(fallbackName, List.copyOf(unique));
+    }
+
+    private static boolean signatureMatches(Method candidate, Method method, Class<?>[] params) {
+        if (!method.getReturnType().isAssignableFrom(candidate.getReturnType())
+                || java.lang.reflect.Modifier.isStatic(candidate.getModifiers())) {
+            return false;
+        }
+        Class<?>[] cp = candidate.getParameterTypes();
+        if (cp.length == params.length) {
+            return Arrays.equals(cp, params);
+        }
+        return cp.length == params.length + 1
+                && Arrays.equals(Arrays.copyOf(cp, params.length), params)
+                && Throwable.class.isAssignableFrom(cp[params.length]);
+    }
+
+    private static Class<?> exceptionType(Method m, int baseParams) {
+        return m.getParameterCount() > baseParams ? m.getParameterTypes()[baseParams] : null;
+    }
+
+    private static int depth(Class<?> type) {
+        int depth = 0;
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            depth++;
+        }
+        return depth;
+    }
+
+    /**
+     * @param target the bean
+     * @param args the call's arguments
+     * @param error what the policy threw
+     * @param notApplicable returned when no candidate accepts this exception
+     * @return the fallback's result, or {@code notApplicable}
+     * @throws Throwable what the fallback throws, unwrapped
+     */
+    Object invoke(Object target, Object[] args, Throwable error, Object notApplicable) throws Throwable {
+        int base = args.length;
+        for (Method candidate : candidates) {
+            Class<?> accepted = exceptionType(candidate, base);
+            if (accepted != null && !accepted.isInstance(error)) {
+                continue;
+            }
+            Object[] callArgs = args;
+            if (accepted != null) {
+                callArgs = Arrays.copyOf(args, base + 1);
+                callArgs[base] = error;
+            }
+            try {
+                return candidate.invoke(target, callArgs);
+            } catch (InvocationTargetException e) {
+                throw e.getTargetException();
+            }
+        }
+        return notApplicable;
+    }
+
+    String name() {
+        return name;
+    }
+}

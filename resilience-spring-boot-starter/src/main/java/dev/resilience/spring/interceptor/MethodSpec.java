@@ -1,0 +1,50 @@
+package dev.resilience.spring.interceptor;
+
+import dev.resilience.Policy;
+import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.Invoker;
+import org.aopalliance.intercept.MethodInvocation;
+
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Everything about one annotated method that can be known before it is called, resolved once: its
+ * policies linked in order with their fallbacks, and how its return type is handled.
+ */
+final class MethodSpec {
+
+    private final List<Policy> policies;
+    private final Invoker invoker;
+    private final AsyncInvoker asyncInvoker;
+    private final boolean async;
+    private final boolean completableFuture;
+    private final boolean cloneEachAttempt;
+
+    MethodSpec(List<Policy> policies, Invoker invoker, AsyncInvoker asyncInvoker, boolean async,
+               boolean completableFuture, boolean cloneEachAttempt) {
+        this.policies = policies;
+        this.invoker = invoker;
+        this.asyncInvoker = asyncInvoker;
+        this.async = async;
+        this.completableFuture = completableFuture;
+        this.cloneEachAttempt = cloneEachAttempt;
+    }
+
+    Object invoke(MethodInvocation invocation) throws Throwable {
+        if (!async) {
+            return invoker.invoke(new InvocationCall.Sync(invocation, cloneEachAttempt));
+        }
+        CompletionStage<?> stage = asyncInvoker.invoke(new InvocationCall.Async(invocation, cloneEachAttempt));
+        return completableFuture ? stage.toCompletableFuture() : stage;
+    }
+
+    /** @return the policies, outermost first */
+    List<Policy> policies() {
+        return policies;
+    }
+
+    boolean isAsync() {
+        return async;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.resilience.spring.interceptor;
+
+import dev.resilience.Policy;
+import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.RateLimited;
+import dev.resilience.annotation.Retry;
+import dev.resilience.annotation.Timeout;
+import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.Invoker;
+import dev.resilience.spring.autoconfigure.ResilienceConfigurationException;
+import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/**
+ * Reads the annotations of a method (and of its class) once and resolves them into a {@link MethodSpec}:
+ * instances from the registries, composition order, fallbacks, return-type handling. Every misuse is a
+ * {@link ResilienceConfigurationException} naming the bean and method, raised at start-up.
+ */
+public final class MethodSpecResolver {
+
+    private static final List<String> SPRING_ANNOTATIONS = List.of(
+            "org.springframework.resilience.annotation.Retryable",
+            "org.springframework.resilience.annotation.ConcurrencyLimit");
+
+    private static final Map<String, Class<? extends Annotation>> KINDS = Map.of(
+            "retry", Retry.class,
+            "circuitbreaker", CircuitBreaker.class,
+            "ratelimiter", RateLimited.class,
+            "timeout", Timeout.class,
+            "bulkhead", Bulkhead.class);
+
+    private final ResilienceRegistries registries;
+    private final List<Class<? extends Annotation>> order;
+    private final List<Class<? extends Annotation>> springAnnotations;
+
+    /**
+     * @param registries where instances come from
+     * @param order the kinds, outermost first (a permutation of retry, circuitbreaker, ratelimiter, timeout, bulkhead)
+     * @param classLoader to detect Spring Framework's own resilience annotations
+     */
+    public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader) {
+        this.registries = registries;
+        this.order = validateOrder(order);
+        List<Class<? extends Annotation>> spring = new ArrayList<>();
+        for (String name : SPRING_ANNOTATIONS) {
+            if (ClassUtils.isPresent(name, classLoader)) {
+                spring.add(ClassUtils.resolveClassName(name, classLoader).asSubclass(Annotation.class));
+            }
+        }
+        this.springAnnotations = List.copyOf(spring);
+    }
+
+    private static List<Class<? extends Annotation>> validateOrder(List<String> order) {
+        List<Class<? extends Annotation>> result = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            String kind = order.get(i) == null ? "" : order.get(i).trim().toLowerCase(java.util.Locale.ROOT);
+            Class<? extends Annotation> annotation = KINDS.get(kind);
+            if (annotation == null || result.contains(annotation)) {
+                throw new ResilienceConfigurationException(
+                        "Invalid value '" + order.get(i) + "' for property 'resilience.order[" + i + "]': "
+                                + (annotation == null ? "it is not a policy kind" : "it is listed twice")
+                                + "; resilience.order must list each of retry, circuitbreaker, ratelimiter, timeout, bulkhead exactly once.",
+                        "Set 'resilience.order' to a permutation of retry, circuitbreaker, ratelimiter, timeout, bulkhead (outermost first), "
+                                + "or remove it to use that default order.");
+            }
+            result.add(annotation);
+        }
+        if (result.size() != KINDS.size()) {
+            throw new ResilienceConfigurationException(
+                    "Invalid value " + order + " for property 'resilience.order': it must list each of retry, circuitbreaker, "
+                            + "ratelimiter, timeout, bulkhead exactly once.",
+                    "Add the missing kinds to 'resilience.order', or remove it to use the default order.");
+        }
+        return List.copyOf(result);
+    }
+
+    /**
+     * @param method the method as declared on the bean's class
+     * @param targetClass the bean's user class
+     * @param beanName the bean's name, for messages
+     * @return the spec, or {@code null} when no annotation applies to the method
+     */
+    MethodSpec resolve(Method method, Class<?> targetClass, String beanName) {
+        List<Annotation> annotations = new ArrayList<>();
+        for (Class<? extends Annotation> kind : order) {
+            Annotation annotation = find(method, targetClass, kind);
+            if (annotation != null) {
+                annotations.add(annotation);
+            }
+        }
+        if (annotations.isEmpty()) {
+            return null;
+        }
+        for (Class<? extends Annotation> spring : springAnnotations) {
+            if (AnnotatedElementUtils.hasAnnotation(method, spring) || AnnotatedElementUtils.hasAnnotation(targetClass, spring)) {
+                throw failure(beanName, method, "it carries both our annotations and Spring Framework's @" + spring.getSimpleName()
+                                + ", which would apply a second, independent layer of retries or concurrency limits",
+                        "Remove @" + spring.getSimpleName() + " from the method (or its class) and configure the equivalent "
+                                + "with our annotations, or remove ours.");
+            }
+        }
+        boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
+        boolean completableFuture = CompletableFuture.class.isAssignableFrom(method.getReturnType());
+        List<Policy> policies = new ArrayList<>();
+        List<Fallback> fallbacks = new ArrayList<>();
+        List<Predicate<Throwable>> ignores = new ArrayList<>();
+        boolean retries = false;
+        for (Annotation annotation : annotations) {
+            Policy policy;
+            String fallbackName;
+            Predicate<Throwable> ignored = error -> false;
+            if (annotation instanceof Retry retry) {
+                dev.resilience.retry.Retry instance = registries.retries().get(retry.name());
+                policy = instance;
+                fallbackName = retry.fallbackMethod();
+                ignored = PolicyExceptions.ignoredBy(instance);
+                retries = true;
+            } else if (annotation instanceof CircuitBreaker breaker) {
+                dev.resilience.circuitbreaker.CircuitBreaker instance = registries.circuitBreakers().get(breaker.name());
+                policy = instance;
+                fallbackName = breaker.fallbackMethod();
+                ignored = PolicyExceptions.ignoredBy(instance);
+            } else if (annotation instanceof RateLimited limited) {
+                policy = registries.rateLimiters().get(limited.name());
+                fallbackName = limited.fallbackMethod();
+            } else if (annotation instanceof Timeout timeout) {
+                policy = registries.timeouts().get(timeout.name());
+                fallbackName = timeout.fallbackMethod();
+            } else {
+                Bulkhead bulkhead = (Bulkhead) annotation;
+                if (bulkhead.type() == Bulkhead.Type.THREADPOOL) {
+                    if (!async) {
+                        throw failure(beanName, method, "@Bulkhead(name = \"" + bulkhead.name() + "\", type = THREADPOOL) runs the method on "
+                                        + "a thread pool and needs a method returning CompletionStage or CompletableFuture, but it returns "
+                                        + method.getReturnType().getTypeName(),
+                                "Make the method return CompletableFuture<" + method.getReturnType().getSimpleName()
+                                        + ">, or use @Bulkhead(type = SEMAPHORE) (the default).");
+                    }
+                    policy = registries.threadPoolBulkheads().get(bulkhead.name());
+                } else {
+                    policy = registries.bulkheads().get(bulkhead.name());
+                }
+                fallbackName = bulkhead.fallbackMethod();
+            }
+            policies.add(policy);
+            ignores.add(ignored);
+            if (fallbackName.isEmpty()) {
+                fallbacks.add(null);
+            } else {
+                try {
+                    fallbacks.add(Fallback.resolve(targetClass, method, fallbackName));
+                } catch (IllegalArgumentException e) {
+                    throw failure(beanName, method, "the fallback method '" + fallbackName + "' of @"
+                                    + annotation.annotationType().getSimpleName() + " cannot be used: " + e.getMessage(),
+                            "Declare a method '" + fallbackName + "' in " + targetClass.getName() + " returning "
+                                    + method.getReturnType().getTypeName() + " with the parameters of "
+                                    + method.getName() + " plus, optionally, a trailing Throwable (or subtype) parameter.");
+                }
+            }
+        }
+        Invoker invoker = Invoker.DIRECT;
+        AsyncInvoker asyncInvoker = AsyncInvoker.DIRECT;
+        for (int i = policies.size() - 1; i >= 0; i--) {
+            Policy policy = policies.get(i);
+            Fallback fallback = fallbacks.get(i);
+            if (async) {
+                asyncInvoker = policy.decorateAsync(asyncInvoker);
+                if (fallback != null) {
+                    asyncInvoker = FallbackInvokers.async(asyncInvoker, fallback, ignores.get(i));
+                }
+            } else {
+                invoker = policy.decorate(invoker);
+                if (fallback != null) {
+                    invoker = FallbackInvokers.sync(invoker, fallback, ignores.get(i));
+                }
+            }
+        }
+        return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, async, completableFuture, retries);
+    }
+
+    /**
+     * @param method a method
+     * @return whether any of our annotations sits on the method itself
+     */
+    boolean hasAnnotations(Method method) {
+        for (Class<? extends Annotation> kind : order) {
+            if (AnnotatedElementUtils.hasAnnotation(method, kind)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A method-level annotation wins; a class-level one applies to public methods declared outside Object. */
+    private static Annotation find(Method method, Class<?> targetClass, Class<? extends Annotation> kind) {
+        Annotation onMethod = AnnotatedElementUtils.findMergedAnnotation(method, kind);
+        if (onMethod != null) {
+            return onMethod;
+        }
+        if (!Modifier.isPublic(method.getModifiers()) || method.getDeclaringClass() == Object.class) {
+            return null;
+        }
+        return AnnotatedElementUtils.findMergedAnnotation(targetClass, kind);
+    }
+
+    private static ResilienceConfigurationException failure(String beanName, Method method, String problem, String action) {
+        return new ResilienceConfigurationException(
+                "Method " + method.getDeclaringClass().getName() + "." + method.getName()
+                        + describeParameters(method) + " of bean '" + beanName + "': " + problem + ".", action);
+    }
+
+    private static String describeParameters(Method method) {
+        StringBuilder out = new StringBuilder("(");
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            out.append(i == 0 ? "" : ", ").append(types[i].getSimpleName());
+        }
+        return out.append(')').toString();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.resilience.spring.autoconfigure;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each configuration mistake fails start-up with a failure analysis naming the full property and the allowed range. */
+class StartupFailureAnalysisTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class));
+
+    private FailureAnalysis analyze(String... properties) {
+        FailureAnalysis[] result = new FailureAnalysis[1];
+        runner.withPropertyValues(properties).run(context -> {
+            assertThat(context).hasFailed();
+            result[0] = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(result[0]).as("a failure analysis").isNotNull();
+        return result[0];
+    }
+
+    @Test
+    void failureRateThresholdOver100() {
+        FailureAnalysis analysis = analyze("resilience.circuitbreaker.instances.inventory.failure-rate-threshold=150");
+        assertThat(analysis.getDescription())
+                .contains("resilience.circuitbreaker.instances.inventory.failure-rate-threshold")
+                .contains("150").contains("100");
+        assertThat(analysis.getAction()).contains("resilience.circuitbreaker.instances.inventory.failure-rate-threshold");
+    }
+
+    @Test
+    void failureRateThresholdZero() {
+        assertThat(analyze("resilience.circuitbreaker.instances.inventory.failure-rate-threshold=0").getDescription())
+                .contains("resilience.circuitbreaker.instances.inventory.failure-rate-threshold").contains("greater than 0");
+    }
+
+    @Test
+    void slowCallRateThresholdOver100() {
+        assertThat(analyze("resilience.circuitbreaker.configs.default.slow-call-rate-threshold=101").getDescription())
+                .contains("resilience.circuitbreaker.configs.default.slow-call-rate-threshold").contains("101");
+    }
+
+    @Test
+    void slidingWindowSizeZero() {
+        assertThat(analyze("resilience.circuitbreaker.instances.a.sliding-window-size=0").getDescription())
+                .contains("resilience.circuitbreaker.instances.a.sliding-window-size").contains("'0'");
+    }
+
+    @Test
+    void negativeWaitDurationInOpenState() {
+        assertThat(analyze("resilience.circuitbreaker.instances.a.wait-duration-in-open-state=-1s").getDescription())
+                .contains("resilience.circuitbreaker.instances.a.wait-duration-in-open-state").contains("positive");
+    }
+
+    @Test
+    void negativeSubMillisecondDuration() {
+        assertThat(analyze("resilience.bulkhead.instances.b.max-wait-duration=-1ns").getDescription())
+                .contains("resilience.bulkhead.instances.b.max-wait-duration").contains("zero or a positive duration");
+    }
+
+    @Test
+    void maxAttemptsZero() {
+        assertThat(analyze("resilience.retry.instances.r.max-attempts=0").getDescription())
+                .contains("resilience.retry.instances.r.max-attempts").contains("at least 1");
+    }
+
+    @Test
+    void randomizedWaitFactorAboveOne() {
+        assertThat(analyze("resilience.retry.configs.default.randomized-wait-factor=1.5").getDescription())
+                .contains("resilience.retry.configs.default.randomized-wait-factor").contains("1.5");
+    }
+
+    @Test
+    void maxConcurrentCallsNegative() {
+        assertThat(analyze("resilience.bulkhead.instances.b.max-concurrent-calls=-3").getDescription())
+                .contains("resilience.bulkhead.instances.b.max-concurrent-calls").contains("-3");
+    }
+
+    @Test
+    void limitForPeriodZero() {
+        assertThat(analyze("resilience.ratelimiter.instances.api.limit-for-period=0").getDescription())
+                .contains("resilience.ratelimiter.instances.api.limit-for-period").contains("at least 1");
+    }
+
+    @Test
+    void timeoutDurationZero() {
+        assertThat(analyze("resilience.timeout.instances.t.timeout-duration=0s").getDescription())
+                .contains("resilience.timeout.instances.t.timeout-duration").contains("positive");
+    }
+
+    @Test
+    void threadPoolMaxBelowCore() {
+        FailureAnalysis analysis = analyze("resilience.thread-pool-bulkhead.instances.p.core-thread-pool-size=4",
+                "resilience.thread-pool-bulkhead.instances.p.max-thread-pool-size=2");
+        assertThat(analysis.getDescription()).contains("resilience.thread-pool-bulkhead.instances.p.");
+    }
+
+    @Test
+    void badValueInASharedConfigNamesTheSharedConfig() {
+        assertThat(analyze("resilience.retry.configs.shared.max-attempts=0",
+                "resilience.retry.instances.r.base-config=shared").getDescription())
+                .contains("resilience.retry.configs.shared.max-attempts");
+    }
+
+    @Test
+    void unknownBaseConfig() {
+        FailureAnalysis analysis = analyze("resilience.circuitbreaker.configs.shared.sliding-window-size=10",
+                "resilience.circuitbreaker.instances.a.base-config=missing");
+        assertThat(analysis.getDescription())
+                .contains("resilience.circuitbreaker.instances.a.base-config").contains("missing").contains("shared");
+        assertThat(analysis.getAction()).contains("resilience.circuitbreaker.configs.missing");
+    }
+
+    @Test
+    void cyclicBaseConfigs() {
+        assertThat(analyze("resilience.retry.configs.a.base-config=b", "resilience.retry.configs.b.base-config=a").getDescription())
+                .contains("cycle");
+    }
+
+    @Test
+    void exceptionClassNotFound() {
+        FailureAnalysis analysis = analyze("resilience.circuitbreaker.instances.a.record-exceptions=com.example.NoSuchException");
+        assertThat(analysis.getDescription())
+                .contains("resilience.circuitbreaker.instances.a.record-exceptions[0]").contains("com.example.NoSuchException");
+    }
+
+    @Test
+    void classThatIsNotAnException() {
+        assertThat(analyze("resilience.retry.instances.r.retry-exceptions=java.lang.String").getDescription())
+                .contains("resilience.retry.instances.r.retry-exceptions[0]").contains("not a Throwable");
+    }
+
+    @Test
+    void unknownKindInOrder() {
+        FailureAnalysis analysis = analyze("resilience.order=retry,breaker,ratelimiter,timeout,bulkhead");
+        assertThat(analysis.getDescription()).contains("resilience.order[1]").contains("breaker");
+    }
+
+    @Test
+    void incompleteOrder() {
+        assertThat(analyze("resilience.order=retry,circuitbreaker").getDescription()).contains("resilience.order");
+    }
+}

@@ -1,0 +1,138 @@
+package dev.resilience.spring.interceptor;
+
+import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.CircuitBreaker;
+import dev.resilience.annotation.Retry;
+import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
+import dev.resilience.spring.autoconfigure.ResilienceFailureAnalyzer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.resilience.annotation.ConcurrencyLimit;
+import org.springframework.resilience.annotation.Retryable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Misused annotations fail start-up with a failure analysis naming the bean, the method and the problem. */
+class AnnotationStartupFailureTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class));
+
+    private FailureAnalysis analyze(Class<?> beanType) {
+        FailureAnalysis[] result = new FailureAnalysis[1];
+        runner.withBean("offending", beanType).run(context -> {
+            assertThat(context).hasFailed();
+            result[0] = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(result[0]).as("a failure analysis").isNotNull();
+        return result[0];
+    }
+
+    static class MissingFallback {
+        @CircuitBreaker(name = "a", fallbackMethod = "nowhere")
+        public String call(String id) {
+            return id;
+        }
+    }
+
+    static class IncompatibleFallback {
+        @CircuitBreaker(name = "a", fallbackMethod = "wrongParameters")
+        public String call(String id) {
+            return id;
+        }
+
+        String wrongParameters(Integer id) {
+            return "x";
+        }
+    }
+
+    static class WrongFallbackReturnType {
+        @Retry(name = "a", fallbackMethod = "asNumber")
+        public String call(String id) {
+            return id;
+        }
+
+        Integer asNumber(String id, Throwable t) {
+            return 1;
+        }
+    }
+
+    static class ThreadPoolOnBlockingMethod {
+        @Bulkhead(name = "a", type = Bulkhead.Type.THREADPOOL)
+        public String call() {
+            return "x";
+        }
+    }
+
+    static class WithSpringRetryable {
+        @Retry(name = "a")
+        @Retryable
+        public String call() {
+            return "x";
+        }
+    }
+
+    static class WithSpringConcurrencyLimit {
+        @Bulkhead(name = "a")
+        @ConcurrencyLimit(2)
+        public String call() {
+            return "x";
+        }
+    }
+
+    static class PrivateAnnotated {
+        @Retry(name = "a")
+        private String call() {
+            return "x";
+        }
+
+        public String entry() {
+            return call();
+        }
+    }
+
+    @Test
+    void missingFallbackMethod() {
+        FailureAnalysis analysis = analyze(MissingFallback.class);
+        assertThat(analysis.getDescription()).contains("bean 'offending'").contains("MissingFallback.call(String)")
+                .contains("'nowhere'").contains("no method named 'nowhere'");
+        assertThat(analysis.getAction()).contains("Declare a method 'nowhere'");
+    }
+
+    @Test
+    void fallbackWithIncompatibleParameters() {
+        assertThat(analyze(IncompatibleFallback.class).getDescription())
+                .contains("IncompatibleFallback.call(String)").contains("'wrongParameters'").contains("signature");
+    }
+
+    @Test
+    void fallbackWithIncompatibleReturnType() {
+        assertThat(analyze(WrongFallbackReturnType.class).getDescription())
+                .contains("WrongFallbackReturnType.call(String)").contains("'asNumber'").contains("java.lang.String");
+    }
+
+    @Test
+    void threadPoolBulkheadOnAMethodNotReturningCompletionStage() {
+        FailureAnalysis analysis = analyze(ThreadPoolOnBlockingMethod.class);
+        assertThat(analysis.getDescription()).contains("ThreadPoolOnBlockingMethod.call()").contains("THREADPOOL")
+                .contains("CompletionStage");
+        assertThat(analysis.getAction()).contains("CompletableFuture<String>");
+    }
+
+    @Test
+    void springRetryableOnTheSameMethod() {
+        assertThat(analyze(WithSpringRetryable.class).getDescription()).contains("@Retryable").contains("WithSpringRetryable.call()");
+    }
+
+    @Test
+    void springConcurrencyLimitOnTheSameMethod() {
+        assertThat(analyze(WithSpringConcurrencyLimit.class).getDescription()).contains("@ConcurrencyLimit");
+    }
+
+    @Test
+    void annotationOnAPrivateMethod() {
+        assertThat(analyze(PrivateAnnotated.class).getDescription()).contains("PrivateAnnotated.call").contains("private");
+    }
+}
