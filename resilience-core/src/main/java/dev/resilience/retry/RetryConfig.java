@@ -189,7 +189,8 @@ public final class RetryConfig {
                 w = 0;
             }
         }
-        return (long) w;
+        // The double may round above the long cap: cap again in exact arithmetic.
+        return Math.min((long) w, capNanos);
     }
 
     @Override
