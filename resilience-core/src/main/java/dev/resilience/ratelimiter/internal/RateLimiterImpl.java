@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>All state is one {@code long}, updated by compare-and-set: the high 32 bits hold the number of the
  * period the state describes (periods counted from creation, {@code floor((now - start) / period)}, kept
- * modulo 2^32 and compared wrap-aware), the low 32 bits the permits still free in that period as a signed
+ * modulo 2^32), the low 32 bits the permits still free in that period as a signed
  * int. Permits go negative when callers reserve permits of later periods: with {@code p} free permits
  * (possibly negative) in period {@code c}, the next permit taken is valid in period
  * {@code c + ceil((1 - p) / limit)} when {@code p < 1}. Moving to a later period adds {@code limit} per
@@ -38,8 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * so no period ever admits more than its limit (except that permits reserved before a
  * {@link #changeLimitForPeriod lowering of the limit} stay valid).
  *
- * <p>If the limiter stays unused for an exact multiple of 2^32 periods, the wrapped period number can look
- * current and the limiter may under-admit (never over-admit) for one period.
+ * <p>Periods are compared by their 32-bit difference. If the limiter stays unused for 2^31 periods or more (at
+ * least 24 days with 1 ms periods, 68 years with 1 s periods), the stored period may look current or later than
+ * now; it is then taken as the current period with the permits it had, so the limiter may under-admit (never
+ * over-admit) in that one period.
  */
 public final class RateLimiterImpl extends PolicySupport implements RateLimiter {
 
@@ -108,14 +110,9 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     @Override
     public RateLimiterMetrics metrics() {
         int currentLimit = limit;
-        long now = clock.nanoTime();
-        long cycleNow = Math.floorDiv(now - startNanos, periodNanos);
         long s = state.get();
-        int delta = (int) cycleNow - (int) (s >>> 32);
-        long permits = (int) s;
-        if (delta > 0) {
-            permits = Math.min(permits + (long) delta * currentLimit, currentLimit);
-        }
+        long cycleNow = Math.floorDiv(clock.nanoTime() - startNanos, periodNanos);
+        long permits = refreshed(s, cycleNow, currentLimit);
         return new RateLimiterMetrics(currentLimit, (int) Math.max(0, permits), waiting.get(), permitted.sum(), rejected.sum());
     }
 
@@ -153,35 +150,50 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     long reserve(long timeout) {
         int currentLimit = limit;
         while (true) {
+            // State first, then time: whoever wrote this state read the clock before writing it, so (on a
+            // monotonic clock) the state's period is never after the one computed here.
+            long prev = state.get();
             long now = clock.nanoTime();
             long elapsed = now - startNanos;
             long cycleNow = Math.floorDiv(elapsed, periodNanos);
             long offsetInPeriod = elapsed - cycleNow * periodNanos;
-            long prev = state.get();
-            int delta = (int) cycleNow - (int) (prev >>> 32);
-            long cycle;
-            long permits = (int) prev;
-            if (delta > 0) {
-                cycle = cycleNow;
-                permits = Math.min(permits + (long) delta * currentLimit, currentLimit);
-            } else {
-                cycle = cycleNow - delta; // the state is already at (or, seen from a stale clock read, past) now
+            if ((int) cycleNow - (int) (prev >>> 32) < 0) {
+                // The state looks later than now (see refreshed): move it to the current period, keeping its
+                // permits, so that later periods refresh normally again.
+                state.compareAndSet(prev, pack(cycleNow, (int) prev));
+                continue;
             }
+            long permits = refreshed(prev, cycleNow, currentLimit);
             long taken = permits - 1;
             long wait;
             if (taken >= 0) {
                 wait = 0;
             } else {
-                long periodsAhead = (cycle - cycleNow) + (-taken + currentLimit - 1) / currentLimit;
+                long periodsAhead = (-taken + currentLimit - 1) / currentLimit;
                 wait = nanosUntilPeriod(periodsAhead, offsetInPeriod);
             }
-            if (wait > timeout || taken <= Integer.MIN_VALUE) {
-                return -1 - nanosUntilPeriod(cycle - cycleNow + 1, offsetInPeriod);
+            if (wait > timeout || taken < Integer.MIN_VALUE) {
+                return -1 - nanosUntilPeriod(1, offsetInPeriod);
             }
-            if (state.compareAndSet(prev, pack(cycle, taken))) {
+            if (state.compareAndSet(prev, pack(cycleNow, taken))) {
                 return wait;
             }
         }
+    }
+
+    /**
+     * @return the permits free in period {@code cycleNow} given the state {@code s}: the state's permits plus
+     *     {@code limit} per period passed since, at most {@code limit}. A state that looks later than now (the
+     *     clock went backwards, or the limiter was unused for over 2^31 periods so the 32-bit period number
+     *     wrapped) is taken as describing the current period, so no permit is ever created by it.
+     */
+    private static long refreshed(long s, long cycleNow, int currentLimit) {
+        int delta = (int) cycleNow - (int) (s >>> 32);
+        long permits = (int) s;
+        if (delta > 0) {
+            permits = Math.min(permits + (long) delta * currentLimit, currentLimit);
+        }
+        return permits;
     }
 
     private long nanosUntilPeriod(long periodsAhead, long offsetInPeriod) {
