@@ -75,8 +75,8 @@ class RateLimiterTest {
     void callerWaitsForTheNextPeriodWithinTheTimeout() {
         RateLimiter r = limiter(2, Duration.ofSeconds(1), Duration.ofSeconds(1));
         clock.advance(Duration.ofMillis(300));
-        assertThat((String) r.call(() -> "a")).isEqualTo("a");
-        assertThat((String) r.call(() -> "b")).isEqualTo("b");
+        assertThat(r.call(() -> "a")).isEqualTo("a");
+        assertThat(r.call(() -> "b")).isEqualTo("b");
         assertThat(clock.nanoTime()).isEqualTo(Duration.ofMillis(300).toNanos());
         List<Long> runAtMillis = new ArrayList<>();
         r.call(() -> runAtMillis.add(clock.nanoTime() / 1_000_000));
@@ -100,7 +100,7 @@ class RateLimiterTest {
         clock.advance(Duration.ofMillis(200));
         assertThat(r.acquirePermission()).isTrue();
         AtomicInteger ran = new AtomicInteger();
-        RequestNotPermittedException e = catchThrowableOfType(() -> r.call(ran::incrementAndGet), RequestNotPermittedException.class);
+        RequestNotPermittedException e = catchThrowableOfType(RequestNotPermittedException.class, () -> r.call(ran::incrementAndGet));
         assertThat(ran).hasValue(0);
         assertThat(e.retryAfter()).contains(Duration.ofMillis(800));
         assertThat(e.instanceName()).isEqualTo("api");
@@ -198,7 +198,7 @@ class RateLimiterTest {
         AtomicInteger ran = new AtomicInteger();
         Thread.currentThread().interrupt(); // the manual clock's sleep throws at once for an interrupted thread
         try {
-            RequestNotPermittedException e = catchThrowableOfType(() -> r.call(ran::incrementAndGet), RequestNotPermittedException.class);
+            RequestNotPermittedException e = catchThrowableOfType(RequestNotPermittedException.class, () -> r.call(ran::incrementAndGet));
             assertThat(e).hasMessageContaining("interrupted");
             assertThat(e.retryAfter()).isEmpty();
             assertThat(Thread.currentThread().isInterrupted()).isTrue();

@@ -166,7 +166,7 @@ class RetryStopAndInterruptTest {
             throw new IllegalStateException();
         }));
         assertThat(attempts).hasValue(1);
-        assertThat((String) r.call(() -> "still runs")).isEqualTo("still runs");
+        assertThat(r.call(() -> "still runs")).isEqualTo("still runs");
     }
 
     @Test
