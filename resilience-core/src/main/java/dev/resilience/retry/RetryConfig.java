@@ -5,8 +5,9 @@ import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Validate;
 
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -293,7 +294,14 @@ public final class RetryConfig {
          */
         @SafeVarargs
         public final Builder retryExceptions(Class<? extends Throwable>... classes) {
-            this.retryExceptions = List.copyOf(Arrays.asList(Validate.noNulls("retryExceptions", classes)));
+            if (classes == null) {
+                throw new InvalidConfigException("retryExceptions", null, "set (not null)");
+            }
+            List<Class<? extends Throwable>> copy = new ArrayList<>(classes.length);
+            for (Class<? extends Throwable> type : classes) {
+                copy.add(Objects.requireNonNull(type, "retryExceptions must not contain null"));
+            }
+            this.retryExceptions = List.copyOf(copy);
             return this;
         }
 
@@ -304,7 +312,14 @@ public final class RetryConfig {
          */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... classes) {
-            this.ignoreExceptions = List.copyOf(Arrays.asList(Validate.noNulls("ignoreExceptions", classes)));
+            if (classes == null) {
+                throw new InvalidConfigException("ignoreExceptions", null, "set (not null)");
+            }
+            List<Class<? extends Throwable>> copy = new ArrayList<>(classes.length);
+            for (Class<? extends Throwable> type : classes) {
+                copy.add(Objects.requireNonNull(type, "ignoreExceptions must not contain null"));
+            }
+            this.ignoreExceptions = List.copyOf(copy);
             return this;
         }
 

@@ -168,6 +168,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
     /** Waits for the backoff; returns WAITED, STOPPED or INTERRUPTED (flag restored). */
     private int await(long waitNanos) {
+        if (waitNanos <= 0) {
+            return stopped ? STOPPED : Thread.currentThread().isInterrupted() ? INTERRUPTED : WAITED;
+        }
         if (systemClock) {
             return parkFor(waitNanos);
         }
