@@ -1,0 +1,120 @@
+package dev.resilience.ratelimiter;
+
+import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.Validate;
+
+import java.time.Duration;
+
+/**
+ * The immutable, validated settings of a {@link RateLimiter}: at most {@link #limitForPeriod()} calls are
+ * admitted in each period of {@link #limitRefreshPeriod()}; a caller that finds no permit waits up to
+ * {@link #timeoutDuration()} for one. Every builder method validates its value at once and throws
+ * {@link InvalidConfigException} naming the setting, the value and the allowed range. Immutable and
+ * thread-safe.
+ */
+public final class RateLimiterConfig {
+
+    private static final RateLimiterConfig DEFAULTS = new Builder().build();
+
+    private final int limitForPeriod;
+    private final Duration limitRefreshPeriod;
+    private final Duration timeoutDuration;
+
+    private RateLimiterConfig(Builder b) {
+        this.limitForPeriod = b.limitForPeriod;
+        this.limitRefreshPeriod = b.limitRefreshPeriod;
+        this.timeoutDuration = b.timeoutDuration;
+    }
+
+    /** @return the defaults: 50 permits per 1 s period, 5 s timeout */
+    public static RateLimiterConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from this config's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return permits per period (at least 1; default 50) */
+    public int limitForPeriod() {
+        return limitForPeriod;
+    }
+
+    /** @return the period length (positive, at least 1 ns; default 1 s) */
+    public Duration limitRefreshPeriod() {
+        return limitRefreshPeriod;
+    }
+
+    /** @return how long a caller may wait for a permit (zero or positive; default 5 s) */
+    public Duration timeoutDuration() {
+        return timeoutDuration;
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimiterConfig{limitForPeriod=" + limitForPeriod + ", limitRefreshPeriod=" + limitRefreshPeriod
+                + ", timeoutDuration=" + timeoutDuration + '}';
+    }
+
+    /** Builds a {@link RateLimiterConfig}; each method validates at once, nothing is clamped. Not thread-safe. */
+    public static final class Builder {
+
+        private int limitForPeriod = 50;
+        private Duration limitRefreshPeriod = Duration.ofSeconds(1);
+        private Duration timeoutDuration = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        private Builder(RateLimiterConfig c) {
+            limitForPeriod = c.limitForPeriod;
+            limitRefreshPeriod = c.limitRefreshPeriod;
+            timeoutDuration = c.timeoutDuration;
+        }
+
+        /**
+         * @param limitForPeriod calls admitted per period; at least 1. Default 50.
+         * @return this builder
+         */
+        public Builder limitForPeriod(int limitForPeriod) {
+            this.limitForPeriod = Validate.atLeast("limitForPeriod", limitForPeriod, 1);
+            return this;
+        }
+
+        /**
+         * @param period the period length; positive (sub-millisecond periods down to 1 ns are allowed, and at most
+         *     about 292 years). Default 1 s.
+         * @return this builder
+         */
+        public Builder limitRefreshPeriod(Duration period) {
+            Validate.positive("limitRefreshPeriod", period);
+            try {
+                period.toNanos();
+            } catch (ArithmeticException tooLong) {
+                throw new InvalidConfigException("limitRefreshPeriod", period, "a positive duration of at most " + Duration.ofNanos(Long.MAX_VALUE));
+            }
+            this.limitRefreshPeriod = period;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a caller may wait for a permit; zero (never wait) or positive. Default 5 s.
+         * @return this builder
+         */
+        public Builder timeoutDuration(Duration timeout) {
+            this.timeoutDuration = Validate.notNegative("timeoutDuration", timeout);
+            return this;
+        }
+
+        /** @return the config */
+        public RateLimiterConfig build() {
+            return new RateLimiterConfig(this);
+        }
+    }
+}

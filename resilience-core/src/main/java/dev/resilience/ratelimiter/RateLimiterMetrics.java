@@ -1,0 +1,16 @@
+package dev.resilience.ratelimiter;
+
+/**
+ * A snapshot of a {@link RateLimiter}'s state and counters.
+ *
+ * @param limitForPeriod permits per period now in force
+ * @param availablePermissions permits still free in the current period, never negative (0 also while permits
+ *     of later periods are reserved by waiting callers)
+ * @param waitingCalls threads currently sleeping for a reserved permit (synchronous calls only; asynchronous
+ *     calls waiting for their period block no thread and are not counted)
+ * @param permittedCalls calls admitted since creation
+ * @param rejectedCalls calls refused since creation (no permit within the timeout, or interrupted while waiting)
+ */
+public record RateLimiterMetrics(int limitForPeriod, int availablePermissions, int waitingCalls,
+                                 long permittedCalls, long rejectedCalls) {
+}

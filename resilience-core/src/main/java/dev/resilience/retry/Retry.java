@@ -1,0 +1,80 @@
+package dev.resilience.retry;
+
+import dev.resilience.Policy;
+import dev.resilience.core.Clock;
+import dev.resilience.core.Events;
+import dev.resilience.retry.internal.RetryImpl;
+
+/**
+ * Runs a call again when it fails, up to {@link RetryConfig#maxAttempts()} attempts in total (the first
+ * call included), waiting between attempts as {@link RetryConfig#waitBeforeRetry(int)} says.
+ *
+ * <pre>{@code
+ * Retry retry = Retry.of("inventory", RetryConfig.builder()
+ *         .maxAttempts(4).waitDuration(Duration.ofMillis(200)).exponentialBackoffMultiplier(2)
+ *         .retryExceptions(IOException.class)
+ *         .build());
+ * Stock stock = retry.call(() -> client.fetch(sku));   // IOException passes through unchanged when attempts run out
+ * }</pre>
+ *
+ * <ul>
+ *   <li>When attempts run out, the LAST failure is thrown unchanged (no wrapping), or, for a result
+ *       matching {@link RetryConfig#retryOnResult()}, the last result is returned.</li>
+ *   <li>A failure that is not retried (see {@link RetryConfig#isRetryable(Throwable)}; never an
+ *       {@link Error}) propagates at once.</li>
+ *   <li>An interrupt during a synchronous backoff ends the call at once with its last failure and restores
+ *       the thread's interrupt flag; no further attempt starts.</li>
+ *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The next attempt's stage is
+ *       obtained on the clock's timer thread, so the supplier must not block.</li>
+ * </ul>
+ *
+ * <p>Thread-safe; one instance serves any number of concurrent calls.
+ */
+public interface Retry extends Policy {
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @return a retry on the system clock
+     */
+    static Retry of(String name, RetryConfig config) {
+        return of(name, config, Clock.system());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for backoffs and event times
+     * @return a retry
+     */
+    static Retry of(String name, RetryConfig config, Clock clock) {
+        return new RetryImpl(name, config, clock);
+    }
+
+    /**
+     * @param name instance name
+     * @return a retry with {@link RetryConfig#defaults()} on the system clock
+     */
+    static Retry ofDefaults(String name) {
+        return of(name, RetryConfig.defaults());
+    }
+
+    /** @return the settings */
+    RetryConfig config();
+
+    /** @return a snapshot of the counters */
+    RetryMetrics metrics();
+
+    @Override
+    Events<RetryEvent> events();
+
+    /**
+     * Stops retrying, for graceful shutdown. From now on no new attempt starts: every backoff currently
+     * waiting (synchronous threads and scheduled asynchronous backoffs) ends promptly and its call ends with
+     * its last failure (or last result); later calls run their first attempt only. Idempotent, irreversible.
+     */
+    void stopRetrying();
+
+    /** @return whether {@link #stopRetrying()} was called */
+    boolean isStopped();
+}

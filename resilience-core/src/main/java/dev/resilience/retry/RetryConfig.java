@@ -1,0 +1,362 @@
+package dev.resilience.retry;
+
+import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.Validate;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The immutable, validated settings of a {@link Retry}. Built with {@link #builder()}, changed with
+ * {@link #toBuilder()}; every builder method validates its value at once and throws
+ * {@link InvalidConfigException} naming the setting, the value and the allowed range.
+ *
+ * <p>The wait after the {@code k}-th failed attempt (k = 1 for the wait after the first failure) is
+ * {@code min(waitDuration * exponentialBackoffMultiplier^(k-1), exponentialMaxWaitDuration)}; with a
+ * {@link #randomizedWaitFactor()} {@code f > 0} it is then drawn uniformly from {@code [w*(1-f), w*(1+f)]}
+ * and capped again. See {@link #waitBeforeRetry(int)}.
+ *
+ * <p>Which failures are retried: never a {@link java.lang.Error}; never an exception whose class (or a
+ * superclass) is listed in {@link #ignoreExceptions()}; otherwise an exception is retried when
+ * {@link #retryExceptions()} is empty or lists its class (or a superclass), and the
+ * {@link #retryOnException()} predicate (if set) accepts it. A result is retried when the
+ * {@link #retryOnResult()} predicate (if set) accepts it.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RetryConfig {
+
+    /** No wait is ever longer than this (about 73 years), so time arithmetic cannot overflow. */
+    public static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
+
+    private static final RetryConfig DEFAULTS = new Builder().build();
+    private static final DoubleSupplier DEFAULT_RANDOM = () -> ThreadLocalRandom.current().nextDouble();
+
+    private final int maxAttempts;
+    private final Duration waitDuration;
+    private final double exponentialBackoffMultiplier;
+    private final Duration exponentialMaxWaitDuration;
+    private final double randomizedWaitFactor;
+    private final List<Class<? extends Throwable>> retryExceptions;
+    private final List<Class<? extends Throwable>> ignoreExceptions;
+    private final Predicate<Throwable> retryOnException;
+    private final Predicate<Object> retryOnResult;
+    private final DoubleSupplier random;
+    private final ExceptionClassifier classifier;
+    private final long waitNanos;
+    private final long capNanos;
+
+    private RetryConfig(Builder b) {
+        this.maxAttempts = b.maxAttempts;
+        this.waitDuration = b.waitDuration;
+        this.exponentialBackoffMultiplier = b.exponentialBackoffMultiplier;
+        this.exponentialMaxWaitDuration = b.exponentialMaxWaitDuration;
+        this.randomizedWaitFactor = b.randomizedWaitFactor;
+        this.retryExceptions = b.retryExceptions;
+        this.ignoreExceptions = b.ignoreExceptions;
+        this.retryOnException = b.retryOnException;
+        this.retryOnResult = b.retryOnResult;
+        this.random = b.random;
+        this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
+        this.waitNanos = saturatedNanos(waitDuration);
+        this.capNanos = exponentialMaxWaitDuration == null ? MAX_WAIT_NANOS : saturatedNanos(exponentialMaxWaitDuration);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), MAX_WAIT_NANOS);
+        } catch (ArithmeticException overflow) {
+            return MAX_WAIT_NANOS;
+        }
+    }
+
+    /** @return the defaults: 3 attempts, 500 ms fixed wait, no jitter, every exception retried */
+    public static RetryConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from this config's values */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return total attempts, the first call included (at least 1; default 3) */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** @return the wait after the first failed attempt (zero or positive; default 500 ms) */
+    public Duration waitDuration() {
+        return waitDuration;
+    }
+
+    /** @return the factor each further wait grows by (at least 1; 1 = fixed wait; default 1) */
+    public double exponentialBackoffMultiplier() {
+        return exponentialBackoffMultiplier;
+    }
+
+    /** @return the cap on any wait, or empty (default) for no cap other than {@link #MAX_WAIT_NANOS} */
+    public Optional<Duration> exponentialMaxWaitDuration() {
+        return Optional.ofNullable(exponentialMaxWaitDuration);
+    }
+
+    /** @return the jitter factor, between 0 and 1 (default 0: no jitter) */
+    public double randomizedWaitFactor() {
+        return randomizedWaitFactor;
+    }
+
+    /** @return the exception classes retried (subclasses included); empty (default) = every one not ignored */
+    public List<Class<? extends Throwable>> retryExceptions() {
+        return retryExceptions;
+    }
+
+    /** @return the exception classes never retried (subclasses included); wins over {@link #retryExceptions()} */
+    public List<Class<? extends Throwable>> ignoreExceptions() {
+        return ignoreExceptions;
+    }
+
+    /** @return the extra test an exception must pass to be retried, or empty (default) */
+    public Optional<Predicate<Throwable>> retryOnException() {
+        return Optional.ofNullable(retryOnException);
+    }
+
+    /** @return the test that marks a result as to be retried, or empty (default: results are never retried) */
+    public Optional<Predicate<Object>> retryOnResult() {
+        return Optional.ofNullable(retryOnResult);
+    }
+
+    /** @return the source of jitter: uniform values in {@code [0, 1)} (default {@link ThreadLocalRandom}) */
+    public DoubleSupplier random() {
+        return random;
+    }
+
+    /**
+     * @param error a failure of an attempt
+     * @return whether it is retried (never for an {@link Error})
+     */
+    public boolean isRetryable(Throwable error) {
+        return !(error instanceof Error) && classifier.counts(error);
+    }
+
+    /**
+     * The wait after the {@code retry}-th failed attempt, before attempt {@code retry + 1}, with jitter drawn
+     * from {@link #random()} when {@link #randomizedWaitFactor()} is above 0.
+     *
+     * @param retry 1 for the wait after the first failure, 2 after the second, ...
+     * @return the wait
+     * @throws IllegalArgumentException if {@code retry < 1}
+     */
+    public Duration waitBeforeRetry(int retry) {
+        return Duration.ofNanos(waitNanosBeforeRetry(retry));
+    }
+
+    /**
+     * Same as {@link #waitBeforeRetry(int)}, in nanoseconds, without allocating.
+     *
+     * @param retry 1 for the wait after the first failure
+     * @return the wait in nanoseconds, between 0 and {@link #MAX_WAIT_NANOS}
+     */
+    public long waitNanosBeforeRetry(int retry) {
+        if (retry < 1) {
+            throw new IllegalArgumentException("retry must be >= 1, but was " + retry);
+        }
+        double cap = capNanos;
+        double w = waitNanos;
+        if (exponentialBackoffMultiplier != 1.0 && retry > 1) {
+            w = w * Math.pow(exponentialBackoffMultiplier, retry - 1);
+        }
+        if (!(w <= cap)) {
+            w = cap;
+        }
+        if (randomizedWaitFactor > 0) {
+            double r = random.getAsDouble();
+            w = w * (1 - randomizedWaitFactor) + r * 2 * randomizedWaitFactor * w;
+            if (!(w <= cap)) {
+                w = cap;
+            }
+            if (w < 0) {
+                w = 0;
+            }
+        }
+        // The double may round above the long cap: cap again in exact arithmetic.
+        return Math.min((long) w, capNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "RetryConfig{maxAttempts=" + maxAttempts + ", waitDuration=" + waitDuration
+                + ", exponentialBackoffMultiplier=" + exponentialBackoffMultiplier
+                + ", exponentialMaxWaitDuration=" + exponentialMaxWaitDuration
+                + ", randomizedWaitFactor=" + randomizedWaitFactor
+                + ", retryExceptions=" + retryExceptions + ", ignoreExceptions=" + ignoreExceptions + '}';
+    }
+
+    /**
+     * Builds a {@link RetryConfig}. Each method validates its value at once ({@link InvalidConfigException});
+     * nothing is clamped. Not thread-safe; the built config never changes when the builder does.
+     */
+    public static final class Builder {
+
+        private int maxAttempts = 3;
+        private Duration waitDuration = Duration.ofMillis(500);
+        private double exponentialBackoffMultiplier = 1.0;
+        private Duration exponentialMaxWaitDuration;
+        private double randomizedWaitFactor;
+        private List<Class<? extends Throwable>> retryExceptions = List.of();
+        private List<Class<? extends Throwable>> ignoreExceptions = List.of();
+        private Predicate<Throwable> retryOnException;
+        private Predicate<Object> retryOnResult;
+        private DoubleSupplier random = DEFAULT_RANDOM;
+
+        private Builder() {
+        }
+
+        private Builder(RetryConfig c) {
+            maxAttempts = c.maxAttempts;
+            waitDuration = c.waitDuration;
+            exponentialBackoffMultiplier = c.exponentialBackoffMultiplier;
+            exponentialMaxWaitDuration = c.exponentialMaxWaitDuration;
+            randomizedWaitFactor = c.randomizedWaitFactor;
+            retryExceptions = c.retryExceptions;
+            ignoreExceptions = c.ignoreExceptions;
+            retryOnException = c.retryOnException;
+            retryOnResult = c.retryOnResult;
+            random = c.random;
+        }
+
+        /**
+         * @param maxAttempts total attempts, the first call included; at least 1 (1 = no retry). Default 3.
+         * @return this builder
+         */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = Validate.atLeast("maxAttempts", maxAttempts, 1);
+            return this;
+        }
+
+        /**
+         * @param waitDuration the wait after the first failed attempt; zero or positive. Default 500 ms.
+         * @return this builder
+         */
+        public Builder waitDuration(Duration waitDuration) {
+            this.waitDuration = Validate.notNegative("waitDuration", waitDuration);
+            return this;
+        }
+
+        /**
+         * @param multiplier what each further wait is multiplied by; at least 1 and finite (1 = a fixed wait).
+         *     Default 1.
+         * @return this builder
+         */
+        public Builder exponentialBackoffMultiplier(double multiplier) {
+            if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+                throw new InvalidConfigException("exponentialBackoffMultiplier", multiplier, "at least 1 and finite");
+            }
+            this.exponentialBackoffMultiplier = multiplier;
+            return this;
+        }
+
+        /**
+         * @param maxWait the longest any wait may be (jitter included); a positive duration, or {@code null}
+         *     for none. Default: none (no cap other than {@link #MAX_WAIT_NANOS}, about 73 years).
+         * @return this builder
+         */
+        public Builder exponentialMaxWaitDuration(Duration maxWait) {
+            this.exponentialMaxWaitDuration = maxWait == null ? null : Validate.positive("exponentialMaxWaitDuration", maxWait);
+            return this;
+        }
+
+        /**
+         * @param factor the jitter: each wait {@code w} is drawn uniformly from {@code [w*(1-f), w*(1+f)]};
+         *     between 0 and 1 inclusive. Default 0 (no jitter).
+         * @return this builder
+         */
+        public Builder randomizedWaitFactor(double factor) {
+            this.randomizedWaitFactor = Validate.between("randomizedWaitFactor", factor, 0.0, false, 1.0);
+            return this;
+        }
+
+        /**
+         * @param classes the exception classes to retry, subclasses included; none (default) = every exception
+         *     that is not ignored. Replaces any earlier value.
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder retryExceptions(Class<? extends Throwable>... classes) {
+            if (classes == null) {
+                throw new InvalidConfigException("retryExceptions", null, "set (not null)");
+            }
+            List<Class<? extends Throwable>> copy = new ArrayList<>(classes.length);
+            for (Class<? extends Throwable> type : classes) {
+                copy.add(Objects.requireNonNull(type, "retryExceptions must not contain null"));
+            }
+            this.retryExceptions = List.copyOf(copy);
+            return this;
+        }
+
+        /**
+         * @param classes exception classes never retried, subclasses included; an ignore match wins over
+         *     {@link #retryExceptions}. Default none. Replaces any earlier value.
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder ignoreExceptions(Class<? extends Throwable>... classes) {
+            if (classes == null) {
+                throw new InvalidConfigException("ignoreExceptions", null, "set (not null)");
+            }
+            List<Class<? extends Throwable>> copy = new ArrayList<>(classes.length);
+            for (Class<? extends Throwable> type : classes) {
+                copy.add(Objects.requireNonNull(type, "ignoreExceptions must not contain null"));
+            }
+            this.ignoreExceptions = List.copyOf(copy);
+            return this;
+        }
+
+        /**
+         * @param predicate an extra test a non-ignored exception must pass to be retried, or {@code null} for
+         *     none (default)
+         * @return this builder
+         */
+        public Builder retryOnException(Predicate<Throwable> predicate) {
+            this.retryOnException = predicate;
+            return this;
+        }
+
+        /**
+         * @param predicate marks a result to be retried, or {@code null} for none (default). When attempts run
+         *     out, the last result is returned.
+         * @return this builder
+         */
+        public Builder retryOnResult(Predicate<Object> predicate) {
+            this.retryOnResult = predicate;
+            return this;
+        }
+
+        /**
+         * Not a property: the source of jitter, for exact tests.
+         *
+         * @param random supplies uniform values in {@code [0, 1)}; default {@link ThreadLocalRandom}
+         * @return this builder
+         */
+        public Builder random(DoubleSupplier random) {
+            this.random = Validate.nonNull("random", random);
+            return this;
+        }
+
+        /** @return the config */
+        public RetryConfig build() {
+            return new RetryConfig(this);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.resilience.retry;
+
+import dev.resilience.core.ResilienceEvent;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Something a {@link Retry} did. Created only when someone listens.
+ *
+ * @param name the instance name
+ * @param eventType what happened
+ * @param epochMillis when, from the retry's clock
+ * @param attempts attempts made so far (for {@link Type#RETRY}: the number of the attempt that just failed)
+ * @param waitDuration for {@link Type#RETRY}: the wait before the next attempt; otherwise {@link Duration#ZERO}
+ * @param error the failure, or {@code null} (a success, or a retried result)
+ */
+public record RetryEvent(String name, Type eventType, long epochMillis, int attempts, Duration waitDuration, Throwable error)
+        implements ResilienceEvent {
+
+    /** What happened. */
+    public enum Type {
+        /** An attempt failed (or its result is to be retried) and another will follow after {@code waitDuration}. */
+        RETRY,
+        /** The call succeeded after at least one retry (first-attempt successes publish no event). */
+        SUCCESS,
+        /** The call ended with its last failure or result: attempts exhausted, retrying stopped, or interrupted. */
+        ERROR,
+        /** The call ended with a failure that is not retried (ignored, not listed, or an Error). */
+        IGNORED_ERROR
+    }
+
+    @Override
+    public String kind() {
+        return "retry";
+    }
+
+    @Override
+    public String type() {
+        return eventType.name();
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("attempts", attempts);
+        if (eventType == Type.RETRY) {
+            details.put("waitDuration", waitDuration);
+        }
+        if (error != null) {
+            details.put("error", error.getClass().getName() + (error.getMessage() == null ? "" : ": " + error.getMessage()));
+        }
+        return details;
+    }
+}

@@ -1,0 +1,395 @@
+package dev.resilience.retry.internal;
+
+import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.Clock;
+import dev.resilience.core.EventPublisher;
+import dev.resilience.core.Events;
+import dev.resilience.core.Invoker;
+import dev.resilience.core.PolicySupport;
+import dev.resilience.core.Scheduled;
+import dev.resilience.core.Throwables;
+import dev.resilience.core.ThrowingSupplier;
+import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryConfig;
+import dev.resilience.retry.RetryEvent;
+import dev.resilience.retry.RetryMetrics;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The {@link Retry} implementation. The success path of a call allocates nothing and takes no lock.
+ *
+ * <p>Synchronous backoffs: with the system clock the waiting thread parks and registers itself, so
+ * {@link #stopRetrying()} can unpark it at once; with any other clock (e.g. a ManualClock) the wait is
+ * taken in {@link #SLICE_NANOS} slices of {@link Clock#sleep(long)}, checking the stop flag between them.
+ */
+public final class RetryImpl extends PolicySupport implements Retry {
+
+    /** The longest single sleep of a synchronous backoff on a clock other than the system clock. */
+    static final long SLICE_NANOS = 10_000_000L;
+
+    private static final int WAITED = 0;
+    private static final int STOPPED = 1;
+    private static final int INTERRUPTED = 2;
+
+    private final String name;
+    private final RetryConfig config;
+    private final Clock clock;
+    private final boolean systemClock;
+    private final int maxAttempts;
+    private final Predicate<Object> resultPredicate;
+    private final EventPublisher<RetryEvent> publisher = new EventPublisher<>();
+    private final LongAdder successWithoutRetry = new LongAdder();
+    private final LongAdder successWithRetry = new LongAdder();
+    private final LongAdder failedWithoutRetry = new LongAdder();
+    private final LongAdder failedWithRetry = new LongAdder();
+    private final LongAdder failedWithIgnoredError = new LongAdder();
+    private final Set<Thread> sleepers = ConcurrentHashMap.newKeySet();
+    private final Set<AsyncCall> pendingAsync = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source
+     */
+    public RetryImpl(String name, RetryConfig config, Clock clock) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.systemClock = clock instanceof Clock.SystemClock;
+        this.maxAttempts = config.maxAttempts();
+        this.resultPredicate = config.retryOnResult().orElse(null);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String kind() {
+        return "retry";
+    }
+
+    @Override
+    public RetryConfig config() {
+        return config;
+    }
+
+    @Override
+    public Events<RetryEvent> events() {
+        return publisher;
+    }
+
+    @Override
+    public RetryMetrics metrics() {
+        return new RetryMetrics(successWithoutRetry.sum(), successWithRetry.sum(), failedWithoutRetry.sum(),
+                failedWithRetry.sum(), failedWithIgnoredError.sum());
+    }
+
+    @Override
+    public void stopRetrying() {
+        stopped = true;
+        for (Thread sleeper : sleepers) {
+            LockSupport.unpark(sleeper);
+        }
+        for (AsyncCall call : pendingAsync) {
+            call.wake();
+        }
+    }
+
+    @Override
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    @Override
+    public String toString() {
+        return "Retry '" + name + "' " + config;
+    }
+
+    // ---------------------------------------------------------------- synchronous
+
+    @Override
+    public Invoker decorate(Invoker next) {
+        Objects.requireNonNull(next, "next");
+        return call -> execute(next, call);
+    }
+
+    private Object execute(Invoker next, ThrowingSupplier<?, ?> call) throws Throwable {
+        int attempt = 1;
+        while (true) {
+            Object result = null;
+            Throwable error = null;
+            try {
+                result = next.invoke(call);
+                if (resultPredicate == null || !resultPredicate.test(result)) {
+                    onSuccess(attempt);
+                    return result;
+                }
+            } catch (Throwable t) {
+                if (!config.isRetryable(t)) {
+                    onIgnoredError(attempt, t);
+                    throw t;
+                }
+                error = t;
+            }
+            if (attempt >= maxAttempts || stopped) {
+                return endWith(attempt, error, result);
+            }
+            long waitNanos = config.waitNanosBeforeRetry(attempt);
+            onRetry(attempt, waitNanos, error);
+            if (await(waitNanos) != WAITED) {
+                return endWith(attempt, error, result);
+            }
+            attempt++;
+        }
+    }
+
+    private Object endWith(int attempts, Throwable error, Object result) throws Throwable {
+        onFailure(attempts, error);
+        if (error != null) {
+            throw error;
+        }
+        return result;
+    }
+
+    /** Waits for the backoff; returns WAITED, STOPPED or INTERRUPTED (flag restored). */
+    private int await(long waitNanos) {
+        if (waitNanos <= 0) {
+            return stopped ? STOPPED : Thread.currentThread().isInterrupted() ? INTERRUPTED : WAITED;
+        }
+        if (systemClock) {
+            return parkFor(waitNanos);
+        }
+        long start = clock.nanoTime();
+        while (true) {
+            if (stopped) {
+                return STOPPED;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                return INTERRUPTED;
+            }
+            long remaining = waitNanos - (clock.nanoTime() - start);
+            if (remaining <= 0) {
+                return WAITED;
+            }
+            try {
+                clock.sleep(Math.min(remaining, SLICE_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return INTERRUPTED;
+            }
+        }
+    }
+
+    private int parkFor(long waitNanos) {
+        Thread self = Thread.currentThread();
+        sleepers.add(self);
+        try {
+            long start = clock.nanoTime();
+            while (true) {
+                // Checked after registering: stopRetrying() sets the flag before unparking the sleepers.
+                if (stopped) {
+                    return STOPPED;
+                }
+                if (self.isInterrupted()) {
+                    return INTERRUPTED;
+                }
+                long remaining = waitNanos - (clock.nanoTime() - start);
+                if (remaining <= 0) {
+                    return WAITED;
+                }
+                LockSupport.parkNanos(this, remaining);
+            }
+        } finally {
+            sleepers.remove(self);
+        }
+    }
+
+    // ---------------------------------------------------------------- asynchronous
+
+    @Override
+    public AsyncInvoker decorateAsync(AsyncInvoker next) {
+        Objects.requireNonNull(next, "next");
+        return call -> new AsyncCall(next, call).start();
+    }
+
+    /** One asynchronous call: its attempts, its backoffs and its outcome. */
+    private final class AsyncCall implements BiConsumer<Object, Throwable>, Runnable {
+
+        private final AsyncInvoker next;
+        private final Supplier<? extends CompletionStage<?>> call;
+        private final CompletableFuture<Object> outcome = new CompletableFuture<>();
+        /** True while a backoff is scheduled; whoever flips it to false owns the next step. */
+        private final AtomicBoolean backingOff = new AtomicBoolean();
+        private volatile Scheduled scheduled;
+        // Written before backingOff is set and read after it is taken: safely published.
+        private int attempt;
+        private Throwable lastError;
+        private Object lastResult;
+
+        AsyncCall(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
+            this.next = next;
+            this.call = call;
+        }
+
+        CompletableFuture<Object> start() {
+            outcome.whenComplete((r, t) -> {
+                if (outcome.isCancelled()) {
+                    cancelBackoff();
+                }
+            });
+            attempt();
+            return outcome;
+        }
+
+        private void attempt() {
+            attempt++;
+            CompletionStage<?> stage;
+            try {
+                stage = next.invoke(call);
+            } catch (Throwable t) {
+                stage = CompletableFuture.failedFuture(t);
+            }
+            stage.whenComplete(this);
+        }
+
+        @Override
+        public void accept(Object result, Throwable failure) {
+            if (outcome.isDone()) {
+                return; // cancelled by the caller
+            }
+            Throwable error = null;
+            try {
+                if (failure == null) {
+                    if (resultPredicate == null || !resultPredicate.test(result)) {
+                        onSuccess(attempt);
+                        outcome.complete(result);
+                        return;
+                    }
+                } else {
+                    error = Throwables.unwrap(failure);
+                    if (!config.isRetryable(error)) {
+                        onIgnoredError(attempt, error);
+                        outcome.completeExceptionally(error);
+                        return;
+                    }
+                }
+                lastError = error;
+                lastResult = error == null ? result : null;
+                if (attempt >= maxAttempts || stopped) {
+                    finish();
+                    return;
+                }
+                long waitNanos = config.waitNanosBeforeRetry(attempt);
+                onRetry(attempt, waitNanos, error);
+                backingOff.set(true);
+                pendingAsync.add(this);
+                scheduled = clock.schedule(this, waitNanos);
+                if (stopped) {
+                    wake(); // stopRetrying() may have looked at pendingAsync before we were added
+                }
+            } catch (Throwable unexpected) {
+                // A predicate or listener failed: end the call with that failure rather than hang.
+                outcome.completeExceptionally(unexpected);
+            }
+        }
+
+        /** The backoff timer fired. */
+        @Override
+        public void run() {
+            if (!backingOff.compareAndSet(true, false)) {
+                return;
+            }
+            pendingAsync.remove(this);
+            if (outcome.isDone()) {
+                return;
+            }
+            if (stopped) {
+                finish();
+            } else {
+                attempt();
+            }
+        }
+
+        /** stopRetrying(): end the backoff now with the last outcome. */
+        void wake() {
+            if (backingOff.compareAndSet(true, false)) {
+                pendingAsync.remove(this);
+                Scheduled s = scheduled;
+                if (s != null) {
+                    s.cancel();
+                }
+                finish();
+            }
+        }
+
+        private void cancelBackoff() {
+            if (backingOff.compareAndSet(true, false)) {
+                pendingAsync.remove(this);
+                Scheduled s = scheduled;
+                if (s != null) {
+                    s.cancel();
+                }
+            }
+        }
+
+        private void finish() {
+            onFailure(attempt, lastError);
+            if (lastError != null) {
+                outcome.completeExceptionally(lastError);
+            } else {
+                outcome.complete(lastResult);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- accounting
+
+    private void onSuccess(int attempts) {
+        if (attempts == 1) {
+            successWithoutRetry.increment();
+        } else {
+            successWithRetry.increment();
+            publish(RetryEvent.Type.SUCCESS, attempts, 0, null);
+        }
+    }
+
+    private void onFailure(int attempts, Throwable error) {
+        if (attempts == 1) {
+            failedWithoutRetry.increment();
+        } else {
+            failedWithRetry.increment();
+        }
+        publish(RetryEvent.Type.ERROR, attempts, 0, error);
+    }
+
+    private void onIgnoredError(int attempts, Throwable error) {
+        failedWithIgnoredError.increment();
+        publish(RetryEvent.Type.IGNORED_ERROR, attempts, 0, error);
+    }
+
+    private void onRetry(int attempt, long waitNanos, Throwable error) {
+        publish(RetryEvent.Type.RETRY, attempt, waitNanos, error);
+    }
+
+    private void publish(RetryEvent.Type type, int attempts, long waitNanos, Throwable error) {
+        if (publisher.hasListeners()) {
+            publisher.publish(new RetryEvent(name, type, clock.currentTimeMillis(), attempts,
+                    waitNanos == 0 ? Duration.ZERO : Duration.ofNanos(waitNanos), error));
+        }
+    }
+}
