@@ -4,6 +4,7 @@ import dev.resilience.core.Clock;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.interceptor.MethodSpecResolver;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
+import dev.resilience.spring.lifecycle.ResilienceShutdownLifecycle;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +13,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+
+import java.time.Duration;
 
 /**
  * Registries built from {@code resilience.*} properties, and the interception of methods carrying
@@ -50,6 +53,18 @@ public final class ResilienceAutoConfiguration {
                 threadPoolBulkhead.orderedStream().toList(), rateLimiter.orderedStream().toList(), timeout.orderedStream().toList());
         ClassLoader classLoader = ResilienceAutoConfiguration.class.getClassLoader();
         return new RegistriesFactory(properties, clock, classLoader, customizers).create();
+    }
+
+    /** Drains annotated calls when the application stops. */
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceShutdownLifecycle resilienceShutdownLifecycle(ShutdownGate gate, ResilienceRegistries registries,
+                                                            ResilienceProperties properties, Clock clock) {
+        Duration timeout = properties.getShutdown().getTimeout();
+        if (timeout == null || timeout.isNegative()) {
+            throw ResilienceConfigurationException.invalidProperty("resilience.shutdown.timeout", timeout, "zero or a positive duration");
+        }
+        return new ResilienceShutdownLifecycle(gate, registries, timeout, clock);
     }
 
     /** Resolves annotated methods; created eagerly so that a bad {@code resilience.order} fails start-up. */
