@@ -42,7 +42,8 @@ final class FallbackInvokers {
 
     static AsyncInvoker async(AsyncInvoker next, Fallback fallback, Predicate<Throwable> ignored) {
         return call -> {
-            CompletionStage<?> stage = next.invoke(call);
+            @SuppressWarnings("unchecked")
+            CompletionStage<Object> stage = (CompletionStage<Object>) next.invoke(call);
             return stage.exceptionallyCompose(wrapped -> {
                 Throwable error = Throwables.unwrap(wrapped);
                 if (ignored.test(error)) {
