@@ -158,7 +158,6 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         Objects.requireNonNull(next, "next");
         return call -> {
             if (tryAcquire()) {
-                onPermitted();
                 return run(next, call, new CompletableFuture<>());
             }
             if (maxWaitNanos == 0) {
@@ -168,7 +167,6 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             Waiter waiter = enqueue();
             waiter.whenComplete((granted, ignored) -> {
                 if (Boolean.TRUE.equals(granted)) {
-                    onPermitted();
                     run(next, call, result);
                 } else if (!result.isDone()) {
                     result.completeExceptionally(onRejected(false));
@@ -194,6 +192,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         if (result.isDone()) {
             return result; // cancelled while queued: the call does not run
         }
+        onPermitted();
         CompletionStage<?> stage;
         try {
             stage = next.invoke(call);
