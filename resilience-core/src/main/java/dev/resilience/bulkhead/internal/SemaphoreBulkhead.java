@@ -134,8 +134,8 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             granted = waiter.get();
         } catch (InterruptedException e) {
             if (!waiter.complete(Boolean.FALSE)) {
-                // Granted just as we were interrupted: the permit is ours, give it back.
-                release();
+                // Granted just as we were interrupted: the permit is ours, give it back (no call ran).
+                returnPermit();
             } else {
                 abandon(waiter);
             }
@@ -236,12 +236,16 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     private void release() {
+        returnPermit();
+        if (events.hasListeners()) {
+            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis(), available.get()));
+        }
+    }
+
+    private void returnPermit() {
         available.incrementAndGet();
         if (!waiters.isEmpty()) {
             drain();
-        }
-        if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis(), available.get()));
         }
     }
 

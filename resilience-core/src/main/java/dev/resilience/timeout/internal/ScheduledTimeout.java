@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -141,15 +142,29 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
             } finally {
                 timer.cancel();
             }
+            // Counted and published here, on the caller's thread, once the outcome is decided: so the metrics
+            // already include this call when the caller sees its outcome.
             if (outcome instanceof Failure failure) {
+                if (failure.timedOut) {
+                    timedOut.increment();
+                    publish(TimeoutEvent.Type.TIMEOUT, null);
+                } else {
+                    failed.increment();
+                    publish(TimeoutEvent.Type.ERROR, failure.cause);
+                }
                 throw failure.cause;
             }
+            successful.increment();
+            publish(TimeoutEvent.Type.SUCCESS, null);
             return outcome;
         };
     }
 
     /** A failed outcome, so that the call's exception is handed over without any unwrapping. */
-    private record Failure(Throwable cause) {
+    private record Failure(Throwable cause, boolean timedOut) {
+        Failure(Throwable cause) {
+            this(cause, false);
+        }
     }
 
     /** One synchronous call: runs on a worker thread; completed once by itself, the timer, or the caller. */
@@ -181,16 +196,9 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 return; // timed out or cancelled before it started: the call does not run
             }
             try {
-                Object value = next.invoke(call);
-                if (complete(value)) {
-                    successful.increment();
-                    publish(TimeoutEvent.Type.SUCCESS, null);
-                }
+                complete(next.invoke(call));
             } catch (Throwable t) {
-                if (complete(new Failure(t))) {
-                    failed.increment();
-                    publish(TimeoutEvent.Type.ERROR, t);
-                }
+                complete(new Failure(t));
             } finally {
                 if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                     // Someone is interrupting this call: let them finish, then clear the interrupt so that it
@@ -206,9 +214,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
         /** The timer: the caller gets the timeout now; the call is interrupted if so configured. */
         void onTimeout() {
-            if (complete(new Failure(new TimeoutExceededException(name, config.timeoutDuration())))) {
-                timedOut.increment();
-                publish(TimeoutEvent.Type.TIMEOUT, null);
+            if (complete(new Failure(new TimeoutExceededException(name, config.timeoutDuration()), true))) {
                 if (cancelRunningFuture) {
                     cancelRun();
                 }
@@ -250,29 +256,35 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 return CompletableFuture.failedFuture(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
             }
             CompletableFuture<Object> result = new CompletableFuture<>();
+            // Decides the outcome once (timer, stage or the caller's cancellation), before completing the
+            // result, so that metrics and events already include the call when its result is seen.
+            AtomicBoolean decided = new AtomicBoolean();
             Scheduled timer = clock.schedule(() -> {
-                if (result.completeExceptionally(new TimeoutExceededException(name, config.timeoutDuration()))) {
+                if (decided.compareAndSet(false, true)) {
                     timedOut.increment();
                     publish(TimeoutEvent.Type.TIMEOUT, null);
+                    result.completeExceptionally(new TimeoutExceededException(name, config.timeoutDuration()));
                     if (cancelRunningFuture) {
                         cancel(stage);
                     }
                 }
             }, timeoutNanos);
             stage.whenComplete((value, failure) -> {
-                if (failure == null) {
-                    if (result.complete(value)) {
+                if (decided.compareAndSet(false, true)) {
+                    if (failure == null) {
                         successful.increment();
                         publish(TimeoutEvent.Type.SUCCESS, null);
+                        result.complete(value);
+                    } else {
+                        failed.increment();
+                        publish(TimeoutEvent.Type.ERROR, failure);
+                        result.completeExceptionally(failure);
                     }
-                } else if (result.completeExceptionally(failure)) {
-                    failed.increment();
-                    publish(TimeoutEvent.Type.ERROR, failure);
                 }
             });
             result.whenComplete((value, failure) -> {
                 timer.cancel();
-                if (cancelRunningFuture && result.isCancelled()) {
+                if (result.isCancelled() && decided.compareAndSet(false, true) && cancelRunningFuture) {
                     cancel(stage); // the caller gave up: so does the call
                 }
             });
