@@ -199,4 +199,27 @@ class AsyncBulkheadTest {
         secondWork.complete("late");
         assertThat(available(bulkhead)).isEqualTo(1);
     }
+
+    @Test
+    void manyQueuedCallsCompletingAtOnceAreServedWithoutDeepRecursion() {
+        Bulkhead bulkhead = bulkhead(1, Duration.ofSeconds(1));
+        CompletableFuture<String> first = new CompletableFuture<>();
+        bulkhead.callAsync(() -> first);
+        int queued = 50_000;
+        AtomicInteger served = new AtomicInteger();
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (int i = 0; i < queued; i++) {
+            results.add(bulkhead.<String>callAsync(() -> {
+                served.incrementAndGet();
+                return CompletableFuture.completedFuture("now");
+            }).toCompletableFuture());
+        }
+        assertThat(bulkhead.metrics().waitingCalls()).isEqualTo(queued);
+
+        first.complete("go"); // every queued call now runs, one after the other, on this thread
+
+        assertThat(served).hasValue(queued);
+        assertThat(results).allSatisfy(r -> assertThat(r).isCompletedWithValue("now"));
+        assertThat(bulkhead.metrics()).isEqualTo(new BulkheadMetrics(1, 1, 0, queued + 1, 0));
+    }
 }

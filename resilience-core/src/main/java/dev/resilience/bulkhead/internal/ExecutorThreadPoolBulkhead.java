@@ -270,7 +270,13 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        return executor.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        return executor.awaitTermination(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

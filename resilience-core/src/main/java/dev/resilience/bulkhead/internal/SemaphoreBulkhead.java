@@ -272,8 +272,31 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         waiters.remove(waiter);
     }
 
-    /** Hands free permits to queued waiters, oldest first, skipping those already timed out or cancelled. */
+    /**
+     * Hands free permits to queued waiters, oldest first, skipping those already timed out or cancelled.
+     *
+     * <p>Granting a permit to an asynchronous waiter runs its call on this thread, and a call that completes
+     * at once returns its permit, which drains again: a recursion as deep as the queue is long. Below a small
+     * depth the nested drain runs; deeper, it returns at once, because a drain further up this thread's stack
+     * loops and re-checks the queue and the permits as soon as the grant it is making returns.
+     */
     private void drain() {
+        int[] depth = drainDepth.get();
+        if (depth[0] >= MAX_NESTED_DRAINS) {
+            return;
+        }
+        depth[0]++;
+        try {
+            drainLoop();
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    private static final int MAX_NESTED_DRAINS = 4;
+    private final ThreadLocal<int[]> drainDepth = ThreadLocal.withInitial(() -> new int[1]);
+
+    private void drainLoop() {
         for (;;) {
             Waiter head = waiters.peek();
             if (head == null) {
