@@ -1,0 +1,115 @@
+package dev.resilience.bulkhead;
+
+import dev.resilience.Policy;
+import dev.resilience.bulkhead.internal.ExecutorThreadPoolBulkhead;
+import dev.resilience.core.Clock;
+import dev.resilience.core.Events;
+
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * A thread-pool bulkhead: runs calls on its own bounded pool of daemon threads named
+ * {@code resilience-<name>-<n>}, with a bounded queue in front. A call that finds every thread busy and the
+ * queue full is rejected with {@link BulkheadFullException} (never {@link java.util.concurrent.RejectedExecutionException}).
+ *
+ * <p>{@link #callAsync} runs the supplier on a pool thread and returns a stage that completes with the
+ * supplier's stage's outcome; rejections fail the returned stage. {@link #call} runs the call on a pool thread
+ * and waits for it; an interrupt of the waiting caller interrupts the call (or keeps it from starting),
+ * restores the caller's interrupt flag and throws a {@link java.util.concurrent.CancellationException} whose
+ * cause is the {@link InterruptedException}. The call's own exceptions, checked ones included, pass through unchanged.
+ *
+ * <p><b>Shutdown:</b> {@link #shutdown()} refuses new calls ({@link dev.resilience.ShutdownInProgressException})
+ * and runs every call already accepted; {@link #shutdownNow()} interrupts running calls and fails every queued
+ * call's future with {@code ShutdownInProgressException}. Either way no future stays pending.
+ *
+ * <p><b>Context propagation:</b> {@link #of(String, ThreadPoolBulkheadConfig, Clock, UnaryOperator)} takes a task
+ * decorator applied to every task on the submitting thread, e.g. to carry MDC or other thread locals to the pool.
+ *
+ * <p>Thread-safe.
+ */
+public interface ThreadPoolBulkhead extends Policy {
+
+    /** The kind string: {@value}. */
+    String KIND = "thread-pool-bulkhead";
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @return a bulkhead on the system clock
+     */
+    static ThreadPoolBulkhead of(String name, ThreadPoolBulkheadConfig config) {
+        return of(name, config, Clock.system());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock stamps events
+     * @return a bulkhead
+     */
+    static ThreadPoolBulkhead of(String name, ThreadPoolBulkheadConfig config, Clock clock) {
+        return of(name, config, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock stamps events
+     * @param taskDecorator applied, on the submitting thread, to each task before it is handed to the pool
+     *     (for context propagation); must not return null
+     * @return a bulkhead
+     */
+    static ThreadPoolBulkhead of(String name, ThreadPoolBulkheadConfig config, Clock clock,
+                                 UnaryOperator<Runnable> taskDecorator) {
+        return new ExecutorThreadPoolBulkhead(name, config, clock, taskDecorator);
+    }
+
+    /**
+     * @param name instance name
+     * @return a bulkhead with {@link ThreadPoolBulkheadConfig#defaults()} on the system clock
+     */
+    static ThreadPoolBulkhead ofDefaults(String name) {
+        return of(name, ThreadPoolBulkheadConfig.defaults());
+    }
+
+    /** @return the settings */
+    ThreadPoolBulkheadConfig config();
+
+    /** @return a snapshot of the pool and counters */
+    ThreadPoolBulkheadMetrics metrics();
+
+    /** @return where to subscribe to this bulkhead's events */
+    @Override
+    Events<ThreadPoolBulkheadEvent> events();
+
+    /** @return {@value #KIND} */
+    @Override
+    default String kind() {
+        return KIND;
+    }
+
+    /**
+     * Stops accepting calls (new ones fail with {@link dev.resilience.ShutdownInProgressException}); calls
+     * running or queued still run and complete their futures. Returns at once; idempotent.
+     */
+    void shutdown();
+
+    /**
+     * Stops accepting calls, interrupts running calls and completes every queued call's future exceptionally
+     * with {@link dev.resilience.ShutdownInProgressException} without running it. Returns at once; idempotent.
+     */
+    void shutdownNow();
+
+    /**
+     * Waits until, after a shutdown, every accepted call has finished and the pool's threads have ended.
+     *
+     * @param timeout how long to wait at most
+     * @return whether the pool terminated in time
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+    /** @return whether {@link #shutdown()} or {@link #shutdownNow()} has been called */
+    boolean isShutdown();
+}

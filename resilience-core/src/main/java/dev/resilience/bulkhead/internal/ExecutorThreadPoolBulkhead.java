@@ -1,0 +1,286 @@
+package dev.resilience.bulkhead.internal;
+
+import dev.resilience.ShutdownInProgressException;
+import dev.resilience.bulkhead.BulkheadFullException;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkheadConfig;
+import dev.resilience.bulkhead.ThreadPoolBulkheadEvent;
+import dev.resilience.bulkhead.ThreadPoolBulkheadMetrics;
+import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.Clock;
+import dev.resilience.core.EventPublisher;
+import dev.resilience.core.Events;
+import dev.resilience.core.Invoker;
+import dev.resilience.core.NamedThreadFactory;
+import dev.resilience.core.PolicySupport;
+import dev.resilience.core.ThrowingSupplier;
+import dev.resilience.core.Throwables;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The {@link ThreadPoolBulkhead} implementation: a {@link ThreadPoolExecutor} with a bounded
+ * {@link ArrayBlockingQueue} (a {@link SynchronousQueue} for capacity 0) and an aborting rejection policy,
+ * whose {@link RejectedExecutionException} is turned into {@link BulkheadFullException} (or, once shut down,
+ * {@link ShutdownInProgressException}).
+ *
+ * <p>Each submitted task is wrapped in an {@link Envelope} around the decorated task, so that
+ * {@link #shutdownNow()} can find every queued call in the executor's drained list and fail its future.
+ */
+public final class ExecutorThreadPoolBulkhead extends PolicySupport implements ThreadPoolBulkhead {
+
+    private final String name;
+    private final ThreadPoolBulkheadConfig config;
+    private final Clock clock;
+    private final UnaryOperator<Runnable> taskDecorator;
+    private final ThreadPoolExecutor executor;
+    private final LongAdder permitted = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final EventPublisher<ThreadPoolBulkheadEvent> events = new EventPublisher<>();
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock stamps events
+     * @param taskDecorator applied to each task on the submitting thread
+     */
+    public ExecutorThreadPoolBulkhead(String name, ThreadPoolBulkheadConfig config, Clock clock,
+                                      UnaryOperator<Runnable> taskDecorator) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.taskDecorator = Objects.requireNonNull(taskDecorator, "taskDecorator");
+        BlockingQueue<Runnable> queue = config.queueCapacity() == 0
+                ? new SynchronousQueue<>()
+                : new ArrayBlockingQueue<>(config.queueCapacity());
+        this.executor = new ThreadPoolExecutor(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
+                config.keepAliveDuration().toNanos(), TimeUnit.NANOSECONDS, queue,
+                new NamedThreadFactory("resilience-" + name), new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ThreadPoolBulkheadConfig config() {
+        return config;
+    }
+
+    @Override
+    public Events<ThreadPoolBulkheadEvent> events() {
+        return events;
+    }
+
+    @Override
+    public ThreadPoolBulkheadMetrics metrics() {
+        BlockingQueue<Runnable> queue = executor.getQueue();
+        return new ThreadPoolBulkheadMetrics(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
+                executor.getPoolSize(), executor.getActiveCount(), config.queueCapacity(), queue.size(),
+                queue.remainingCapacity(), permitted.sum(), rejected.sum());
+    }
+
+    @Override
+    public String toString() {
+        return "ThreadPoolBulkhead[" + name + ", " + config + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Calls
+
+    @Override
+    public Invoker decorate(Invoker next) {
+        Objects.requireNonNull(next, "next");
+        return call -> {
+            SyncTask task = new SyncTask(next, call);
+            submit(task);
+            try {
+                return task.get();
+            } catch (ExecutionException e) {
+                throw e.getCause();
+            } catch (InterruptedException e) {
+                task.cancel(true);
+                Thread.currentThread().interrupt();
+                CancellationException cancelled = new CancellationException("The caller of thread-pool bulkhead '" + name
+                        + "' was interrupted while waiting; the call was cancelled");
+                cancelled.initCause(e);
+                throw cancelled;
+            }
+        };
+    }
+
+    @Override
+    public AsyncInvoker decorateAsync(AsyncInvoker next) {
+        Objects.requireNonNull(next, "next");
+        return call -> {
+            AsyncTask task = new AsyncTask(next, call);
+            try {
+                submit(task);
+            } catch (RuntimeException rejection) {
+                return CompletableFuture.failedFuture(rejection);
+            }
+            return task.result;
+        };
+    }
+
+    private void submit(PoolTask task) {
+        if (executor.isShutdown()) {
+            throw new ShutdownInProgressException(name);
+        }
+        Runnable decorated = Objects.requireNonNull(taskDecorator.apply(task), "the task decorator returned null");
+        try {
+            executor.execute(new Envelope(task, decorated));
+        } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) {
+                throw new ShutdownInProgressException(name);
+            }
+            rejected.increment();
+            if (events.hasListeners()) {
+                events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_REJECTED, clock.currentTimeMillis()));
+            }
+            throw new BulkheadFullException(name, "Thread-pool bulkhead '" + name + "' is full: all "
+                    + config.maxThreadPoolSize() + " threads are busy and its queue of " + config.queueCapacity()
+                    + " is full");
+        }
+        permitted.increment();
+        if (events.hasListeners()) {
+            events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_PERMITTED, clock.currentTimeMillis()));
+        }
+    }
+
+    /** A call accepted by the pool, whose future can be failed if it is never run. */
+    private interface PoolTask extends Runnable {
+        void reject(Throwable reason);
+    }
+
+    /** What the executor holds: the decorated task, plus the task itself for {@link #shutdownNow()}. */
+    private final class Envelope implements Runnable {
+        final PoolTask task;
+        final Runnable decorated;
+
+        Envelope(PoolTask task, Runnable decorated) {
+            this.task = task;
+            this.decorated = decorated;
+        }
+
+        @Override
+        public void run() {
+            try {
+                decorated.run();
+            } finally {
+                if (events.hasListeners()) {
+                    events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis()));
+                }
+            }
+        }
+    }
+
+    /** A synchronous call: a {@link FutureTask}, so cancelling it interrupts only this call's run. */
+    private static final class SyncTask extends FutureTask<Object> implements PoolTask {
+        SyncTask(Invoker next, ThrowingSupplier<?, ?> call) {
+            super(() -> {
+                try {
+                    return next.invoke(call);
+                } catch (Throwable t) {
+                    throw Throwables.<Exception>sneakyThrow(t);
+                }
+            });
+        }
+
+        @Override
+        public void reject(Throwable reason) {
+            setException(reason);
+        }
+    }
+
+    /** An asynchronous call: runs the supplier on the pool and forwards its stage's outcome. */
+    private static final class AsyncTask implements PoolTask {
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+        private final AsyncInvoker next;
+        private final Supplier<? extends CompletionStage<?>> call;
+
+        AsyncTask(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
+            this.next = next;
+            this.call = call;
+        }
+
+        @Override
+        public void run() {
+            if (result.isDone()) {
+                return; // cancelled by the caller while queued
+            }
+            try {
+                CompletionStage<?> stage = next.invoke(call);
+                if (stage == null) {
+                    result.completeExceptionally(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
+                    return;
+                }
+                stage.whenComplete((v, t) -> {
+                    if (t != null) {
+                        result.completeExceptionally(t);
+                    } else {
+                        result.complete(v);
+                    }
+                });
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+
+        @Override
+        public void reject(Throwable reason) {
+            result.completeExceptionally(reason);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Shutdown
+
+    @Override
+    public void shutdown() {
+        executor.shutdown();
+    }
+
+    @Override
+    public void shutdownNow() {
+        List<Runnable> neverRun = executor.shutdownNow();
+        for (Runnable runnable : neverRun) {
+            if (runnable instanceof Envelope envelope) {
+                envelope.task.reject(new ShutdownInProgressException(name));
+            }
+        }
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        return executor.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return executor.isShutdown();
+    }
+}
