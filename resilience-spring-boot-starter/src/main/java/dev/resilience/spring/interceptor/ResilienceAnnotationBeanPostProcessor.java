@@ -13,13 +13,17 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +35,11 @@ import java.util.function.Supplier;
 public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, BeanFactoryAware {
 
     private static final long serialVersionUID = 1L;
+
+    private static final Set<Class<? extends Annotation>> ANNOTATIONS = Set.of(
+            dev.resilience.annotation.CircuitBreaker.class, dev.resilience.annotation.Retry.class,
+            dev.resilience.annotation.Bulkhead.class, dev.resilience.annotation.RateLimited.class,
+            dev.resilience.annotation.Timeout.class);
 
     private final transient Supplier<MethodSpecResolver> resolver;
     private final transient Supplier<ShutdownGate> gate;
@@ -84,9 +93,26 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         return proxyFactory.getProxy(getProxyClassLoader());
     }
 
+    /** A cheap check that needs no registries, so infrastructure beans created early are never held up. */
     private static boolean mayHaveAnnotations(Class<?> targetClass) {
-        String name = targetClass.getName();
-        return !(name.startsWith("java.") || name.startsWith("org.springframework.") && !name.startsWith("org.springframework.boot.test"));
+        if (!AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
+            return false;
+        }
+        for (Class<? extends Annotation> annotation : ANNOTATIONS) {
+            if (AnnotatedElementUtils.hasAnnotation(targetClass, annotation)) {
+                return true;
+            }
+        }
+        boolean[] found = new boolean[1];
+        ReflectionUtils.doWithMethods(targetClass, method -> {
+            for (Class<? extends Annotation> annotation : ANNOTATIONS) {
+                if (AnnotatedElementUtils.hasAnnotation(method, annotation)) {
+                    found[0] = true;
+                    return;
+                }
+            }
+        }, method -> !found[0] && method.getDeclaringClass() != Object.class);
+        return found[0];
     }
 
     private Map<Method, MethodSpec> resolveAll(Class<?> targetClass, String beanName) {

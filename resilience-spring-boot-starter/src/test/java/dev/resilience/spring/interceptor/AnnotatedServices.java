@@ -67,7 +67,7 @@ final class AnnotatedServices {
         }
 
         @CircuitBreaker(name = "fallbackThrows", fallbackMethod = "failingFallback")
-        public String fallbackThrows() {
+        public String fallbackThrows() throws IOException {
             throw new IllegalStateException("primary");
         }
 
