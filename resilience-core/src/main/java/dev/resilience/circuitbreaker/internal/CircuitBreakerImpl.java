@@ -189,25 +189,26 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     private void onResult(BreakerState admitted, long start, Object result) {
+        // The outcome's event goes out before recording it, so it precedes any transition the outcome causes.
         if (resultPredicate != null && resultPredicate.test(result)) {
-            record(admitted, start, Outcome.FAILED);
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
+            record(admitted, start, Outcome.FAILED);
         } else {
-            record(admitted, start, Outcome.SUCCESS);
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
             }
+            record(admitted, start, Outcome.SUCCESS);
         }
     }
 
     private void onError(BreakerState admitted, long start, Throwable error) {
         if (classifier.counts(error)) {
-            record(admitted, start, Outcome.FAILED);
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
             }
+            record(admitted, start, Outcome.FAILED);
         } else {
             onIgnored(admitted, error);
         }
