@@ -1,0 +1,380 @@
+package dev.resilience.circuitbreaker;
+
+import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.Validate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The immutable, validated configuration of a {@link CircuitBreaker}. Build one with {@link #builder()};
+ * every builder method validates its value at once and throws {@link InvalidConfigException} naming the
+ * setting, the value and the allowed range. Nothing is clamped.
+ */
+public final class CircuitBreakerConfig {
+
+    /** Largest COUNT_BASED window, in calls (the window packs its counters into 16-bit fields). */
+    public static final int MAX_COUNT_WINDOW_SIZE = 65_535;
+    /** Largest TIME_BASED window, in seconds (one hour). */
+    public static final int MAX_TIME_WINDOW_SECONDS = 3_600;
+    /** Largest number of trial calls in HALF_OPEN. */
+    public static final int MAX_HALF_OPEN_CALLS = 65_535;
+
+    private static final CircuitBreakerConfig DEFAULTS = new Builder().build();
+
+    private final SlidingWindowType slidingWindowType;
+    private final int slidingWindowSize;
+    private final int minimumNumberOfCalls;
+    private final float failureRateThreshold;
+    private final float slowCallRateThreshold;
+    private final Duration slowCallDurationThreshold;
+    private final Duration waitDurationInOpenState;
+    private final int permittedNumberOfCallsInHalfOpenState;
+    private final Duration maxWaitDurationInHalfOpenState;
+    private final boolean automaticTransitionFromOpenToHalfOpenEnabled;
+    private final List<Class<? extends Throwable>> recordExceptions;
+    private final List<Class<? extends Throwable>> ignoreExceptions;
+    private final Predicate<Throwable> recordException;
+    private final Predicate<Throwable> ignoreException;
+    private final Predicate<Object> recordResult;
+
+    private CircuitBreakerConfig(Builder b) {
+        this.slidingWindowType = b.slidingWindowType;
+        this.slidingWindowSize = b.slidingWindowSize;
+        this.minimumNumberOfCalls = b.minimumNumberOfCalls;
+        this.failureRateThreshold = b.failureRateThreshold;
+        this.slowCallRateThreshold = b.slowCallRateThreshold;
+        this.slowCallDurationThreshold = b.slowCallDurationThreshold;
+        this.waitDurationInOpenState = b.waitDurationInOpenState;
+        this.permittedNumberOfCallsInHalfOpenState = b.permittedNumberOfCallsInHalfOpenState;
+        this.maxWaitDurationInHalfOpenState = b.maxWaitDurationInHalfOpenState;
+        this.automaticTransitionFromOpenToHalfOpenEnabled = b.automaticTransitionFromOpenToHalfOpenEnabled;
+        this.recordExceptions = b.recordExceptions;
+        this.ignoreExceptions = b.ignoreExceptions;
+        this.recordException = b.recordException;
+        this.ignoreException = b.ignoreException;
+        this.recordResult = b.recordResult;
+    }
+
+    /** @return the default configuration (see each setting for its default) */
+    public static CircuitBreakerConfig defaults() {
+        return DEFAULTS;
+    }
+
+    /** @return a builder starting from the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder starting from this configuration */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** @return how the window is measured; default COUNT_BASED */
+    public SlidingWindowType slidingWindowType() {
+        return slidingWindowType;
+    }
+
+    /** @return the window size: calls for COUNT_BASED, seconds for TIME_BASED; default 100 */
+    public int slidingWindowSize() {
+        return slidingWindowSize;
+    }
+
+    /**
+     * @return calls the window must hold before rates are computed; default 100. For a COUNT_BASED window the
+     *     effective minimum is {@code min(minimumNumberOfCalls, slidingWindowSize)}, as the window can never hold more.
+     */
+    public int minimumNumberOfCalls() {
+        return minimumNumberOfCalls;
+    }
+
+    /** @return failure rate, in percent, at or above which the breaker opens; default 50 */
+    public float failureRateThreshold() {
+        return failureRateThreshold;
+    }
+
+    /** @return slow-call rate, in percent, at or above which the breaker opens; default 50 */
+    public float slowCallRateThreshold() {
+        return slowCallRateThreshold;
+    }
+
+    /** @return how long a call must take (strictly longer) to count as slow; {@link Duration#ZERO} = slow-call detection off; default 60 s */
+    public Duration slowCallDurationThreshold() {
+        return slowCallDurationThreshold;
+    }
+
+    /** @return how long the breaker stays OPEN before admitting trial calls; default 60 s */
+    public Duration waitDurationInOpenState() {
+        return waitDurationInOpenState;
+    }
+
+    /** @return number of trial calls admitted in HALF_OPEN; default 10 */
+    public int permittedNumberOfCallsInHalfOpenState() {
+        return permittedNumberOfCallsInHalfOpenState;
+    }
+
+    /** @return longest stay in HALF_OPEN before going back to OPEN; {@link Duration#ZERO} = no limit (default) */
+    public Duration maxWaitDurationInHalfOpenState() {
+        return maxWaitDurationInHalfOpenState;
+    }
+
+    /** @return whether a timer moves OPEN to HALF_OPEN when the wait ends (otherwise the next call does); default false */
+    public boolean automaticTransitionFromOpenToHalfOpenEnabled() {
+        return automaticTransitionFromOpenToHalfOpenEnabled;
+    }
+
+    /** @return exception classes recorded as failures (with subclasses); empty = every exception not ignored */
+    public List<Class<? extends Throwable>> recordExceptions() {
+        return recordExceptions;
+    }
+
+    /** @return exception classes ignored (with subclasses); ignoring wins over recording */
+    public List<Class<? extends Throwable>> ignoreExceptions() {
+        return ignoreExceptions;
+    }
+
+    /** @return an extra test an exception must also pass to be recorded, if set */
+    public Optional<Predicate<Throwable>> recordException() {
+        return Optional.ofNullable(recordException);
+    }
+
+    /** @return a test that ignores an exception when it accepts it, if set */
+    public Optional<Predicate<Throwable>> ignoreException() {
+        return Optional.ofNullable(ignoreException);
+    }
+
+    /** @return a test that records a returned value as a failure when it accepts it, if set */
+    public Optional<Predicate<Object>> recordResult() {
+        return Optional.ofNullable(recordResult);
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreakerConfig[slidingWindowType=" + slidingWindowType + ", slidingWindowSize=" + slidingWindowSize
+                + ", minimumNumberOfCalls=" + minimumNumberOfCalls + ", failureRateThreshold=" + failureRateThreshold
+                + ", slowCallRateThreshold=" + slowCallRateThreshold + ", slowCallDurationThreshold=" + slowCallDurationThreshold
+                + ", waitDurationInOpenState=" + waitDurationInOpenState
+                + ", permittedNumberOfCallsInHalfOpenState=" + permittedNumberOfCallsInHalfOpenState
+                + ", maxWaitDurationInHalfOpenState=" + maxWaitDurationInHalfOpenState
+                + ", automaticTransitionFromOpenToHalfOpenEnabled=" + automaticTransitionFromOpenToHalfOpenEnabled
+                + ", recordExceptions=" + recordExceptions + ", ignoreExceptions=" + ignoreExceptions + "]";
+    }
+
+    /** How the sliding window is measured. */
+    public enum SlidingWindowType {
+        /** The last {@code slidingWindowSize} calls (1..65535). */
+        COUNT_BASED,
+        /** The calls of the last {@code slidingWindowSize} seconds (1..3600), in one-second buckets. */
+        TIME_BASED
+    }
+
+    /** Builds a {@link CircuitBreakerConfig}. Each method validates at once. Not thread-safe. */
+    public static final class Builder {
+
+        private SlidingWindowType slidingWindowType = SlidingWindowType.COUNT_BASED;
+        private int slidingWindowSize = 100;
+        private int minimumNumberOfCalls = 100;
+        private float failureRateThreshold = 50;
+        private float slowCallRateThreshold = 50;
+        private Duration slowCallDurationThreshold = Duration.ofSeconds(60);
+        private Duration waitDurationInOpenState = Duration.ofSeconds(60);
+        private int permittedNumberOfCallsInHalfOpenState = 10;
+        private Duration maxWaitDurationInHalfOpenState = Duration.ZERO;
+        private boolean automaticTransitionFromOpenToHalfOpenEnabled;
+        private List<Class<? extends Throwable>> recordExceptions = List.of();
+        private List<Class<? extends Throwable>> ignoreExceptions = List.of();
+        private Predicate<Throwable> recordException;
+        private Predicate<Throwable> ignoreException;
+        private Predicate<Object> recordResult;
+
+        private Builder() {
+        }
+
+        private Builder(CircuitBreakerConfig c) {
+            slidingWindowType = c.slidingWindowType;
+            slidingWindowSize = c.slidingWindowSize;
+            minimumNumberOfCalls = c.minimumNumberOfCalls;
+            failureRateThreshold = c.failureRateThreshold;
+            slowCallRateThreshold = c.slowCallRateThreshold;
+            slowCallDurationThreshold = c.slowCallDurationThreshold;
+            waitDurationInOpenState = c.waitDurationInOpenState;
+            permittedNumberOfCallsInHalfOpenState = c.permittedNumberOfCallsInHalfOpenState;
+            maxWaitDurationInHalfOpenState = c.maxWaitDurationInHalfOpenState;
+            automaticTransitionFromOpenToHalfOpenEnabled = c.automaticTransitionFromOpenToHalfOpenEnabled;
+            recordExceptions = c.recordExceptions;
+            ignoreExceptions = c.ignoreExceptions;
+            recordException = c.recordException;
+            ignoreException = c.ignoreException;
+            recordResult = c.recordResult;
+        }
+
+        /**
+         * @param type COUNT_BASED (the last N calls, default) or TIME_BASED (the last N seconds); the current
+         *     {@link #slidingWindowSize(int)} must fit the new type's range
+         * @return this builder
+         */
+        public Builder slidingWindowType(SlidingWindowType type) {
+            Validate.nonNull("slidingWindowType", type);
+            checkWindowSize(type, slidingWindowSize);
+            this.slidingWindowType = type;
+            return this;
+        }
+
+        /**
+         * @param size the window: calls for COUNT_BASED (1..65535), seconds for TIME_BASED (1..3600); default 100
+         * @return this builder
+         */
+        public Builder slidingWindowSize(int size) {
+            checkWindowSize(slidingWindowType, size);
+            this.slidingWindowSize = size;
+            return this;
+        }
+
+        private static void checkWindowSize(SlidingWindowType type, int size) {
+            if (type == SlidingWindowType.COUNT_BASED) {
+                if (size < 1 || size > MAX_COUNT_WINDOW_SIZE) {
+                    throw new InvalidConfigException("slidingWindowSize", size,
+                            "between 1 and " + MAX_COUNT_WINDOW_SIZE + " (calls, for a COUNT_BASED window)");
+                }
+            } else if (size < 1 || size > MAX_TIME_WINDOW_SECONDS) {
+                throw new InvalidConfigException("slidingWindowSize", size,
+                        "between 1 and " + MAX_TIME_WINDOW_SECONDS + " (seconds, for a TIME_BASED window)");
+            }
+        }
+
+        /**
+         * @param calls calls the window must hold before rates are computed, at least 1; default 100
+         * @return this builder
+         */
+        public Builder minimumNumberOfCalls(int calls) {
+            this.minimumNumberOfCalls = Validate.atLeast("minimumNumberOfCalls", calls, 1);
+            return this;
+        }
+
+        /**
+         * @param percent failure rate at or above which the breaker opens, greater than 0 and at most 100; default 50
+         * @return this builder
+         */
+        public Builder failureRateThreshold(float percent) {
+            Validate.between("failureRateThreshold", percent, 0, true, 100);
+            this.failureRateThreshold = percent;
+            return this;
+        }
+
+        /**
+         * @param percent slow-call rate at or above which the breaker opens, greater than 0 and at most 100; default 50
+         * @return this builder
+         */
+        public Builder slowCallRateThreshold(float percent) {
+            Validate.between("slowCallRateThreshold", percent, 0, true, 100);
+            this.slowCallRateThreshold = percent;
+            return this;
+        }
+
+        /**
+         * @param duration a call taking strictly longer counts as slow; positive, or {@link Duration#ZERO} to turn
+         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s
+         * @return this builder
+         */
+        public Builder slowCallDurationThreshold(Duration duration) {
+            this.slowCallDurationThreshold = Validate.notNegative("slowCallDurationThreshold", duration);
+            return this;
+        }
+
+        /**
+         * @param duration how long to stay OPEN before admitting trial calls, positive; default 60 s
+         * @return this builder
+         */
+        public Builder waitDurationInOpenState(Duration duration) {
+            this.waitDurationInOpenState = Validate.positive("waitDurationInOpenState", duration);
+            return this;
+        }
+
+        /**
+         * @param calls trial calls admitted in HALF_OPEN, 1..65535; default 10
+         * @return this builder
+         */
+        public Builder permittedNumberOfCallsInHalfOpenState(int calls) {
+            this.permittedNumberOfCallsInHalfOpenState =
+                    Validate.between("permittedNumberOfCallsInHalfOpenState", calls, 1, MAX_HALF_OPEN_CALLS);
+            return this;
+        }
+
+        /**
+         * @param duration longest stay in HALF_OPEN before going back to OPEN; zero (default) = no limit
+         * @return this builder
+         */
+        public Builder maxWaitDurationInHalfOpenState(Duration duration) {
+            this.maxWaitDurationInHalfOpenState = Validate.notNegative("maxWaitDurationInHalfOpenState", duration);
+            return this;
+        }
+
+        /**
+         * @param enabled whether a timer moves OPEN to HALF_OPEN when the wait ends, rather than the next call;
+         *     default false
+         * @return this builder
+         */
+        public Builder automaticTransitionFromOpenToHalfOpenEnabled(boolean enabled) {
+            this.automaticTransitionFromOpenToHalfOpenEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); none (default)
+         *     means every exception that is not ignored
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder recordExceptions(Class<? extends Throwable>... classes) {
+            this.recordExceptions = List.of(Validate.noNulls("recordExceptions", classes));
+            return this;
+        }
+
+        /**
+         * @param classes exceptions that count neither as success nor failure, subclasses included (replaces
+         *     earlier ones); ignoring wins over recording; default none
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder ignoreExceptions(Class<? extends Throwable>... classes) {
+            this.ignoreExceptions = List.of(Validate.noNulls("ignoreExceptions", classes));
+            return this;
+        }
+
+        /**
+         * @param predicate an extra test a (not ignored, class-matching) exception must pass to be recorded as a
+         *     failure; an exception it rejects is ignored; default none
+         * @return this builder
+         */
+        public Builder recordException(Predicate<Throwable> predicate) {
+            this.recordException = Validate.nonNull("recordException", predicate);
+            return this;
+        }
+
+        /**
+         * @param predicate ignores an exception it accepts (wins over every record setting); default none
+         * @return this builder
+         */
+        public Builder ignoreException(Predicate<Throwable> predicate) {
+            this.ignoreException = Validate.nonNull("ignoreException", predicate);
+            return this;
+        }
+
+        /**
+         * @param predicate records a returned value it accepts as a failure; default none (every value is a success)
+         * @return this builder
+         */
+        public Builder recordResult(Predicate<Object> predicate) {
+            this.recordResult = Validate.nonNull("recordResult", predicate);
+            return this;
+        }
+
+        /** @return the immutable configuration */
+        public CircuitBreakerConfig build() {
+            return new CircuitBreakerConfig(this);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.resilience.circuitbreaker;
+
+/**
+ * An immutable snapshot of a circuit breaker. The call counts describe the current sliding window (in
+ * HALF_OPEN: the trial calls so far; in OPEN: the window as it was when the breaker opened; in FORCED_OPEN
+ * and DISABLED: empty). The four outcome categories are disjoint:
+ * {@code bufferedCalls = successfulCalls + failedCalls} and
+ * {@code 0 <= slowFailedCalls <= failedCalls <= bufferedCalls}.
+ *
+ * @param state the state
+ * @param failureRate failed calls in percent of buffered calls, or {@code -1} while fewer than the minimum
+ *     number of calls are buffered
+ * @param slowCallRate slow calls (successful or failed) in percent of buffered calls, or {@code -1} while fewer
+ *     than the minimum number of calls are buffered
+ * @param bufferedCalls calls recorded in the window (ignored exceptions are not recorded)
+ * @param failedCalls failed calls in the window, slow ones included
+ * @param slowCalls slow calls in the window, successful or failed
+ * @param slowFailedCalls calls in the window that were both slow and failed
+ * @param successfulCalls successful calls in the window, slow ones included
+ * @param notPermittedCalls calls rejected since creation or the last {@link CircuitBreaker#reset()}
+ */
+public record CircuitBreakerMetrics(
+        CircuitBreaker.State state,
+        float failureRate,
+        float slowCallRate,
+        long bufferedCalls,
+        long failedCalls,
+        long slowCalls,
+        long slowFailedCalls,
+        long successfulCalls,
+        long notPermittedCalls) {
+
+    /** @return slow calls that succeeded */
+    public long slowSuccessfulCalls() {
+        return slowCalls - slowFailedCalls;
+    }
+}

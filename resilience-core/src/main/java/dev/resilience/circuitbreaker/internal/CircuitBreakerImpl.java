@@ -1,0 +1,675 @@
+package dev.resilience.circuitbreaker.internal;
+
+import dev.resilience.circuitbreaker.CallNotPermittedException;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.circuitbreaker.CircuitBreakerEvent;
+import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
+import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.Clock;
+import dev.resilience.core.EventPublisher;
+import dev.resilience.core.Events;
+import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.Invoker;
+import dev.resilience.core.PolicySupport;
+import dev.resilience.core.Scheduled;
+import dev.resilience.core.Throwables;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * The circuit breaker's state machine.
+ *
+ * <p>The state is an immutable-identity state object in an {@link AtomicReference}; every transition is a CAS
+ * from one state object to a fresh one, so exactly one of many racing threads performs (and reports) a
+ * transition, and the losers do nothing. A call reads the reference once when it is admitted and records its
+ * outcome into THAT state object; if the breaker has moved on meanwhile, the outcome lands in a discarded window
+ * and any transition it would trigger fails its CAS. So calls admitted before a transition never decide the new
+ * state. Per call nothing is allocated (the state objects already exist) and no lock is taken.
+ */
+public final class CircuitBreakerImpl extends PolicySupport implements CircuitBreaker {
+
+    private static final int PERMIT = 0;
+    private static final int REJECT = 1;
+    private static final int RETRY = 2;
+
+    private final String name;
+    private final CircuitBreakerConfig config;
+    private final Clock clock;
+    private final EventPublisher<CircuitBreakerEvent> publisher = new EventPublisher<>();
+    private final AtomicReference<BreakerState> state;
+    private final AtomicLong notPermitted = new AtomicLong();
+    private final ExceptionClassifier classifier;
+    private final Predicate<Object> resultPredicate;
+    private final boolean timeBased;
+    private final long slowNanos;
+    private final long openNanos;
+    private final long maxHalfOpenNanos;
+    private final int closedMinimumCalls;
+    private final int halfOpenCalls;
+    private final float failureThreshold;
+    private final float slowThreshold;
+
+    /**
+     * @param name instance name
+     * @param config configuration
+     * @param clock time source
+     */
+    public CircuitBreakerImpl(String name, CircuitBreakerConfig config, Clock clock) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.classifier = new ExceptionClassifier(config.recordExceptions(), config.ignoreExceptions(),
+                config.recordException().orElse(null), config.ignoreException().orElse(null));
+        this.resultPredicate = config.recordResult().orElse(null);
+        this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
+        this.slowNanos = config.slowCallDurationThreshold().toNanos();
+        this.openNanos = config.waitDurationInOpenState().toNanos();
+        this.maxHalfOpenNanos = config.maxWaitDurationInHalfOpenState().toNanos();
+        this.closedMinimumCalls = timeBased ? config.minimumNumberOfCalls()
+                : Math.min(config.minimumNumberOfCalls(), config.slidingWindowSize());
+        this.halfOpenCalls = config.permittedNumberOfCallsInHalfOpenState();
+        this.failureThreshold = config.failureRateThreshold();
+        this.slowThreshold = config.slowCallRateThreshold();
+        this.state = new AtomicReference<>(new Closed());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public CircuitBreakerConfig config() {
+        return config;
+    }
+
+    @Override
+    public Events<CircuitBreakerEvent> events() {
+        return publisher;
+    }
+
+    @Override
+    public State state() {
+        return state.get().state();
+    }
+
+    @Override
+    public CircuitBreakerMetrics metrics() {
+        return state.get().metrics(notPermitted.get());
+    }
+
+    // ---------------------------------------------------------------- decoration
+
+    @Override
+    public Invoker decorate(Invoker next) {
+        Objects.requireNonNull(next, "next");
+        return call -> {
+            BreakerState admitted = acquire();
+            long start = slowNanos > 0 ? clock.nanoTime() : 0L;
+            Object result;
+            try {
+                result = next.invoke(call);
+            } catch (Throwable t) {
+                onError(admitted, start, t);
+                throw t;
+            }
+            onResult(admitted, start, result);
+            return result;
+        };
+    }
+
+    @Override
+    public AsyncInvoker decorateAsync(AsyncInvoker next) {
+        Objects.requireNonNull(next, "next");
+        return call -> {
+            BreakerState admitted;
+            try {
+                admitted = acquire();
+            } catch (CallNotPermittedException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            long start = slowNanos > 0 ? clock.nanoTime() : 0L;
+            CompletionStage<?> stage;
+            try {
+                stage = next.invoke(call);
+                if (stage == null) {
+                    throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
+                }
+            } catch (Throwable t) {
+                onError(admitted, start, t);
+                return CompletableFuture.failedFuture(t);
+            }
+            stage.whenComplete((result, error) -> {
+                if (error == null) {
+                    onResult(admitted, start, result);
+                } else {
+                    Throwable cause = Throwables.unwrap(error);
+                    if (cause instanceof CancellationException) {
+                        onIgnored(admitted, cause);
+                    } else {
+                        onError(admitted, start, cause);
+                    }
+                }
+            });
+            return stage;
+        };
+    }
+
+    private BreakerState acquire() {
+        while (true) {
+            BreakerState current = state.get();
+            int decision = current.tryAcquire();
+            if (decision == PERMIT) {
+                return current;
+            }
+            if (decision == REJECT) {
+                notPermitted.incrementAndGet();
+                CallNotPermittedException rejection =
+                        new CallNotPermittedException(name, current.state(), current.retryAfterNanos());
+                if (publisher.hasListeners()) {
+                    publish(CircuitBreakerEvent.Type.NOT_PERMITTED, Map.of("state", current.state().name()));
+                }
+                throw rejection;
+            }
+        }
+    }
+
+    private void onResult(BreakerState admitted, long start, Object result) {
+        // The outcome's event goes out before recording it, so it precedes any transition the outcome causes.
+        if (resultPredicate != null && resultPredicate.test(result)) {
+            if (publisher.hasListeners() && admitted.recording()) {
+                publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
+            }
+            record(admitted, start, Outcome.FAILED);
+        } else {
+            if (publisher.hasListeners() && admitted.recording()) {
+                publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
+            }
+            record(admitted, start, Outcome.SUCCESS);
+        }
+    }
+
+    private void onError(BreakerState admitted, long start, Throwable error) {
+        if (classifier.counts(error)) {
+            if (publisher.hasListeners() && admitted.recording()) {
+                publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
+            }
+            record(admitted, start, Outcome.FAILED);
+        } else {
+            onIgnored(admitted, error);
+        }
+    }
+
+    private void onIgnored(BreakerState admitted, Throwable error) {
+        admitted.release();
+        if (publisher.hasListeners() && admitted.recording()) {
+            publish(CircuitBreakerEvent.Type.IGNORED_ERROR, Map.of("error", error.getClass().getName()));
+        }
+    }
+
+    private void record(BreakerState admitted, long start, int failed) {
+        if (!admitted.recording()) {
+            return;
+        }
+        int category = failed;
+        long now = 0L;
+        if (slowNanos > 0) {
+            now = clock.nanoTime();
+            if (now - start > slowNanos) {
+                category |= Outcome.SLOW;
+            }
+        } else if (admitted.needsTime()) {
+            now = clock.nanoTime();
+        }
+        admitted.record(category, now);
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    private boolean transition(BreakerState from, BreakerState to) {
+        if (!state.compareAndSet(from, to)) {
+            return false;
+        }
+        from.exit();
+        to.enter();
+        if (publisher.hasListeners()) {
+            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, Map.of("from", from.state().name(), "to", to.state().name()));
+        }
+        return true;
+    }
+
+    /** Opens from {@code from} because a rate was exceeded; reports the rate first. Returns whether this thread did it. */
+    private void openOnRates(BreakerState from, float failureRate, float slowRate) {
+        if (!state.compareAndSet(from, new Open(from.frozenCounts(), from.minimumCalls()))) {
+            return;
+        }
+        BreakerState to = state.get();
+        from.exit();
+        to.enter();
+        if (publisher.hasListeners()) {
+            if (failureRate >= failureThreshold) {
+                publish(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED, Map.of("failureRate", failureRate));
+            }
+            if (slowRate >= slowThreshold) {
+                publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", slowRate));
+            }
+            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, Map.of("from", from.state().name(), "to", State.OPEN.name()));
+        }
+    }
+
+    @Override
+    public void transitionToClosedState() {
+        manualTransition(State.CLOSED);
+    }
+
+    @Override
+    public void transitionToOpenState() {
+        manualTransition(State.OPEN);
+    }
+
+    @Override
+    public void transitionToHalfOpenState() {
+        manualTransition(State.HALF_OPEN);
+    }
+
+    @Override
+    public void transitionToForcedOpenState() {
+        manualTransition(State.FORCED_OPEN);
+    }
+
+    @Override
+    public void transitionToDisabledState() {
+        manualTransition(State.DISABLED);
+    }
+
+    private void manualTransition(State target) {
+        while (true) {
+            BreakerState current = state.get();
+            if (current.state() == target) {
+                return;
+            }
+            BreakerState next;
+            switch (target) {
+                case CLOSED:
+                    next = new Closed();
+                    break;
+                case OPEN:
+                    next = new Open(current.frozenCounts(), current.minimumCalls());
+                    break;
+                case HALF_OPEN:
+                    next = new HalfOpen();
+                    break;
+                case FORCED_OPEN:
+                    next = new Fixed(State.FORCED_OPEN);
+                    break;
+                default:
+                    next = new Fixed(State.DISABLED);
+                    break;
+            }
+            if (transition(current, next)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void reset() {
+        BreakerState previous = state.getAndSet(new Closed());
+        notPermitted.set(0);
+        previous.exit();
+        if (publisher.hasListeners()) {
+            if (previous.state() != State.CLOSED) {
+                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, Map.of("from", previous.state().name(), "to", State.CLOSED.name()));
+            }
+            publish(CircuitBreakerEvent.Type.RESET, Map.of());
+        }
+    }
+
+    private void publish(CircuitBreakerEvent.Type type, Map<String, Object> details) {
+        publisher.publish(new CircuitBreakerEvent(name, type, clock.currentTimeMillis(), details));
+    }
+
+    @Override
+    public String toString() {
+        return "CircuitBreaker '" + name + "' " + state();
+    }
+
+    // ---------------------------------------------------------------- rates
+
+    static float rate(long part, long buffered, int minimumCalls) {
+        if (buffered == 0 || buffered < minimumCalls) {
+            return -1f;
+        }
+        return part * 100f / buffered;
+    }
+
+    private CircuitBreakerMetrics metricsOf(State s, long[] c, int minimumCalls, long notPermittedCalls) {
+        long buffered = c[0] + c[1] + c[2] + c[3];
+        long failed = c[Outcome.FAILURE] + c[Outcome.SLOW_FAILURE];
+        long slow = c[Outcome.SLOW_SUCCESS] + c[Outcome.SLOW_FAILURE];
+        return new CircuitBreakerMetrics(s, rate(failed, buffered, minimumCalls), rate(slow, buffered, minimumCalls),
+                buffered, failed, slow, c[Outcome.SLOW_FAILURE], c[Outcome.SUCCESS] + c[Outcome.SLOW_SUCCESS], notPermittedCalls);
+    }
+
+    private static long[] countsOf(long aggregate) {
+        return new long[] {CountWindow.count(aggregate, 0), CountWindow.count(aggregate, 1),
+                CountWindow.count(aggregate, 2), CountWindow.count(aggregate, 3)};
+    }
+
+    // ---------------------------------------------------------------- states
+
+    private abstract class BreakerState {
+
+        abstract State state();
+
+        /** @return PERMIT, REJECT or RETRY (the state changed: read it again) */
+        abstract int tryAcquire();
+
+        long retryAfterNanos() {
+            return -1L;
+        }
+
+        /** @return whether outcomes of calls admitted by this state are recorded at all */
+        boolean recording() {
+            return true;
+        }
+
+        /** @return whether recording needs the current time even without slow-call detection */
+        boolean needsTime() {
+            return false;
+        }
+
+        void record(int category, long nowNanos) {
+        }
+
+        /** Gives back the permit of a call whose outcome is ignored. */
+        void release() {
+        }
+
+        void enter() {
+        }
+
+        void exit() {
+        }
+
+        /** @return the counts to show while OPEN after leaving this state */
+        long[] frozenCounts() {
+            return new long[4];
+        }
+
+        int minimumCalls() {
+            return closedMinimumCalls;
+        }
+
+        abstract CircuitBreakerMetrics metrics(long notPermittedCalls);
+    }
+
+    private final class Closed extends BreakerState {
+
+        private final CountWindow countWindow;
+        private final TimeWindow timeWindow;
+
+        Closed() {
+            if (timeBased) {
+                countWindow = null;
+                timeWindow = new TimeWindow(config.slidingWindowSize(), clock.nanoTime());
+            } else {
+                countWindow = new CountWindow(config.slidingWindowSize());
+                timeWindow = null;
+            }
+        }
+
+        @Override
+        State state() {
+            return State.CLOSED;
+        }
+
+        @Override
+        int tryAcquire() {
+            return PERMIT;
+        }
+
+        @Override
+        boolean needsTime() {
+            return timeBased;
+        }
+
+        @Override
+        void record(int category, long nowNanos) {
+            long buffered;
+            long failed;
+            long slow;
+            if (countWindow != null) {
+                long aggregate = countWindow.record(category);
+                buffered = CountWindow.buffered(aggregate);
+                failed = CountWindow.failed(aggregate);
+                slow = CountWindow.slow(aggregate);
+            } else {
+                timeWindow.record(category, nowNanos);
+                long slowFailures = timeWindow.slowFailures();
+                long fastFailures = timeWindow.fastFailures();
+                long slowSuccesses = timeWindow.slowSuccesses();
+                long fastSuccesses = timeWindow.fastSuccesses();
+                buffered = fastSuccesses + slowSuccesses + fastFailures + slowFailures;
+                failed = fastFailures + slowFailures;
+                slow = slowSuccesses + slowFailures;
+            }
+            if (buffered < closedMinimumCalls || buffered == 0) {
+                return;
+            }
+            float failureRate = failed * 100f / buffered;
+            float slowRate = slow * 100f / buffered;
+            if (failureRate >= failureThreshold || slowRate >= slowThreshold) {
+                openOnRates(this, failureRate, slowRate);
+            }
+        }
+
+        @Override
+        long[] frozenCounts() {
+            if (countWindow != null) {
+                return countsOf(countWindow.snapshot());
+            }
+            timeWindow.advance(clock.nanoTime());
+            return new long[] {timeWindow.fastSuccesses(), timeWindow.slowSuccesses(),
+                    timeWindow.fastFailures(), timeWindow.slowFailures()};
+        }
+
+        @Override
+        CircuitBreakerMetrics metrics(long notPermittedCalls) {
+            return metricsOf(State.CLOSED, frozenCounts(), closedMinimumCalls, notPermittedCalls);
+        }
+    }
+
+    private final class Open extends BreakerState {
+
+        private final long openedAt = clock.nanoTime();
+        private final long[] counts;
+        private final int minimumCalls;
+        private volatile Scheduled timer;
+
+        Open(long[] counts, int minimumCalls) {
+            this.counts = counts;
+            this.minimumCalls = minimumCalls;
+        }
+
+        @Override
+        State state() {
+            return State.OPEN;
+        }
+
+        @Override
+        int tryAcquire() {
+            if (clock.nanoTime() - openedAt >= openNanos) {
+                transition(this, new HalfOpen());
+                return RETRY;
+            }
+            return REJECT;
+        }
+
+        @Override
+        long retryAfterNanos() {
+            return Math.max(0L, openNanos - (clock.nanoTime() - openedAt));
+        }
+
+        @Override
+        void enter() {
+            if (config.automaticTransitionFromOpenToHalfOpenEnabled()) {
+                timer = clock.schedule(() -> {
+                    if (state.get() == this) {
+                        transition(this, new HalfOpen());
+                    }
+                }, openNanos);
+            }
+        }
+
+        @Override
+        void exit() {
+            Scheduled t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
+        @Override
+        long[] frozenCounts() {
+            return counts.clone();
+        }
+
+        @Override
+        int minimumCalls() {
+            return minimumCalls;
+        }
+
+        @Override
+        CircuitBreakerMetrics metrics(long notPermittedCalls) {
+            return metricsOf(State.OPEN, counts, minimumCalls, notPermittedCalls);
+        }
+    }
+
+    private final class HalfOpen extends BreakerState {
+
+        private final long enteredAt = clock.nanoTime();
+        private final AtomicInteger permits = new AtomicInteger(halfOpenCalls);
+        private final CountWindow window = new CountWindow(halfOpenCalls);
+        private volatile Scheduled timer;
+
+        @Override
+        State state() {
+            return State.HALF_OPEN;
+        }
+
+        @Override
+        int tryAcquire() {
+            if (maxHalfOpenNanos > 0 && clock.nanoTime() - enteredAt >= maxHalfOpenNanos) {
+                transition(this, new Open(frozenCounts(), halfOpenCalls));
+                return RETRY;
+            }
+            int available;
+            while ((available = permits.get()) > 0) {
+                if (permits.compareAndSet(available, available - 1)) {
+                    return PERMIT;
+                }
+            }
+            return REJECT;
+        }
+
+        @Override
+        void release() {
+            permits.incrementAndGet();
+        }
+
+        @Override
+        void record(int category, long nowNanos) {
+            long aggregate = window.record(category);
+            int buffered = CountWindow.buffered(aggregate);
+            if (buffered < halfOpenCalls) {
+                return;
+            }
+            float failureRate = CountWindow.failed(aggregate) * 100f / buffered;
+            float slowRate = CountWindow.slow(aggregate) * 100f / buffered;
+            if (failureRate >= failureThreshold || slowRate >= slowThreshold) {
+                openOnRates(this, failureRate, slowRate);
+            } else {
+                transition(this, new Closed());
+            }
+        }
+
+        @Override
+        void enter() {
+            if (maxHalfOpenNanos > 0) {
+                timer = clock.schedule(() -> {
+                    if (state.get() == this) {
+                        transition(this, new Open(frozenCounts(), halfOpenCalls));
+                    }
+                }, maxHalfOpenNanos);
+            }
+        }
+
+        @Override
+        void exit() {
+            Scheduled t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
+        @Override
+        long[] frozenCounts() {
+            return countsOf(window.snapshot());
+        }
+
+        @Override
+        int minimumCalls() {
+            return halfOpenCalls;
+        }
+
+        @Override
+        CircuitBreakerMetrics metrics(long notPermittedCalls) {
+            return metricsOf(State.HALF_OPEN, frozenCounts(), halfOpenCalls, notPermittedCalls);
+        }
+    }
+
+    /** FORCED_OPEN (rejects everything) or DISABLED (admits everything, records nothing). */
+    private final class Fixed extends BreakerState {
+
+        private final State fixed;
+
+        Fixed(State fixed) {
+            this.fixed = fixed;
+        }
+
+        @Override
+        State state() {
+            return fixed;
+        }
+
+        @Override
+        int tryAcquire() {
+            return fixed == State.DISABLED ? PERMIT : REJECT;
+        }
+
+        @Override
+        boolean recording() {
+            return false;
+        }
+
+        @Override
+        CircuitBreakerMetrics metrics(long notPermittedCalls) {
+            return metricsOf(fixed, new long[4], 1, notPermittedCalls);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.resilience.circuitbreaker.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The last N outcomes, lock-free and allocation-free.
+ *
+ * <p><b>Aggregate.</b> The window counts four disjoint categories (fast success, slow success, fast failure,
+ * slow failure, see {@link Outcome}), each a 16-bit field of ONE {@link AtomicLong}. A single read is therefore a
+ * consistent snapshot, and derived counts (failed = fast + slow failures, slow = slow successes + slow failures,
+ * buffered = all four) satisfy {@code 0 <= slowFailed <= failed <= buffered <= N} in every snapshot. 16 bits bound
+ * N to 65535.
+ *
+ * <p><b>Ring.</b> Slot {@code i} of an {@link AtomicLongArray} holds the latest outcome written there, tagged with
+ * its sequence number: {@code (seq << 2) | category}, or {@code -1} when never written. A call takes
+ * {@code seq = counter.getAndIncrement()} and slot {@code seq % N}.
+ *
+ * <p><b>Why the wait.</b> With many threads on a small window, the writer of sequence {@code s} and the writer of
+ * {@code s + N} (same slot) may run at the same time. If {@code s + N} evicted before {@code s} had added, a field
+ * could go negative (or over N) for a moment and a reader would see nonsense. So the writer of {@code s >= N}
+ * waits (spins with {@link Thread#onSpinWait()}, then yields) until the slot shows sequence {@code s - N}: the
+ * previous writer of that slot has finished. It then does ONE {@code getAndAdd} of the packed delta
+ * (+ its category, - the evicted category) and publishes {@code (s, category)} into the slot. All updates of one
+ * slot are thereby ordered; at every instant each slot contributes exactly one outcome (or none, before its first
+ * write) to the aggregate, so every field stays within [0, N] and the packed arithmetic never borrows across
+ * fields. With N = 1 and many threads this degrades into a queue, which is still correct. Between taking a
+ * sequence and publishing, the code cannot throw, so no waiter can wait for a writer that gave up.
+ */
+final class CountWindow {
+
+    private static final int SPINS_BEFORE_YIELD = 64;
+
+    private final int size;
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong aggregate = new AtomicLong();
+    private final AtomicLongArray slots;
+
+    CountWindow(int size) {
+        if (size < 1 || size > 65_535) {
+            throw new IllegalArgumentException("window size must be between 1 and 65535, but was " + size);
+        }
+        this.size = size;
+        this.slots = new AtomicLongArray(size);
+        for (int i = 0; i < size; i++) {
+            slots.set(i, -1L);
+        }
+    }
+
+    /**
+     * @param category one of the {@link Outcome} categories
+     * @return the packed aggregate right after this outcome was added (a consistent snapshot)
+     */
+    long record(int category) {
+        long seq = sequence.getAndIncrement();
+        int index = (int) (seq % size);
+        long delta = 1L << (category << 4);
+        if (seq >= size) {
+            long previous = seq - size;
+            long slot;
+            int spins = 0;
+            while ((slot = slots.get(index)) >> 2 != previous) {
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            delta -= 1L << (((int) slot & 3) << 4);
+        }
+        long after = aggregate.addAndGet(delta);
+        slots.set(index, (seq << 2) | category);
+        return after;
+    }
+
+    /** @return the packed aggregate */
+    long snapshot() {
+        return aggregate.get();
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** @return the count of one category in a packed aggregate */
+    static int count(long aggregate, int category) {
+        return (int) (aggregate >>> (category << 4)) & 0xFFFF;
+    }
+
+    static int buffered(long a) {
+        return count(a, 0) + count(a, 1) + count(a, 2) + count(a, 3);
+    }
+
+    static int failed(long a) {
+        return count(a, Outcome.FAILURE) + count(a, Outcome.SLOW_FAILURE);
+    }
+
+    static int slow(long a) {
+        return count(a, Outcome.SLOW_SUCCESS) + count(a, Outcome.SLOW_FAILURE);
+    }
+}
