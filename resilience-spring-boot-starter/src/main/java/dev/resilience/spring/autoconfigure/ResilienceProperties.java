@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,22 +18,28 @@ public class ResilienceProperties {
     public static final List<String> DEFAULT_ORDER = List.of("retry", "circuitbreaker", "ratelimiter", "timeout", "bulkhead");
 
     /** Circuit breakers: {@code configs.<name>.*} and {@code instances.<name>.*}. */
-    private KindProperties<CircuitBreakerProperties> circuitbreaker = new KindProperties<>();
+    @NestedConfigurationProperty
+    private CircuitBreakerKind circuitbreaker = new CircuitBreakerKind();
 
     /** Retries: {@code configs.<name>.*} and {@code instances.<name>.*}. */
-    private KindProperties<RetryProperties> retry = new KindProperties<>();
+    @NestedConfigurationProperty
+    private RetryKind retry = new RetryKind();
 
     /** Semaphore bulkheads: {@code configs.<name>.*} and {@code instances.<name>.*}. */
-    private KindProperties<BulkheadProperties> bulkhead = new KindProperties<>();
+    @NestedConfigurationProperty
+    private BulkheadKind bulkhead = new BulkheadKind();
 
     /** Thread-pool bulkheads: {@code configs.<name>.*} and {@code instances.<name>.*}. */
-    private KindProperties<ThreadPoolBulkheadProperties> threadPoolBulkhead = new KindProperties<>();
+    @NestedConfigurationProperty
+    private ThreadPoolBulkheadKind threadPoolBulkhead = new ThreadPoolBulkheadKind();
 
     /** Rate limiters: {@code configs.<name>.*} and {@code instances.<name>.*}. */
-    private KindProperties<RateLimiterProperties> ratelimiter = new KindProperties<>();
+    @NestedConfigurationProperty
+    private RateLimiterKind ratelimiter = new RateLimiterKind();
 
     /** Timeouts: {@code configs.<name>.*} and {@code instances.<name>.*}. */
-    private KindProperties<TimeoutProperties> timeout = new KindProperties<>();
+    @NestedConfigurationProperty
+    private TimeoutKind timeout = new TimeoutKind();
 
     /**
      * Order in which the annotations on one method apply, outermost first: a permutation of retry,
@@ -46,51 +53,51 @@ public class ResilienceProperties {
     /** Mapping of rejections to HTTP responses in web applications. */
     private final Web web = new Web();
 
-    public KindProperties<CircuitBreakerProperties> getCircuitbreaker() {
+    public CircuitBreakerKind getCircuitbreaker() {
         return circuitbreaker;
     }
 
-    public void setCircuitbreaker(KindProperties<CircuitBreakerProperties> circuitbreaker) {
+    public void setCircuitbreaker(CircuitBreakerKind circuitbreaker) {
         this.circuitbreaker = circuitbreaker;
     }
 
-    public KindProperties<RetryProperties> getRetry() {
+    public RetryKind getRetry() {
         return retry;
     }
 
-    public void setRetry(KindProperties<RetryProperties> retry) {
+    public void setRetry(RetryKind retry) {
         this.retry = retry;
     }
 
-    public KindProperties<BulkheadProperties> getBulkhead() {
+    public BulkheadKind getBulkhead() {
         return bulkhead;
     }
 
-    public void setBulkhead(KindProperties<BulkheadProperties> bulkhead) {
+    public void setBulkhead(BulkheadKind bulkhead) {
         this.bulkhead = bulkhead;
     }
 
-    public KindProperties<ThreadPoolBulkheadProperties> getThreadPoolBulkhead() {
+    public ThreadPoolBulkheadKind getThreadPoolBulkhead() {
         return threadPoolBulkhead;
     }
 
-    public void setThreadPoolBulkhead(KindProperties<ThreadPoolBulkheadProperties> threadPoolBulkhead) {
+    public void setThreadPoolBulkhead(ThreadPoolBulkheadKind threadPoolBulkhead) {
         this.threadPoolBulkhead = threadPoolBulkhead;
     }
 
-    public KindProperties<RateLimiterProperties> getRatelimiter() {
+    public RateLimiterKind getRatelimiter() {
         return ratelimiter;
     }
 
-    public void setRatelimiter(KindProperties<RateLimiterProperties> ratelimiter) {
+    public void setRatelimiter(RateLimiterKind ratelimiter) {
         this.ratelimiter = ratelimiter;
     }
 
-    public KindProperties<TimeoutProperties> getTimeout() {
+    public TimeoutKind getTimeout() {
         return timeout;
     }
 
-    public void setTimeout(KindProperties<TimeoutProperties> timeout) {
+    public void setTimeout(TimeoutKind timeout) {
         this.timeout = timeout;
     }
 
@@ -149,5 +156,29 @@ public class ResilienceProperties {
                 this.enabled = enabled;
             }
         }
+    }
+
+    /** Shared configs and instances of CircuitBreaker settings. */
+    public static class CircuitBreakerKind extends KindProperties<CircuitBreakerProperties> {
+    }
+
+    /** Shared configs and instances of Retry settings. */
+    public static class RetryKind extends KindProperties<RetryProperties> {
+    }
+
+    /** Shared configs and instances of Bulkhead settings. */
+    public static class BulkheadKind extends KindProperties<BulkheadProperties> {
+    }
+
+    /** Shared configs and instances of ThreadPoolBulkhead settings. */
+    public static class ThreadPoolBulkheadKind extends KindProperties<ThreadPoolBulkheadProperties> {
+    }
+
+    /** Shared configs and instances of RateLimiter settings. */
+    public static class RateLimiterKind extends KindProperties<RateLimiterProperties> {
+    }
+
+    /** Shared configs and instances of Timeout settings. */
+    public static class TimeoutKind extends KindProperties<TimeoutProperties> {
     }
 }
