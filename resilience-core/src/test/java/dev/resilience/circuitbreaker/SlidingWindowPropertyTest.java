@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Random outcome sequences (and, for TIME_BASED, random time steps including backwards) against a plain reference
  * model: the breaker's counts and its open/closed decision must match the model's at every step.
  */
-class SlidingWindowProperties {
+class SlidingWindowPropertyTest {
 
     private static final Duration SLOW = Duration.ofSeconds(1);
 
