@@ -33,7 +33,11 @@ import java.util.function.Predicate;
  * transition, and the losers do nothing. A call reads the reference once when it is admitted and records its
  * outcome into THAT state object; if the breaker has moved on meanwhile, the outcome lands in a discarded window
  * and any transition it would trigger fails its CAS. So calls admitted before a transition never decide the new
- * state. Per call nothing is allocated (the state objects already exist) and no lock is taken.
+ * state. Per call nothing is allocated (the state objects already exist) and no lock is taken; transitions
+ * allocate the new state object (with a fresh window).
+ *
+ * <p>Clock reads on the CLOSED success path: none for a COUNT_BASED window without slow-call detection, one (the
+ * end time) for a TIME_BASED window without it, two (start and end) with slow-call detection.
  */
 public final class CircuitBreakerImpl extends PolicySupport implements CircuitBreaker {
 
@@ -252,7 +256,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         return true;
     }
 
-    /** Opens from {@code from} because a rate was exceeded; reports the rate first. Returns whether this thread did it. */
+    /** Opens from {@code from} because a rate was exceeded; the CAS winner reports the exceeded rate(s), then the transition. */
     private void openOnRates(BreakerState from, float failureRate, float slowRate) {
         if (!state.compareAndSet(from, new Open(from.frozenCounts(), from.minimumCalls()))) {
             return;

@@ -2,6 +2,7 @@ package dev.resilience.circuitbreaker.internal;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The last N outcomes, lock-free and allocation-free.
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p><b>Why the wait.</b> With many threads on a small window, the writer of sequence {@code s} and the writer of
  * {@code s + N} (same slot) may run at the same time. If {@code s + N} evicted before {@code s} had added, a field
  * could go negative (or over N) for a moment and a reader would see nonsense. So the writer of {@code s >= N}
- * waits (spins with {@link Thread#onSpinWait()}, then yields) until the slot shows sequence {@code s - N}: the
+ * waits (spins with {@link Thread#onSpinWait()}, then yields, then parks for a microsecond at a time) until the slot shows sequence {@code s - N}: the
  * previous writer of that slot has finished. It then does ONE {@code getAndAdd} of the packed delta
  * (+ its category, - the evicted category) and publishes {@code (s, category)} into the slot. All updates of one
  * slot are thereby ordered; at every instant each slot contributes exactly one outcome (or none, before its first
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class CountWindow {
 
     private static final int SPINS_BEFORE_YIELD = 64;
+    private static final int YIELDS_BEFORE_PARK = 64;
 
     private final int size;
     private final AtomicLong sequence = new AtomicLong();
@@ -60,17 +62,29 @@ final class CountWindow {
             long slot;
             int spins = 0;
             while ((slot = slots.get(index)) >> 2 != previous) {
-                if (++spins < SPINS_BEFORE_YIELD) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
+                spins = backOff(spins);
             }
             delta -= 1L << (((int) slot & 3) << 4);
         }
         long after = aggregate.addAndGet(delta);
         slots.set(index, (seq << 2) | category);
         return after;
+    }
+
+    /**
+     * Waits a little: spins first, then yields, then (when the awaited writer has apparently been descheduled on an
+     * overloaded machine) parks for a microsecond at a time so that it gets the CPU back. This is a back-off, not a
+     * time measurement, so it does not go through the policy's clock.
+     */
+    static int backOff(int spins) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else if (spins < SPINS_BEFORE_YIELD + YIELDS_BEFORE_PARK) {
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(1_000L);
+        }
+        return spins + 1;
     }
 
     /** @return the packed aggregate */

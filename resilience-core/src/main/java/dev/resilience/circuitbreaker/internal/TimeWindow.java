@@ -30,7 +30,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class TimeWindow {
 
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    private static final int SPINS_BEFORE_YIELD = 64;
 
     private final int size;
     private final long originNanos;
@@ -157,11 +156,6 @@ final class TimeWindow {
     }
 
     private static int backOff(int spins) {
-        if (spins < SPINS_BEFORE_YIELD) {
-            Thread.onSpinWait();
-        } else {
-            Thread.yield();
-        }
-        return spins + 1;
+        return CountWindow.backOff(spins);
     }
 }

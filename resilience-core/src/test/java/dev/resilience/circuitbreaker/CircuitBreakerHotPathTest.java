@@ -1,0 +1,91 @@
+package dev.resilience.circuitbreaker;
+
+import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import dev.resilience.core.Clock;
+import dev.resilience.core.ManualClock;
+import dev.resilience.core.Scheduled;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/** What the CLOSED success path costs: clock reads and allocations. */
+class CircuitBreakerHotPathTest {
+
+    /** Counts nanoTime reads. */
+    private static final class CountingClock implements Clock {
+        final ManualClock delegate = new ManualClock();
+        final AtomicInteger nanoTimeReads = new AtomicInteger();
+
+        @Override
+        public long nanoTime() {
+            nanoTimeReads.incrementAndGet();
+            return delegate.nanoTime();
+        }
+
+        @Override
+        public long currentTimeMillis() {
+            return delegate.currentTimeMillis();
+        }
+
+        @Override
+        public void sleep(long nanos) throws InterruptedException {
+            delegate.sleep(nanos);
+        }
+
+        @Override
+        public Scheduled schedule(Runnable task, long delayNanos) {
+            return delegate.schedule(task, delayNanos);
+        }
+    }
+
+    private static int readsPerSuccess(CircuitBreakerConfig config) {
+        CountingClock clock = new CountingClock();
+        CircuitBreaker cb = CircuitBreaker.of("clock", config, clock);
+        clock.nanoTimeReads.set(0);
+        cb.call(() -> "ok");
+        return clock.nanoTimeReads.get();
+    }
+
+    @Test
+    void countWindowWithoutSlowCallDetectionReadsNoClock() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slowCallDurationThreshold(Duration.ZERO).build())).isZero();
+    }
+
+    @Test
+    void slowCallDetectionReadsTheClockTwice() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.defaults())).isEqualTo(2);
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slidingWindowType(SlidingWindowType.TIME_BASED).build())).isEqualTo(2);
+    }
+
+    @Test
+    void timeWindowWithoutSlowCallDetectionReadsTheClockOnce() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slidingWindowType(SlidingWindowType.TIME_BASED)
+                .slowCallDurationThreshold(Duration.ZERO).build())).isEqualTo(1);
+    }
+
+    @Test
+    void closedSuccessPathDoesNotAllocate() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeThat(bean).isInstanceOf(com.sun.management.ThreadMXBean.class);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeThat(threads.isThreadAllocatedMemorySupported()).isTrue();
+        CircuitBreaker cb = CircuitBreaker.of("alloc", CircuitBreakerConfig.builder().slidingWindowSize(50)
+                .slowCallDurationThreshold(Duration.ofSeconds(1)).build(), new ManualClock());
+        long threadId = Thread.currentThread().getId();
+        for (int i = 0; i < 50_000; i++) {
+            cb.call(() -> "ok");
+        }
+        long before = threads.getThreadAllocatedBytes(threadId);
+        for (int i = 0; i < 20_000; i++) {
+            cb.call(() -> "ok");
+        }
+        long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        // far less than one object per call (a few hundred bytes of measurement noise at most)
+        assertThat(allocated).isLessThan(20_000);
+    }
+}
