@@ -1,7 +1,6 @@
 package dev.resilience.core;
 
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Range checks for config builders. Each throws {@link InvalidConfigException} naming the setting, the
@@ -101,7 +100,9 @@ public final class Validate {
     public static <T> T[] noNulls(String setting, T[] values) {
         nonNull(setting, values);
         for (T value : values) {
-            Objects.requireNonNull(value, () -> setting + " must not contain null");
+            if (value == null) {
+                throw new InvalidConfigException(setting, java.util.Arrays.toString(values), "a list without null elements");
+            }
         }
         return values.clone();
     }

@@ -5,9 +5,7 @@ import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Validate;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -294,14 +292,7 @@ public final class RetryConfig {
          */
         @SafeVarargs
         public final Builder retryExceptions(Class<? extends Throwable>... classes) {
-            if (classes == null) {
-                throw new InvalidConfigException("retryExceptions", null, "set (not null)");
-            }
-            List<Class<? extends Throwable>> copy = new ArrayList<>(classes.length);
-            for (Class<? extends Throwable> type : classes) {
-                copy.add(Objects.requireNonNull(type, "retryExceptions must not contain null"));
-            }
-            this.retryExceptions = List.copyOf(copy);
+            this.retryExceptions = List.of(Validate.noNulls("retryExceptions", classes));
             return this;
         }
 
@@ -312,14 +303,7 @@ public final class RetryConfig {
          */
         @SafeVarargs
         public final Builder ignoreExceptions(Class<? extends Throwable>... classes) {
-            if (classes == null) {
-                throw new InvalidConfigException("ignoreExceptions", null, "set (not null)");
-            }
-            List<Class<? extends Throwable>> copy = new ArrayList<>(classes.length);
-            for (Class<? extends Throwable> type : classes) {
-                copy.add(Objects.requireNonNull(type, "ignoreExceptions must not contain null"));
-            }
-            this.ignoreExceptions = List.copyOf(copy);
+            this.ignoreExceptions = List.of(Validate.noNulls("ignoreExceptions", classes));
             return this;
         }
 
