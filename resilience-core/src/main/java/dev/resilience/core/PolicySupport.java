@@ -47,7 +47,7 @@ public abstract class PolicySupport implements Policy {
     @SuppressWarnings("unchecked")
     public static <T, X extends Throwable> T invoke(Invoker invoker, ThrowingSupplier<T, X> call) throws X {
         try {
-            return (T) invoker.invoke(call);
+            return (T) invoker.invoke(call, Invoker.SUPPLIER);
         } catch (Throwable t) {
             throw Throwables.<RuntimeException>sneakyThrow(t);
         }

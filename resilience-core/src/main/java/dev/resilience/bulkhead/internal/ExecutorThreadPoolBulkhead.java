@@ -108,8 +108,8 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     @Override
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
-        return call -> {
-            SyncTask task = new SyncTask(next, call);
+        return (call, runner) -> {
+            SyncTask task = new SyncTask(next, call, runner);
             submit(task);
             try {
                 return task.get();
@@ -194,10 +194,10 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
 
     /** A synchronous call: a {@link FutureTask}, so cancelling it interrupts only this call's run. */
     private static final class SyncTask extends FutureTask<Object> implements PoolTask {
-        SyncTask(Invoker next, ThrowingSupplier<?, ?> call) {
+        SyncTask(Invoker next, Object call, Invoker.Runner runner) {
             super(() -> {
                 try {
-                    return next.invoke(call);
+                    return next.invoke(call, runner);
                 } catch (Throwable t) {
                     throw Throwables.<Exception>sneakyThrow(t);
                 }

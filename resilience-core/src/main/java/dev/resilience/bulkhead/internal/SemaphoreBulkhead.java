@@ -109,10 +109,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         Objects.requireNonNull(next, "next");
         return new Invoker() {
             @Override
-            public Object invoke(ThrowingSupplier<?, ?> call) throws Throwable {
+            public Object invoke(Object call, Invoker.Runner runner) throws Throwable {
                 acquireOrThrow();
                 try {
-                    return next.invoke(call);
+                    return next.invoke(call, runner);
                 } finally {
                     release();
                 }

@@ -121,12 +121,12 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     @Override
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
-        return call -> {
+        return (call, runner) -> {
             BreakerState admitted = acquire();
             long start = slowNanos > 0 ? clock.nanoTime() : 0L;
             Object result;
             try {
-                result = next.invoke(call);
+                result = next.invoke(call, runner);
             } catch (Throwable t) {
                 onError(admitted, start, t);
                 throw t;

@@ -235,7 +235,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     @Override
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
-        return call -> {
+        return (call, runner) -> {
             long r = reserve(timeoutNanos);
             if (r < 0) {
                 throw onRejected(-1 - r, "timeout");
@@ -244,7 +244,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
                 throw onRejected(0, "interrupted");
             }
             onPermitted(r);
-            return next.invoke(call);
+            return next.invoke(call, runner);
         };
     }
 

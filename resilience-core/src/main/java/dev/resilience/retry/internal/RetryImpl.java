@@ -125,16 +125,16 @@ public final class RetryImpl extends PolicySupport implements Retry {
     @Override
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
-        return call -> execute(next, call);
+        return (call, runner) -> execute(next, call, runner);
     }
 
-    private Object execute(Invoker next, ThrowingSupplier<?, ?> call) throws Throwable {
+    private Object execute(Invoker next, Object call, Invoker.Runner runner) throws Throwable {
         int attempt = 1;
         while (true) {
             Object result = null;
             Throwable error = null;
             try {
-                result = next.invoke(call);
+                result = next.invoke(call, runner);
                 if (resultPredicate == null || !resultPredicate.test(result)) {
                     onSuccess(attempt);
                     return result;

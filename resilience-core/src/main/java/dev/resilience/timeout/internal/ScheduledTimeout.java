@@ -116,8 +116,8 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     @Override
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
-        return call -> {
-            Worker worker = new Worker(next, call);
+        return (call, runner) -> {
+            Worker worker = new Worker(next, call, runner);
             Scheduled timer = clock.schedule(worker::onTimeout, timeoutNanos);
             Object outcome;
             try {
@@ -179,13 +179,15 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 AtomicIntegerFieldUpdater.newUpdater(Worker.class, "state");
 
         private final Invoker next;
-        private final ThrowingSupplier<?, ?> call;
+        private final Object call;
+        private final Invoker.Runner callRunner;
         private volatile int state;
         private volatile Thread runner;
 
-        Worker(Invoker next, ThrowingSupplier<?, ?> call) {
+        Worker(Invoker next, Object call, Invoker.Runner callRunner) {
             this.next = next;
             this.call = call;
+            this.callRunner = callRunner;
         }
 
         @Override
@@ -196,7 +198,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 return; // timed out or cancelled before it started: the call does not run
             }
             try {
-                complete(next.invoke(call));
+                complete(next.invoke(call, callRunner));
             } catch (Throwable t) {
                 complete(new Failure(t));
             } finally {

@@ -2,8 +2,8 @@ package dev.resilience.spring.interceptor;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Invoker;
-import dev.resilience.core.ThrowingSupplier;
 import dev.resilience.core.Throwables;
+import org.aopalliance.intercept.MethodInvocation;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,16 +22,15 @@ final class FallbackInvokers {
     }
 
     static Invoker sync(Invoker next, Fallback fallback, Predicate<Throwable> ignored) {
-        return call -> {
+        return (call, runner) -> {
             try {
-                return next.invoke(call);
+                return next.invoke(call, runner);
             } catch (Throwable error) {
                 if (ignored.test(error)) {
                     throw error;
                 }
-                InvocationCall invocationCall = (InvocationCall) (ThrowingSupplier<?, ?>) call;
-                Object result = fallback.invoke(invocationCall.invocation.getThis(),
-                        invocationCall.invocation.getArguments(), error, NOT_APPLICABLE);
+                MethodInvocation invocation = (MethodInvocation) call;
+                Object result = fallback.invoke(invocation.getThis(), invocation.getArguments(), error, NOT_APPLICABLE);
                 if (result == NOT_APPLICABLE) {
                     throw error;
                 }

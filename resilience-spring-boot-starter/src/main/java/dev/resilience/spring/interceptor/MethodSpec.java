@@ -20,6 +20,7 @@ final class MethodSpec {
     private final boolean async;
     private final boolean completableFuture;
     private final boolean cloneEachAttempt;
+    private final Invoker.Runner runner;
 
     MethodSpec(List<Policy> policies, Invoker invoker, AsyncInvoker asyncInvoker, boolean async,
                boolean completableFuture, boolean cloneEachAttempt) {
@@ -29,13 +30,14 @@ final class MethodSpec {
         this.async = async;
         this.completableFuture = completableFuture;
         this.cloneEachAttempt = cloneEachAttempt;
+        this.runner = cloneEachAttempt ? InvocationCall.PROCEED_CLONE : InvocationCall.PROCEED;
     }
 
     Object invoke(MethodInvocation invocation) throws Throwable {
         if (!async) {
-            return invoker.invoke(new InvocationCall.Sync(invocation, cloneEachAttempt));
+            return invoker.invoke(invocation, runner);
         }
-        CompletionStage<?> stage = asyncInvoker.invoke(new InvocationCall.Async(invocation, cloneEachAttempt));
+        CompletionStage<?> stage = asyncInvoker.invoke(new InvocationCall(invocation, cloneEachAttempt));
         return completableFuture ? stage.toCompletableFuture() : stage;
     }
 
