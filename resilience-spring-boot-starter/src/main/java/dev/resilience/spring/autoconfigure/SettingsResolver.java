@@ -165,7 +165,7 @@ final class SettingsResolver<S extends InstanceProperties, B, C> {
     @SuppressWarnings("unchecked")
     private Class<? extends Throwable>[] loadClasses(String property, Object value) {
         List<?> names = (List<?>) value;
-        Class<? extends Throwable>[] result = new Class[names.size()];
+        Class<? extends Throwable>[] result = (Class<? extends Throwable>[]) new Class<?>[names.size()];
         for (int i = 0; i < names.size(); i++) {
             String name = String.valueOf(names.get(i)).trim();
             String element = property + "[" + i + "]";
