@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "management.endpoints.web.exposure.include=health,circuitbreakers,retries,bulkheads,ratelimiters,resilienceevents",
+                "management.endpoints.web.exposure.include=health,metrics,circuitbreakers,retries,bulkheads,ratelimiters,resilienceevents",
                 "management.endpoint.health.show-details=always",
                 "resilience.circuitbreaker.instances.inventory.sliding-window-size=2",
                 "resilience.circuitbreaker.instances.inventory.minimum-number-of-calls=2",
@@ -249,6 +249,14 @@ class ActuatorEndpointsHttpTest {
         JsonNode health = json(response.body());
         assertThat(health.get("status").asString()).isEqualTo("DOWN");
         assertThat(health.get("components").get("circuitBreakers").get("status").asString()).isEqualTo("DOWN");
+    }
+
+    @Test
+    void meterBinderIsBoundToTheApplicationsMeterRegistry() {
+        HttpResponse<String> response = http.get("/actuator/metrics/resilience.circuitbreaker.state?tag=name:critical&tag=state:CLOSED");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).get("measurements").get(0).get("value").doubleValue()).isEqualTo(1.0);
     }
 
     private List<Integer> sizes() {
