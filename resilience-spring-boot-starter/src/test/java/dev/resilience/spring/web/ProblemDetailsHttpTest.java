@@ -84,6 +84,7 @@ class ProblemDetailsHttpTest {
         assertThat(body.get("detail").asString()).isEqualTo("CircuitBreaker 'inventory' is OPEN and does not permit calls");
         assertThat(body.get("instanceName").asString()).isEqualTo("inventory");
         assertThat(body.get("kind").asString()).isEqualTo("circuitbreaker");
+        assertThat(body.get("instance").asString()).isEqualTo("/inventory");
         assertThat(response.body()).doesNotContain("trace").doesNotContain("at dev.resilience");
     }
 
