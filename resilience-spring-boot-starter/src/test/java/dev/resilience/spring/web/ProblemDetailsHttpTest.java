@@ -89,6 +89,16 @@ class ProblemDetailsHttpTest {
     }
 
     @Test
+    void aRejectionCompletingAnAsynchronousControllerResultIsMappedToo() {
+        registries.circuitBreakers().get("asyncInventory").transitionToForcedOpenState();
+
+        HttpResponse<String> response = http.get("/async-inventory");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(json(response.body()).get("instanceName").asString()).isEqualTo("asyncInventory");
+    }
+
+    @Test
     void aForcedOpenCircuitIs503WithoutRetryAfter() {
         registries.circuitBreakers().find("inventory").orElseThrow().transitionToForcedOpenState();
 

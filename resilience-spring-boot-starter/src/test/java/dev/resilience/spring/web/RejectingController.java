@@ -4,6 +4,8 @@ import dev.resilience.ShutdownInProgressException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Lets rejections from {@link RejectingService} reach Spring MVC. */
 @RestController
 public class RejectingController {
@@ -17,6 +19,11 @@ public class RejectingController {
     @GetMapping("/inventory")
     String inventory() {
         return service.inventory();
+    }
+
+    @GetMapping("/async-inventory")
+    CompletableFuture<String> asyncInventory() {
+        return service.asyncInventory();
     }
 
     @GetMapping("/search")

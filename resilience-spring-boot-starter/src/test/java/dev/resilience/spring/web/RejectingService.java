@@ -5,6 +5,7 @@ import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.RateLimited;
 import dev.resilience.annotation.Timeout;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -27,6 +28,11 @@ public class RejectingService {
     @CircuitBreaker(name = "inventory")
     public String inventory() {
         return "stock";
+    }
+
+    @CircuitBreaker(name = "asyncInventory")
+    public CompletableFuture<String> asyncInventory() {
+        return CompletableFuture.completedFuture("stock");
     }
 
     @RateLimited(name = "search")
