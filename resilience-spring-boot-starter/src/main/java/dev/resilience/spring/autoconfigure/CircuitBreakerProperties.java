@@ -47,6 +47,12 @@ public class CircuitBreakerProperties extends InstanceProperties {
     /** Exception classes (fully qualified names, subclasses included) that count as neither success nor failure. Wins over record-exceptions. */
     private List<String> ignoreExceptions;
 
+    /**
+     * Whether an OPEN breaker makes the {@code circuitBreakers} health contributor report DOWN instead of
+     * CIRCUIT_OPEN. Off by default, so that a failing downstream does not fail a liveness probe. Default false.
+     */
+    private Boolean allowHealthIndicatorToFail;
+
     public SlidingWindowType getSlidingWindowType() {
         return slidingWindowType;
     }
@@ -141,5 +147,13 @@ public class CircuitBreakerProperties extends InstanceProperties {
 
     public void setIgnoreExceptions(List<String> ignoreExceptions) {
         this.ignoreExceptions = ignoreExceptions;
+    }
+
+    public Boolean getAllowHealthIndicatorToFail() {
+        return allowHealthIndicatorToFail;
+    }
+
+    public void setAllowHealthIndicatorToFail(Boolean allowHealthIndicatorToFail) {
+        this.allowHealthIndicatorToFail = allowHealthIndicatorToFail;
     }
 }

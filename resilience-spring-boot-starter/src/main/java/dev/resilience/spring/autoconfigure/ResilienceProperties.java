@@ -53,6 +53,9 @@ public class ResilienceProperties {
     /** Mapping of rejections to HTTP responses in web applications. */
     private final Web web = new Web();
 
+    /** Recent events kept for the {@code resilienceevents} actuator endpoint. */
+    private final Events events = new Events();
+
     public CircuitBreakerKind getCircuitbreaker() {
         return circuitbreaker;
     }
@@ -115,6 +118,25 @@ public class ResilienceProperties {
 
     public Web getWeb() {
         return web;
+    }
+
+    public Events getEvents() {
+        return events;
+    }
+
+    /** Settings of the recent-events buffer behind the {@code resilienceevents} endpoint. */
+    public static class Events {
+
+        /** Most recent events kept per policy instance, at least 1; older ones are dropped. */
+        private int bufferSize = 100;
+
+        public int getBufferSize() {
+            return bufferSize;
+        }
+
+        public void setBufferSize(int bufferSize) {
+            this.bufferSize = bufferSize;
+        }
     }
 
     /** Graceful shutdown settings. */

@@ -1,0 +1,141 @@
+package dev.resilience.spring.actuate;
+
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
+import dev.resilience.core.Registry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code circuitbreakers} actuator endpoint: the state and window of every circuit breaker, or of one, and
+ * (once write access is granted with {@code management.endpoint.circuitbreakers.access=unrestricted}) manual
+ * transitions and resets. An unknown name is never created: it answers 404.
+ */
+@Endpoint(id = "circuitbreakers", defaultAccess = Access.READ_ONLY)
+public class CircuitBreakersEndpoint {
+
+    private static final Log LOG = LogFactory.getLog(CircuitBreakersEndpoint.class);
+
+    private final Registry<CircuitBreaker, CircuitBreakerConfig> registry;
+
+    /**
+     * @param registry the circuit breakers to show and steer
+     */
+    public CircuitBreakersEndpoint(Registry<CircuitBreaker, CircuitBreakerConfig> registry) {
+        this.registry = registry;
+    }
+
+    /** @return every circuit breaker, sorted by name */
+    @ReadOperation
+    public CircuitBreakers circuitBreakers() {
+        Map<String, CircuitBreakerDescriptor> result = new LinkedHashMap<>();
+        registry.all().forEach(breaker -> result.put(breaker.name(), CircuitBreakerDescriptor.of(breaker)));
+        return new CircuitBreakers(result);
+    }
+
+    /**
+     * @param name instance name
+     * @return that breaker alone, or {@code null} (404) when there is none
+     */
+    @ReadOperation
+    public @Nullable CircuitBreakers circuitBreaker(@Selector String name) {
+        return registry.find(name)
+                .map(breaker -> new CircuitBreakers(Map.of(breaker.name(), CircuitBreakerDescriptor.of(breaker))))
+                .orElse(null);
+    }
+
+    /**
+     * Moves a breaker to a state, or resets it. Logged at INFO with the previous and the new state.
+     *
+     * @param name instance name
+     * @param state the target state: CLOSED, OPEN, HALF_OPEN, FORCED_OPEN or DISABLED
+     * @param reset {@code true} to reset the breaker (CLOSED, empty window, metrics cleared)
+     * @return the breaker after the change, 404 for an unknown name
+     * @throws InvalidEndpointRequestException (400) for an unknown state or when neither state nor reset is given
+     */
+    @WriteOperation
+    public WebEndpointResponse<CircuitBreakers> change(@Selector String name, @Nullable String state, @Nullable Boolean reset) {
+        Optional<CircuitBreaker> found = registry.find(name);
+        if (found.isEmpty()) {
+            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        CircuitBreaker breaker = found.get();
+        CircuitBreaker.State previous = breaker.state();
+        if (Boolean.TRUE.equals(reset) && state == null) {
+            breaker.reset();
+            LOG.info("Circuit breaker '" + name + "' reset through the actuator: " + previous + " -> " + breaker.state());
+        } else if (state != null && reset == null) {
+            CircuitBreaker.State target = parse(state);
+            transition(breaker, target);
+            LOG.info("Circuit breaker '" + name + "' moved through the actuator: " + previous + " -> " + breaker.state());
+        } else {
+            throw new InvalidEndpointRequestException("Expected a body of either {\"state\": <state>} or {\"reset\": true}",
+                    "Expected either 'state' or 'reset': true");
+        }
+        return new WebEndpointResponse<>(new CircuitBreakers(Map.of(name, CircuitBreakerDescriptor.of(breaker))));
+    }
+
+    private static CircuitBreaker.State parse(String state) {
+        for (CircuitBreaker.State candidate : CircuitBreaker.State.values()) {
+            if (candidate.name().equalsIgnoreCase(state.trim())) {
+                return candidate;
+            }
+        }
+        String message = "Unknown circuit breaker state '" + state + "'; expected one of "
+                + Arrays.toString(CircuitBreaker.State.values());
+        throw new InvalidEndpointRequestException(message, message);
+    }
+
+    private static void transition(CircuitBreaker breaker, CircuitBreaker.State target) {
+        switch (target) {
+            case CLOSED -> breaker.transitionToClosedState();
+            case OPEN -> breaker.transitionToOpenState();
+            case HALF_OPEN -> breaker.transitionToHalfOpenState();
+            case FORCED_OPEN -> breaker.transitionToForcedOpenState();
+            case DISABLED -> breaker.transitionToDisabledState();
+        }
+    }
+
+    /**
+     * The endpoint's answer.
+     *
+     * @param circuitBreakers breakers by name
+     */
+    public record CircuitBreakers(Map<String, CircuitBreakerDescriptor> circuitBreakers) {
+    }
+
+    /**
+     * One breaker as the endpoint shows it.
+     *
+     * @param state current state
+     * @param failureRate failure rate in percent, {@code -1} while under the minimum number of calls
+     * @param slowCallRate slow-call rate in percent, {@code -1} while under the minimum number of calls
+     * @param bufferedCalls calls recorded in the window
+     * @param failedCalls failed calls in the window
+     * @param slowCalls slow calls in the window
+     * @param notPermittedCalls calls rejected since creation or the last reset
+     */
+    public record CircuitBreakerDescriptor(String state, float failureRate, float slowCallRate, long bufferedCalls,
+                                           long failedCalls, long slowCalls, long notPermittedCalls) {
+
+        static CircuitBreakerDescriptor of(CircuitBreaker breaker) {
+            CircuitBreakerMetrics metrics = breaker.metrics();
+            return new CircuitBreakerDescriptor(metrics.state().name(), metrics.failureRate(), metrics.slowCallRate(),
+                    metrics.bufferedCalls(), metrics.failedCalls(), metrics.slowCalls(), metrics.notPermittedCalls());
+        }
+    }
+}

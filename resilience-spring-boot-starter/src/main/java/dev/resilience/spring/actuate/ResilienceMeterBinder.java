@@ -1,0 +1,286 @@
+package dev.resilience.spring.actuate;
+
+import dev.resilience.Policy;
+import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerEvent;
+import dev.resilience.core.Registry;
+import dev.resilience.core.Subscription;
+import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryMetrics;
+import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.timeout.Timeout;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer meters for every policy instance, named {@code resilience.<kind>.*} and tagged {@code name}.
+ * Instances created after start-up get their meters; removed instances lose them.
+ *
+ * <p>Almost every meter is a {@link Gauge} or {@link FunctionCounter} reading the instance's metrics snapshot
+ * when the registry is scraped, so calls pay nothing for them. The one exception is
+ * {@code resilience.circuitbreaker.calls} (by outcome): the breaker's window is not a running total, so this
+ * counter listens to the breaker's events, which makes the breaker create one small event object per call.
+ *
+ * <p>Meters (tags besides {@code name} in brackets):
+ * <ul>
+ *   <li>{@code resilience.circuitbreaker.state} [state]: 1 for the current state, 0 for the others;
+ *   {@code .failure.rate}, {@code .slow.call.rate} (percent, -1 under the minimum number of calls);
+ *   {@code .buffered.calls}; {@code .calls} [outcome: successful, failed, ignored];
+ *   {@code .not.permitted.calls}</li>
+ *   <li>{@code resilience.retry.calls} [outcome: successful_without_retry, successful_with_retry,
+ *   failed_without_retry, failed_with_retry, failed_with_ignored_error]</li>
+ *   <li>{@code resilience.bulkhead.*} [kind: bulkhead or thread-pool-bulkhead]: {@code .calls} [outcome:
+ *   permitted, rejected]; semaphore: {@code .available.concurrent.calls}, {@code .max.concurrent.calls},
+ *   {@code .waiting.calls}; thread pool: {@code .queue.depth}, {@code .queue.capacity},
+ *   {@code .thread.pool.size}, {@code .active.threads}, {@code .core.thread.pool.size},
+ *   {@code .max.thread.pool.size}</li>
+ *   <li>{@code resilience.ratelimiter.available.permissions}, {@code .waiting.calls}, {@code .calls} [outcome:
+ *   permitted, rejected]</li>
+ *   <li>{@code resilience.timeout.calls} [outcome: successful, failed, timed_out]</li>
+ * </ul>
+ *
+ * <p>Thread-safe; may be bound to several meter registries. {@link #close()} stops following the registries.
+ */
+public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
+
+    private final ResilienceRegistries registries;
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<Binding> bindings = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param registries the policies to measure
+     */
+    public ResilienceMeterBinder(ResilienceRegistries registries) {
+        this.registries = registries;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry meterRegistry) {
+        Binding binding = new Binding(meterRegistry);
+        bindings.add(binding);
+        follow(registries.circuitBreakers(), binding, binding::circuitBreaker);
+        follow(registries.retries(), binding, binding::retry);
+        follow(registries.bulkheads(), binding, binding::bulkhead);
+        follow(registries.threadPoolBulkheads(), binding, binding::threadPoolBulkhead);
+        follow(registries.rateLimiters(), binding, binding::rateLimiter);
+        follow(registries.timeouts(), binding, binding::timeout);
+    }
+
+    private <P extends Policy> void follow(Registry<P, ?> registry, Binding binding, Function<P, InstanceMeters> register) {
+        // Subscribing first means no instance created meanwhile is missed; Binding.add ignores one seen twice.
+        subscriptions.add(registry.onAdded(policy -> binding.add(policy, register)));
+        subscriptions.add(registry.onRemoved(binding::remove));
+        registry.all().forEach(policy -> binding.add(policy, register));
+    }
+
+    /** Stops following the registries and removes every meter this binder registered. */
+    @Override
+    public void close() {
+        subscriptions.forEach(Subscription::close);
+        subscriptions.clear();
+        bindings.forEach(Binding::removeAll);
+        bindings.clear();
+    }
+
+    /**
+     * The meters of one instance in one meter registry, and the event subscription feeding some of them.
+     *
+     * @param meters registered meters
+     * @param subscription event listener to close on removal, or {@code null}
+     */
+    private record InstanceMeters(List<Meter> meters, Subscription subscription) {
+    }
+
+    /** The meters registered in one meter registry, by instance. */
+    private static final class Binding {
+
+        private final MeterRegistry meterRegistry;
+        // Keyed by identity: a removed instance and a new one of the same name are different instances.
+        private final ConcurrentHashMap<Policy, InstanceMeters> instances = new ConcurrentHashMap<>();
+
+        Binding(MeterRegistry meterRegistry) {
+            this.meterRegistry = meterRegistry;
+        }
+
+        <P extends Policy> void add(P policy, Function<P, InstanceMeters> register) {
+            instances.computeIfAbsent(policy, p -> register.apply(policy));
+        }
+
+        void remove(Policy policy) {
+            InstanceMeters removed = instances.remove(policy);
+            if (removed != null) {
+                unregister(removed);
+            }
+        }
+
+        void removeAll() {
+            instances.values().forEach(this::unregister);
+            instances.clear();
+        }
+
+        private void unregister(InstanceMeters instanceMeters) {
+            if (instanceMeters.subscription() != null) {
+                instanceMeters.subscription().close();
+            }
+            instanceMeters.meters().forEach(meterRegistry::remove);
+        }
+
+        InstanceMeters circuitBreaker(CircuitBreaker breaker) {
+            String name = breaker.name();
+            List<Meter> meters = new ArrayList<>();
+            for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
+                meters.add(Gauge.builder("resilience.circuitbreaker.state", breaker, b -> b.state() == state ? 1 : 0)
+                        .tag("name", name).tag("state", state.name())
+                        .description("1 for the circuit breaker's current state, 0 for the others")
+                        .strongReference(true).register(meterRegistry));
+            }
+            meters.add(gauge("resilience.circuitbreaker.failure.rate", breaker, b -> b.metrics().failureRate(), name,
+                    "Failure rate in percent, -1 while under the minimum number of calls"));
+            meters.add(gauge("resilience.circuitbreaker.slow.call.rate", breaker, b -> b.metrics().slowCallRate(), name,
+                    "Slow-call rate in percent, -1 while under the minimum number of calls"));
+            meters.add(gauge("resilience.circuitbreaker.buffered.calls", breaker, b -> b.metrics().bufferedCalls(), name,
+                    "Calls recorded in the sliding window"));
+            meters.add(FunctionCounter.builder("resilience.circuitbreaker.not.permitted.calls", breaker,
+                            b -> b.metrics().notPermittedCalls())
+                    .tag("name", name).description("Calls rejected since creation or the last reset")
+                    .register(meterRegistry));
+            Counter successful = callCounter(name, "successful");
+            Counter failed = callCounter(name, "failed");
+            Counter ignored = callCounter(name, "ignored");
+            meters.add(successful);
+            meters.add(failed);
+            meters.add(ignored);
+            Subscription subscription = breaker.events().subscribe(event -> {
+                CircuitBreakerEvent.Type type = event.eventType();
+                if (type == CircuitBreakerEvent.Type.SUCCESS) {
+                    successful.increment();
+                } else if (type == CircuitBreakerEvent.Type.ERROR) {
+                    failed.increment();
+                } else if (type == CircuitBreakerEvent.Type.IGNORED_ERROR) {
+                    ignored.increment();
+                }
+            });
+            return new InstanceMeters(meters, subscription);
+        }
+
+        private Counter callCounter(String name, String outcome) {
+            return Counter.builder("resilience.circuitbreaker.calls").tag("name", name).tag("outcome", outcome)
+                    .description("Calls completed through the circuit breaker, by outcome").register(meterRegistry);
+        }
+
+        InstanceMeters retry(Retry retry) {
+            String name = retry.name();
+            List<Meter> meters = new ArrayList<>();
+            meters.add(retryCalls(retry, name, "successful_without_retry", RetryMetrics::successfulCallsWithoutRetry));
+            meters.add(retryCalls(retry, name, "successful_with_retry", RetryMetrics::successfulCallsWithRetry));
+            meters.add(retryCalls(retry, name, "failed_without_retry", RetryMetrics::failedCallsWithoutRetry));
+            meters.add(retryCalls(retry, name, "failed_with_retry", RetryMetrics::failedCallsWithRetry));
+            meters.add(retryCalls(retry, name, "failed_with_ignored_error", RetryMetrics::failedCallsWithIgnoredError));
+            return new InstanceMeters(meters, null);
+        }
+
+        private Meter retryCalls(Retry retry, String name, String outcome, ToDoubleFunction<RetryMetrics> count) {
+            return FunctionCounter.builder("resilience.retry.calls", retry, r -> count.applyAsDouble(r.metrics()))
+                    .tag("name", name).tag("outcome", outcome).description("Calls through the retry, by outcome")
+                    .register(meterRegistry);
+        }
+
+        InstanceMeters bulkhead(Bulkhead bulkhead) {
+            String name = bulkhead.name();
+            String kind = Bulkhead.KIND;
+            List<Meter> meters = new ArrayList<>();
+            meters.add(bulkheadGauge("resilience.bulkhead.available.concurrent.calls", bulkhead,
+                    b -> b.metrics().availableConcurrentCalls(), name, kind, "Calls the bulkhead would admit now"));
+            meters.add(bulkheadGauge("resilience.bulkhead.max.concurrent.calls", bulkhead,
+                    b -> b.metrics().maxConcurrentCalls(), name, kind, "Calls the bulkhead admits at once"));
+            meters.add(bulkheadGauge("resilience.bulkhead.waiting.calls", bulkhead,
+                    b -> b.metrics().waitingCalls(), name, kind, "Calls waiting for a permit"));
+            meters.add(bulkheadCalls(bulkhead, b -> b.metrics().permittedCalls(), name, kind, "permitted"));
+            meters.add(bulkheadCalls(bulkhead, b -> b.metrics().rejectedCalls(), name, kind, "rejected"));
+            return new InstanceMeters(meters, null);
+        }
+
+        InstanceMeters threadPoolBulkhead(ThreadPoolBulkhead bulkhead) {
+            String name = bulkhead.name();
+            String kind = ThreadPoolBulkhead.KIND;
+            List<Meter> meters = new ArrayList<>();
+            meters.add(bulkheadGauge("resilience.bulkhead.queue.depth", bulkhead, b -> b.metrics().queueDepth(),
+                    name, kind, "Calls waiting in the queue"));
+            meters.add(bulkheadGauge("resilience.bulkhead.queue.capacity", bulkhead, b -> b.metrics().queueCapacity(),
+                    name, kind, "Capacity of the queue"));
+            meters.add(bulkheadGauge("resilience.bulkhead.thread.pool.size", bulkhead, b -> b.metrics().threadPoolSize(),
+                    name, kind, "Threads in the pool"));
+            meters.add(bulkheadGauge("resilience.bulkhead.active.threads", bulkhead, b -> b.metrics().activeThreads(),
+                    name, kind, "Threads running a call"));
+            meters.add(bulkheadGauge("resilience.bulkhead.core.thread.pool.size", bulkhead,
+                    b -> b.metrics().coreThreadPoolSize(), name, kind, "Configured core pool size"));
+            meters.add(bulkheadGauge("resilience.bulkhead.max.thread.pool.size", bulkhead,
+                    b -> b.metrics().maxThreadPoolSize(), name, kind, "Configured maximum pool size"));
+            meters.add(bulkheadCalls(bulkhead, b -> b.metrics().permittedCalls(), name, kind, "permitted"));
+            meters.add(bulkheadCalls(bulkhead, b -> b.metrics().rejectedCalls(), name, kind, "rejected"));
+            return new InstanceMeters(meters, null);
+        }
+
+        private <T> Meter bulkheadGauge(String meter, T bulkhead, ToDoubleFunction<T> value, String name, String kind,
+                                        String description) {
+            return Gauge.builder(meter, bulkhead, value).tag("name", name).tag("kind", kind)
+                    .description(description).strongReference(true).register(meterRegistry);
+        }
+
+        private <T> Meter bulkheadCalls(T bulkhead, ToDoubleFunction<T> count, String name, String kind, String outcome) {
+            return FunctionCounter.builder("resilience.bulkhead.calls", bulkhead, count)
+                    .tag("name", name).tag("kind", kind).tag("outcome", outcome)
+                    .description("Calls offered to the bulkhead, by outcome").register(meterRegistry);
+        }
+
+        InstanceMeters rateLimiter(RateLimiter limiter) {
+            String name = limiter.name();
+            List<Meter> meters = new ArrayList<>();
+            meters.add(gauge("resilience.ratelimiter.available.permissions", limiter,
+                    l -> l.metrics().availablePermissions(), name, "Permits still free in the current period"));
+            meters.add(gauge("resilience.ratelimiter.waiting.calls", limiter, l -> l.metrics().waitingCalls(), name,
+                    "Calls waiting for a permit"));
+            meters.add(FunctionCounter.builder("resilience.ratelimiter.calls", limiter, l -> l.metrics().permittedCalls())
+                    .tag("name", name).tag("outcome", "permitted").description("Calls offered to the rate limiter, by outcome")
+                    .register(meterRegistry));
+            meters.add(FunctionCounter.builder("resilience.ratelimiter.calls", limiter, l -> l.metrics().rejectedCalls())
+                    .tag("name", name).tag("outcome", "rejected").description("Calls offered to the rate limiter, by outcome")
+                    .register(meterRegistry));
+            return new InstanceMeters(meters, null);
+        }
+
+        InstanceMeters timeout(Timeout timeout) {
+            String name = timeout.name();
+            List<Meter> meters = new ArrayList<>();
+            meters.add(timeoutCalls(timeout, t -> t.metrics().successfulCalls(), name, "successful"));
+            meters.add(timeoutCalls(timeout, t -> t.metrics().failedCalls(), name, "failed"));
+            meters.add(timeoutCalls(timeout, t -> t.metrics().timedOutCalls(), name, "timed_out"));
+            return new InstanceMeters(meters, null);
+        }
+
+        private Meter timeoutCalls(Timeout timeout, ToDoubleFunction<Timeout> count, String name, String outcome) {
+            return FunctionCounter.builder("resilience.timeout.calls", timeout, count)
+                    .tag("name", name).tag("outcome", outcome).description("Calls through the timeout, by outcome")
+                    .register(meterRegistry);
+        }
+
+        private <T> Meter gauge(String meter, T policy, ToDoubleFunction<T> value, String name, String description) {
+            return Gauge.builder(meter, policy, value).tag("name", name).description(description)
+                    .strongReference(true).register(meterRegistry);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.resilience.spring.autoconfigure;
+
+import dev.resilience.spring.web.ResilienceProblemDetailsAdvice;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.servlet.DispatcherServlet;
+
+/**
+ * RFC 9457 problem details for rejections that reach a controller, in servlet web applications with Spring MVC,
+ * unless {@code resilience.web.problem-details.enabled=false}.
+ */
+@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({DispatcherServlet.class, ProblemDetail.class})
+@ConditionalOnProperty(prefix = "resilience.web.problem-details", name = "enabled", havingValue = "true", matchIfMissing = true)
+public final class ResilienceWebAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceProblemDetailsAdvice resilienceProblemDetailsAdvice() {
+        return new ResilienceProblemDetailsAdvice();
+    }
+}
