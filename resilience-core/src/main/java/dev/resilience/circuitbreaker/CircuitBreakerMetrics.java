@@ -18,6 +18,10 @@ package dev.resilience.circuitbreaker;
  * @param slowFailedCalls calls in the window that were both slow and failed
  * @param successfulCalls successful calls in the window, slow ones included
  * @param notPermittedCalls calls rejected since creation or the last {@link CircuitBreaker#reset()}
+ * @param totalSuccessfulCalls calls that completed successfully since creation, in any state (a running total
+ *     for metrics, unlike the window counts)
+ * @param totalFailedCalls calls that failed (a recorded exception or result) since creation, in any state
+ * @param totalIgnoredCalls calls that ended with an ignored exception (or were cancelled) since creation
  */
 public record CircuitBreakerMetrics(
         CircuitBreaker.State state,
@@ -28,7 +32,10 @@ public record CircuitBreakerMetrics(
         long slowCalls,
         long slowFailedCalls,
         long successfulCalls,
-        long notPermittedCalls) {
+        long notPermittedCalls,
+        long totalSuccessfulCalls,
+        long totalFailedCalls,
+        long totalIgnoredCalls) {
 
     /** @return slow calls that succeeded */
     public long slowSuccessfulCalls() {

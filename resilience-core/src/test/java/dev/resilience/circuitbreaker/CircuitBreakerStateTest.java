@@ -398,7 +398,8 @@ class CircuitBreakerStateTest {
         cb.events().subscribe(e -> types.add(e.type()));
         cb.reset();
         assertThat(cb.state()).isEqualTo(State.CLOSED);
-        assertThat(cb.metrics()).isEqualTo(new CircuitBreakerMetrics(State.CLOSED, -1, -1, 0, 0, 0, 0, 0, 0));
+        // The running totals are counters for metrics registries: they survive a reset and never go backwards.
+        assertThat(cb.metrics()).isEqualTo(new CircuitBreakerMetrics(State.CLOSED, -1, -1, 0, 0, 0, 0, 0, 0, 0, 4, 0));
         assertThat(types).containsExactly("STATE_TRANSITION", "RESET");
     }
 
@@ -487,5 +488,23 @@ class CircuitBreakerStateTest {
         })).isInstanceOf(IOException.class);
         assertThat(cb.state()).isEqualTo(State.CLOSED);
         assertThat(cb.metrics().bufferedCalls()).isZero();
+    }
+
+    @Test
+    void runningTotalsCountEveryCompletedCallByOutcome() {
+        CircuitBreaker cb = CircuitBreaker.of("totals", CircuitBreakerConfig.builder()
+                .ignoreExceptions(IllegalArgumentException.class).build(), new ManualClock());
+        cb.call(() -> "ok");
+        cb.call(() -> "ok");
+        assertThatThrownBy(() -> cb.call(() -> {
+            throw new IllegalStateException("failed");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> cb.call(() -> {
+            throw new IllegalArgumentException("ignored");
+        })).isInstanceOf(IllegalArgumentException.class);
+        CircuitBreakerMetrics metrics = cb.metrics();
+        assertThat(metrics.totalSuccessfulCalls()).isEqualTo(2);
+        assertThat(metrics.totalFailedCalls()).isEqualTo(1);
+        assertThat(metrics.totalIgnoredCalls()).isEqualTo(1);
     }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
@@ -51,6 +52,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final EventPublisher<CircuitBreakerEvent> publisher = new EventPublisher<>();
     private final AtomicReference<BreakerState> state;
     private final AtomicLong notPermitted = new AtomicLong();
+    // Running totals for metrics registries: striped counters, so recording costs no contention and no allocation.
+    private final LongAdder successfulTotal = new LongAdder();
+    private final LongAdder failedTotal = new LongAdder();
+    private final LongAdder ignoredTotal = new LongAdder();
     private final ExceptionClassifier classifier;
     private final Predicate<Object> resultPredicate;
     private final boolean timeBased;
@@ -198,11 +203,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
+            failedTotal.increment();
             record(admitted, start, Outcome.FAILED);
         } else {
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
             }
+            successfulTotal.increment();
             record(admitted, start, Outcome.SUCCESS);
         }
     }
@@ -212,6 +219,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
             }
+            failedTotal.increment();
             record(admitted, start, Outcome.FAILED);
         } else {
             onIgnored(admitted, error);
@@ -219,6 +227,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     private void onIgnored(BreakerState admitted, Throwable error) {
+        ignoredTotal.increment();
         admitted.release();
         if (publisher.hasListeners() && admitted.recording()) {
             publish(CircuitBreakerEvent.Type.IGNORED_ERROR, Map.of("error", error.getClass().getName()));
@@ -366,7 +375,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         long failed = c[Outcome.FAILURE] + c[Outcome.SLOW_FAILURE];
         long slow = c[Outcome.SLOW_SUCCESS] + c[Outcome.SLOW_FAILURE];
         return new CircuitBreakerMetrics(s, rate(failed, buffered, minimumCalls), rate(slow, buffered, minimumCalls),
-                buffered, failed, slow, c[Outcome.SLOW_FAILURE], c[Outcome.SUCCESS] + c[Outcome.SLOW_SUCCESS], notPermittedCalls);
+                buffered, failed, slow, c[Outcome.SLOW_FAILURE], c[Outcome.SUCCESS] + c[Outcome.SLOW_SUCCESS], notPermittedCalls,
+                successfulTotal.sum(), failedTotal.sum(), ignoredTotal.sum());
     }
 
     private static long[] countsOf(long aggregate) {

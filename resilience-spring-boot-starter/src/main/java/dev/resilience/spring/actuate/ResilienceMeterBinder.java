@@ -4,7 +4,7 @@ import dev.resilience.Policy;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
-import dev.resilience.circuitbreaker.CircuitBreakerEvent;
+import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.Registry;
 import dev.resilience.core.Subscription;
 import dev.resilience.ratelimiter.RateLimiter;
@@ -12,7 +12,6 @@ import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryMetrics;
 import dev.resilience.spring.autoconfigure.ResilienceRegistries;
 import dev.resilience.timeout.Timeout;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -30,10 +29,9 @@ import java.util.function.ToDoubleFunction;
  * Micrometer meters for every policy instance, named {@code resilience.<kind>.*} and tagged {@code name}.
  * Instances created after start-up get their meters; removed instances lose them.
  *
- * <p>Almost every meter is a {@link Gauge} or {@link FunctionCounter} reading the instance's metrics snapshot
- * when the registry is scraped, so calls pay nothing for them. The one exception is
- * {@code resilience.circuitbreaker.calls} (by outcome): the breaker's window is not a running total, so this
- * counter listens to the breaker's events, which makes the breaker create one small event object per call.
+ * <p>Every meter is a {@link Gauge} or {@link FunctionCounter} reading the instance's metrics snapshot (running
+ * totals kept in striped counters by the policies) when the registry is scraped, so calls pay nothing for
+ * them: no event object is created, no listener runs.
  *
  * <p>Meters (tags besides {@code name} in brackets):
  * <ul>
@@ -97,12 +95,11 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * The meters of one instance in one meter registry, and the event subscription feeding some of them.
+     * The meters of one instance in one meter registry.
      *
      * @param meters registered meters
-     * @param subscription event listener to close on removal, or {@code null}
      */
-    private record InstanceMeters(List<Meter> meters, Subscription subscription) {
+    private record InstanceMeters(List<Meter> meters) {
     }
 
     /** The meters registered in one meter registry, by instance. */
@@ -133,9 +130,6 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         }
 
         private void unregister(InstanceMeters instanceMeters) {
-            if (instanceMeters.subscription() != null) {
-                instanceMeters.subscription().close();
-            }
             instanceMeters.meters().forEach(meterRegistry::remove);
         }
 
@@ -158,27 +152,16 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
                             b -> b.metrics().notPermittedCalls())
                     .tag("name", name).description("Calls rejected since creation or the last reset")
                     .register(meterRegistry));
-            Counter successful = callCounter(name, "successful");
-            Counter failed = callCounter(name, "failed");
-            Counter ignored = callCounter(name, "ignored");
-            meters.add(successful);
-            meters.add(failed);
-            meters.add(ignored);
-            Subscription subscription = breaker.events().subscribe(event -> {
-                CircuitBreakerEvent.Type type = event.eventType();
-                if (type == CircuitBreakerEvent.Type.SUCCESS) {
-                    successful.increment();
-                } else if (type == CircuitBreakerEvent.Type.ERROR) {
-                    failed.increment();
-                } else if (type == CircuitBreakerEvent.Type.IGNORED_ERROR) {
-                    ignored.increment();
-                }
-            });
-            return new InstanceMeters(meters, subscription);
+            meters.add(breakerCalls(breaker, name, "successful", CircuitBreakerMetrics::totalSuccessfulCalls));
+            meters.add(breakerCalls(breaker, name, "failed", CircuitBreakerMetrics::totalFailedCalls));
+            meters.add(breakerCalls(breaker, name, "ignored", CircuitBreakerMetrics::totalIgnoredCalls));
+            return new InstanceMeters(meters);
         }
 
-        private Counter callCounter(String name, String outcome) {
-            return Counter.builder("resilience.circuitbreaker.calls").tag("name", name).tag("outcome", outcome)
+        private Meter breakerCalls(CircuitBreaker breaker, String name, String outcome,
+                                   ToDoubleFunction<CircuitBreakerMetrics> count) {
+            return FunctionCounter.builder("resilience.circuitbreaker.calls", breaker, b -> count.applyAsDouble(b.metrics()))
+                    .tag("name", name).tag("outcome", outcome)
                     .description("Calls completed through the circuit breaker, by outcome").register(meterRegistry);
         }
 
@@ -190,7 +173,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             meters.add(retryCalls(retry, name, "failed_without_retry", RetryMetrics::failedCallsWithoutRetry));
             meters.add(retryCalls(retry, name, "failed_with_retry", RetryMetrics::failedCallsWithRetry));
             meters.add(retryCalls(retry, name, "failed_with_ignored_error", RetryMetrics::failedCallsWithIgnoredError));
-            return new InstanceMeters(meters, null);
+            return new InstanceMeters(meters);
         }
 
         private Meter retryCalls(Retry retry, String name, String outcome, ToDoubleFunction<RetryMetrics> count) {
@@ -211,7 +194,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
                     b -> b.metrics().waitingCalls(), name, kind, "Calls waiting for a permit"));
             meters.add(bulkheadCalls(bulkhead, b -> b.metrics().permittedCalls(), name, kind, "permitted"));
             meters.add(bulkheadCalls(bulkhead, b -> b.metrics().rejectedCalls(), name, kind, "rejected"));
-            return new InstanceMeters(meters, null);
+            return new InstanceMeters(meters);
         }
 
         InstanceMeters threadPoolBulkhead(ThreadPoolBulkhead bulkhead) {
@@ -232,7 +215,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
                     b -> b.metrics().maxThreadPoolSize(), name, kind, "Configured maximum pool size"));
             meters.add(bulkheadCalls(bulkhead, b -> b.metrics().permittedCalls(), name, kind, "permitted"));
             meters.add(bulkheadCalls(bulkhead, b -> b.metrics().rejectedCalls(), name, kind, "rejected"));
-            return new InstanceMeters(meters, null);
+            return new InstanceMeters(meters);
         }
 
         private <T> Meter bulkheadGauge(String meter, T bulkhead, ToDoubleFunction<T> value, String name, String kind,
@@ -260,7 +243,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             meters.add(FunctionCounter.builder("resilience.ratelimiter.calls", limiter, l -> l.metrics().rejectedCalls())
                     .tag("name", name).tag("outcome", "rejected").description("Calls offered to the rate limiter, by outcome")
                     .register(meterRegistry));
-            return new InstanceMeters(meters, null);
+            return new InstanceMeters(meters);
         }
 
         InstanceMeters timeout(Timeout timeout) {
@@ -269,7 +252,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             meters.add(timeoutCalls(timeout, t -> t.metrics().successfulCalls(), name, "successful"));
             meters.add(timeoutCalls(timeout, t -> t.metrics().failedCalls(), name, "failed"));
             meters.add(timeoutCalls(timeout, t -> t.metrics().timedOutCalls(), name, "timed_out"));
-            return new InstanceMeters(meters, null);
+            return new InstanceMeters(meters);
         }
 
         private Meter timeoutCalls(Timeout timeout, ToDoubleFunction<Timeout> count, String name, String outcome) {

@@ -85,9 +85,9 @@ class ResilienceMeterBinderTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> breaker.call(() -> "rejected")).isInstanceOf(CallNotPermittedException.class);
 
-        assertThat(meters.get("resilience.circuitbreaker.calls").tags("name", "inventory", "outcome", "successful").counter().count()).isEqualTo(1);
-        assertThat(meters.get("resilience.circuitbreaker.calls").tags("name", "inventory", "outcome", "failed").counter().count()).isEqualTo(1);
-        assertThat(meters.get("resilience.circuitbreaker.calls").tags("name", "inventory", "outcome", "ignored").counter().count()).isEqualTo(0);
+        assertThat(meters.get("resilience.circuitbreaker.calls").tags("name", "inventory", "outcome", "successful").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("resilience.circuitbreaker.calls").tags("name", "inventory", "outcome", "failed").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("resilience.circuitbreaker.calls").tags("name", "inventory", "outcome", "ignored").functionCounter().count()).isEqualTo(0);
         assertThat(counter("resilience.circuitbreaker.not.permitted.calls", "name", "inventory")).isEqualTo(1);
         assertThat(gauge("resilience.circuitbreaker.failure.rate", "name", "inventory")).isEqualTo(50);
         assertThat(gauge("resilience.circuitbreaker.slow.call.rate", "name", "inventory")).isEqualTo(0);
