@@ -9,6 +9,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.restclient.RestClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "resilience.deadline.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ResilienceProperties.class)
 public final class DeadlineAutoConfiguration {
 
     @Bean
@@ -59,8 +62,9 @@ public final class DeadlineAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        DeadlineServletFilter resilienceDeadlineServletFilter(DeadlineHeader header, Clock clock) {
-            return new DeadlineServletFilter(header, clock);
+        DeadlineServletFilter resilienceDeadlineServletFilter(DeadlineHeader header, ObjectProvider<Clock> clock) {
+            // The policies' clock, so that request deadlines and timeouts measure the same time.
+            return new DeadlineServletFilter(header, clock.getIfAvailable(Clock::system));
         }
     }
 }
