@@ -24,6 +24,10 @@ import dev.resilience.retry.internal.RetryImpl;
  *       {@link Error}) propagates at once.</li>
  *   <li>An interrupt during a synchronous backoff ends the call at once with its last failure and restores
  *       the thread's interrupt flag; no further attempt starts.</li>
+ *   <li>With {@link RetryConfig#maxDuration()}, or inside a {@link dev.resilience.deadline.Deadline}, no retry
+ *       starts, and no backoff sleeps, past the limit: the call ends at once with its last failure.</li>
+ *   <li>With {@link RetryConfig#budget()}, a retry is made only while the {@link RetryBudget} allows it;
+ *       otherwise the call ends at once with its last failure.</li>
  *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The next attempt's stage is
  *       obtained on the clock's timer thread, so the supplier must not block.</li>
  * </ul>
@@ -49,6 +53,22 @@ public interface Retry extends Policy {
      */
     static Retry of(String name, RetryConfig config, Clock clock) {
         return new RetryImpl(name, config, clock);
+    }
+
+    /**
+     * A retry whose budget, when its config has one that names a {@link RetryBudgetConfig#group()}, is that group's
+     * shared budget from {@code budgets}; a budget without a group is the retry's own.
+     *
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for backoffs and event times
+     * @param budgets the shared budgets by group
+     * @return a retry
+     * @throws IllegalArgumentException if the group exists with other budget settings
+     */
+    static Retry of(String name, RetryConfig config, Clock clock, RetryBudgets budgets) {
+        java.util.Objects.requireNonNull(budgets, "budgets");
+        return new RetryImpl(name, config, clock, config.budget().map(budgets::budgetFor).orElse(null));
     }
 
     /**

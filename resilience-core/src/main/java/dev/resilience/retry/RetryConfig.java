@@ -47,6 +47,8 @@ public final class RetryConfig {
     private final Predicate<Throwable> retryOnException;
     private final Predicate<Object> retryOnResult;
     private final DoubleSupplier random;
+    private final Duration maxDuration;
+    private final RetryBudgetConfig budget;
     private final ExceptionClassifier classifier;
     private final long waitNanos;
     private final long capNanos;
@@ -62,6 +64,8 @@ public final class RetryConfig {
         this.retryOnException = b.retryOnException;
         this.retryOnResult = b.retryOnResult;
         this.random = b.random;
+        this.maxDuration = b.maxDuration;
+        this.budget = b.budgetEnabled ? b.budget : null;
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
         this.waitNanos = saturatedNanos(waitDuration);
         this.capNanos = exponentialMaxWaitDuration == null ? MAX_WAIT_NANOS : saturatedNanos(exponentialMaxWaitDuration);
@@ -135,6 +139,23 @@ public final class RetryConfig {
         return Optional.ofNullable(retryOnResult);
     }
 
+    /**
+     * @return the longest a call may take over all its attempts and backoffs, or empty (default) for no limit:
+     *     no attempt starts, and no backoff sleeps, past {@code start of the call + maxDuration}; a backoff that
+     *     would end past it ends the call at once with its last failure (or last result)
+     */
+    public Optional<Duration> maxDuration() {
+        return Optional.ofNullable(maxDuration);
+    }
+
+    /**
+     * @return the retry budget's settings, or empty (default) for no budget: every retry the other settings
+     *     allow is made
+     */
+    public Optional<RetryBudgetConfig> budget() {
+        return Optional.ofNullable(budget);
+    }
+
     /** @return the source of jitter: uniform values in {@code [0, 1)} (default {@link ThreadLocalRandom}) */
     public DoubleSupplier random() {
         return random;
@@ -198,7 +219,8 @@ public final class RetryConfig {
                 + ", exponentialBackoffMultiplier=" + exponentialBackoffMultiplier
                 + ", exponentialMaxWaitDuration=" + exponentialMaxWaitDuration
                 + ", randomizedWaitFactor=" + randomizedWaitFactor
-                + ", retryExceptions=" + retryExceptions + ", ignoreExceptions=" + ignoreExceptions + '}';
+                + ", retryExceptions=" + retryExceptions + ", ignoreExceptions=" + ignoreExceptions
+                + ", maxDuration=" + maxDuration + ", budget=" + budget + '}';
     }
 
     /**
@@ -217,6 +239,9 @@ public final class RetryConfig {
         private Predicate<Throwable> retryOnException;
         private Predicate<Object> retryOnResult;
         private DoubleSupplier random = DEFAULT_RANDOM;
+        private Duration maxDuration;
+        private boolean budgetEnabled;
+        private RetryBudgetConfig budget = RetryBudgetConfig.defaults();
 
         private Builder() {
         }
@@ -232,6 +257,11 @@ public final class RetryConfig {
             retryOnException = c.retryOnException;
             retryOnResult = c.retryOnResult;
             random = c.random;
+            maxDuration = c.maxDuration;
+            budgetEnabled = c.budget != null;
+            if (c.budget != null) {
+                budget = c.budget;
+            }
         }
 
         /**
@@ -335,6 +365,75 @@ public final class RetryConfig {
          */
         public Builder random(DoubleSupplier random) {
             this.random = Validate.nonNull("random", random);
+            return this;
+        }
+
+        /**
+         * @param maxDuration the longest a call may take over all its attempts and backoffs, positive; or
+         *     {@code null} (default) for no limit. The first attempt always starts; later ones start only before
+         *     the limit, and a backoff that would end at or past it ends the call with its last failure.
+         * @return this builder
+         */
+        public Builder maxDuration(Duration maxDuration) {
+            this.maxDuration = maxDuration == null ? null : Validate.positive("maxDuration", maxDuration);
+            return this;
+        }
+
+        /**
+         * @param budget the retry budget's settings, or {@code null} (default) for no budget
+         * @return this builder
+         */
+        public Builder budget(RetryBudgetConfig budget) {
+            this.budgetEnabled = budget != null;
+            if (budget != null) {
+                this.budget = budget;
+            }
+            return this;
+        }
+
+        /**
+         * @param enabled whether retries draw on a {@link RetryBudget} (default false); the other
+         *     {@code budget*} settings apply only when it is true
+         * @return this builder
+         */
+        public Builder budgetEnabled(boolean enabled) {
+            this.budgetEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param ratio see {@link RetryBudgetConfig#ratio()}
+         * @return this builder
+         */
+        public Builder budgetRatio(double ratio) {
+            this.budget = budget.withRatio(ratio);
+            return this;
+        }
+
+        /**
+         * @param window see {@link RetryBudgetConfig#window()}
+         * @return this builder
+         */
+        public Builder budgetWindow(Duration window) {
+            this.budget = budget.withWindow(window);
+            return this;
+        }
+
+        /**
+         * @param minRetriesPerSecond see {@link RetryBudgetConfig#minRetriesPerSecond()}
+         * @return this builder
+         */
+        public Builder budgetMinRetriesPerSecond(double minRetriesPerSecond) {
+            this.budget = budget.withMinRetriesPerSecond(minRetriesPerSecond);
+            return this;
+        }
+
+        /**
+         * @param group see {@link RetryBudgetConfig#group()}
+         * @return this builder
+         */
+        public Builder budgetGroup(String group) {
+            this.budget = budget.withGroup(group);
             return this;
         }
 

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param eventType what happened
  * @param epochMillis when, from the retry's clock
  * @param attempts attempts made so far (for {@link Type#RETRY}: the number of the attempt that just failed)
- * @param waitDuration for {@link Type#RETRY}: the wait before the next attempt; otherwise {@link Duration#ZERO}
+ * @param waitDuration for {@link Type#RETRY}: the wait before the next attempt; for {@link Type#DEADLINE_EXCEEDED}: the
+ *     backoff that did not fit; otherwise {@link Duration#ZERO}
  * @param error the failure, or {@code null} (a success, or a retried result)
  */
 public record RetryEvent(String name, Type eventType, long epochMillis, int attempts, Duration waitDuration, Throwable error)
@@ -28,7 +29,18 @@ public record RetryEvent(String name, Type eventType, long epochMillis, int atte
         /** The call ended with its last failure or result: attempts exhausted, retrying stopped, or interrupted. */
         ERROR,
         /** The call ended with a failure that is not retried (ignored, not listed, or an Error). */
-        IGNORED_ERROR
+        IGNORED_ERROR,
+        /**
+         * A retry was refused because the {@link RetryBudget} is spent; the call ends with its last failure at once
+         * (an {@link #ERROR} event follows).
+         */
+        BUDGET_EXHAUSTED,
+        /**
+         * No further attempt fits before the call's deadline ({@code maxDuration} or the thread's
+         * {@link dev.resilience.deadline.Deadline}); the call ends with its last failure at once (an {@link #ERROR}
+         * event follows).
+         */
+        DEADLINE_EXCEEDED
     }
 
     @Override
@@ -45,7 +57,7 @@ public record RetryEvent(String name, Type eventType, long epochMillis, int atte
     public Map<String, Object> details() {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("attempts", attempts);
-        if (eventType == Type.RETRY) {
+        if (eventType == Type.RETRY || eventType == Type.DEADLINE_EXCEEDED) {
             details.put("waitDuration", waitDuration);
         }
         if (error != null) {

@@ -24,6 +24,10 @@ import java.util.concurrent.Executor;
  * {@code cancelRunningFuture}, the call's future is cancelled with {@code cancel(true)}). The timer is cancelled
  * as soon as the returned stage completes.
  *
+ * <p><b>Deadlines.</b> The outermost timeout of a call sets the thread's {@link dev.resilience.deadline.Deadline} for
+ * the call; a timeout nested inside a deadline waits at most {@code min(timeoutDuration, time remaining)}, and one
+ * whose deadline has already passed fails at once with {@link TimeoutExceededException} without running the call.
+ *
  * <p>Thread-safe.
  */
 public interface Timeout extends Policy {

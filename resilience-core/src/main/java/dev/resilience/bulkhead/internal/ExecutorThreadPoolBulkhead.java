@@ -15,6 +15,7 @@ import dev.resilience.core.NamedThreadFactory;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.ThrowingSupplier;
 import dev.resilience.core.Throwables;
+import dev.resilience.deadline.Deadline;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +43,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Each submitted task is wrapped in an {@link Envelope} around the decorated task, so that
  * {@link #shutdownNow()} can find every queued call in the executor's drained list and fail its future.
+ * Each task captures the submitting thread's {@link Deadline} and restores it on the pool thread while it runs.
  */
 public final class ExecutorThreadPoolBulkhead extends PolicySupport implements ThreadPoolBulkhead {
 
@@ -195,11 +197,18 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     /** A synchronous call: a {@link FutureTask}, so cancelling it interrupts only this call's run. */
     private static final class SyncTask extends FutureTask<Object> implements PoolTask {
         SyncTask(Invoker next, Object call, Invoker.Runner runner) {
+            this(next, call, runner, Deadline.currentOrNull());
+        }
+
+        private SyncTask(Invoker next, Object call, Invoker.Runner runner, Deadline deadline) {
             super(() -> {
+                Deadline previous = Deadline.replace(deadline);
                 try {
                     return next.invoke(call, runner);
                 } catch (Throwable t) {
                     throw Throwables.<Exception>sneakyThrow(t);
+                } finally {
+                    Deadline.replace(previous);
                 }
             });
         }
@@ -215,6 +224,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         final CompletableFuture<Object> result = new CompletableFuture<>();
         private final AsyncInvoker next;
         private final Supplier<? extends CompletionStage<?>> call;
+        private final Deadline deadline = Deadline.currentOrNull();
 
         AsyncTask(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
             this.next = next;
@@ -226,6 +236,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
             if (result.isDone()) {
                 return; // cancelled by the caller while queued
             }
+            Deadline previous = Deadline.replace(deadline);
             try {
                 CompletionStage<?> stage = next.invoke(call);
                 if (stage == null) {
@@ -241,6 +252,8 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
                 });
             } catch (Throwable t) {
                 result.completeExceptionally(t);
+            } finally {
+                Deadline.replace(previous);
             }
         }
 

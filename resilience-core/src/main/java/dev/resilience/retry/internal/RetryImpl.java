@@ -8,8 +8,9 @@ import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
-import dev.resilience.core.ThrowingSupplier;
+import dev.resilience.deadline.Deadline;
 import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryBudget;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryEvent;
 import dev.resilience.retry.RetryMetrics;
@@ -30,6 +31,11 @@ import java.util.function.Supplier;
 /**
  * The {@link Retry} implementation. The success path of a call allocates nothing and takes no lock.
  *
+ * <p>Before each retry (never before the first attempt) three things may end the call with its last failure:
+ * the time left (the earlier of {@code maxDuration} from the call's start and the thread's {@link Deadline}) is
+ * not more than the backoff; the {@link RetryBudget} is spent; retrying was stopped. The time left is checked
+ * again after the backoff, since a sleep may overrun.
+ *
  * <p>Synchronous backoffs: with the system clock the waiting thread parks and registers itself, so
  * {@link #stopRetrying()} can unpark it at once; with any other clock (e.g. a ManualClock) the wait is
  * taken in {@link #SLICE_NANOS} slices of {@link Clock#sleep(long)}, checking the stop flag between them.
@@ -49,6 +55,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final boolean systemClock;
     private final int maxAttempts;
     private final Predicate<Object> resultPredicate;
+    private final RetryBudget budget;
+    private final long maxDurationNanos;
+    private final LongAdder refusedByBudget = new LongAdder();
     private final EventPublisher<RetryEvent> publisher = new EventPublisher<>();
     private final LongAdder successWithoutRetry = new LongAdder();
     private final LongAdder successWithRetry = new LongAdder();
@@ -65,12 +74,32 @@ public final class RetryImpl extends PolicySupport implements Retry {
      * @param clock time source
      */
     public RetryImpl(String name, RetryConfig config, Clock clock) {
+        this(name, config, clock, config.budget().map(b -> RetryBudget.of(b, clock)).orElse(null));
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source
+     * @param budget the budget retries draw on (possibly shared with other retries), or null for none
+     */
+    public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget) {
+        this.budget = budget;
+        this.maxDurationNanos = config.maxDuration().map(RetryImpl::saturatedNanos).orElse(0L);
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.systemClock = clock instanceof Clock.SystemClock;
         this.maxAttempts = config.maxAttempts();
         this.resultPredicate = config.retryOnResult().orElse(null);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.min(d.toNanos(), RetryConfig.MAX_WAIT_NANOS);
+        } catch (ArithmeticException e) {
+            return RetryConfig.MAX_WAIT_NANOS;
+        }
     }
 
     @Override
@@ -96,7 +125,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
     @Override
     public RetryMetrics metrics() {
         return new RetryMetrics(successWithoutRetry.sum(), successWithRetry.sum(), failedWithoutRetry.sum(),
-                failedWithRetry.sum(), failedWithIgnoredError.sum());
+                failedWithRetry.sum(), failedWithIgnoredError.sum(), refusedByBudget.sum(),
+                budget == null ? -1 : budget.remaining());
     }
 
     @Override
@@ -129,6 +159,10 @@ public final class RetryImpl extends PolicySupport implements Retry {
     }
 
     private Object execute(Invoker next, Object call, Invoker.Runner runner) throws Throwable {
+        if (budget != null) {
+            budget.recordFirstAttempt();
+        }
+        long startNanos = maxDurationNanos > 0 ? clock.nanoTime() : 0;
         int attempt = 1;
         while (true) {
             Object result = null;
@@ -150,12 +184,46 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 return endWith(attempt, error, result);
             }
             long waitNanos = config.waitNanosBeforeRetry(attempt);
+            Deadline deadline = Deadline.currentOrNull();
+            if (!permitsRetry(attempt, waitNanos, error, startNanos, deadline)) {
+                return endWith(attempt, error, result);
+            }
             onRetry(attempt, waitNanos, error);
             if (await(waitNanos) != WAITED) {
                 return endWith(attempt, error, result);
             }
+            if (timeLeftNanos(startNanos, deadline) <= 0) {
+                publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, error);
+                return endWith(attempt, error, result);
+            }
             attempt++;
         }
+    }
+
+    /** Checks the time left and then the budget (so a retry that could not fit costs the budget nothing). */
+    private boolean permitsRetry(int attempt, long waitNanos, Throwable error, long startNanos, Deadline deadline) {
+        if (waitNanos >= timeLeftNanos(startNanos, deadline)) {
+            publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, waitNanos, error);
+            return false;
+        }
+        if (budget != null && !budget.tryAcquireRetry()) {
+            refusedByBudget.increment();
+            publish(RetryEvent.Type.BUDGET_EXHAUSTED, attempt, 0, error);
+            return false;
+        }
+        return true;
+    }
+
+    /** The time until the earlier of maxDuration and the deadline; Long.MAX_VALUE when neither is set. */
+    private long timeLeftNanos(long startNanos, Deadline deadline) {
+        long left = Long.MAX_VALUE;
+        if (maxDurationNanos > 0) {
+            left = startNanos + maxDurationNanos - clock.nanoTime();
+        }
+        if (deadline != null) {
+            left = Math.min(left, deadline.remainingNanos());
+        }
+        return left;
     }
 
     private Object endWith(int attempts, Throwable error, Object result) throws Throwable {
@@ -235,6 +303,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
         private final CompletableFuture<Object> outcome = new CompletableFuture<>();
         /** True while a backoff is scheduled; whoever flips it to false owns the next step. */
         private final AtomicBoolean backingOff = new AtomicBoolean();
+        /** The caller's deadline, restored on whichever thread starts a later attempt. */
+        private final Deadline deadline = Deadline.currentOrNull();
+        private final long startNanos = maxDurationNanos > 0 ? clock.nanoTime() : 0;
         private volatile Scheduled scheduled;
         // Written before backingOff is set and read after it is taken: safely published.
         private int attempt;
@@ -252,6 +323,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     cancelBackoff();
                 }
             });
+            if (budget != null) {
+                budget.recordFirstAttempt();
+            }
             attempt();
             return outcome;
         }
@@ -259,10 +333,15 @@ public final class RetryImpl extends PolicySupport implements Retry {
         private void attempt() {
             attempt++;
             CompletionStage<?> stage;
+            Deadline previous = deadline == null ? null : Deadline.replace(deadline);
             try {
                 stage = next.invoke(call);
             } catch (Throwable t) {
                 stage = CompletableFuture.failedFuture(t);
+            } finally {
+                if (deadline != null) {
+                    Deadline.replace(previous);
+                }
             }
             stage.whenComplete(this);
         }
@@ -295,6 +374,10 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     return;
                 }
                 long waitNanos = config.waitNanosBeforeRetry(attempt);
+                if (!permitsRetry(attempt, waitNanos, error, startNanos, deadline)) {
+                    finish();
+                    return;
+                }
                 onRetry(attempt, waitNanos, error);
                 backingOff.set(true);
                 pendingAsync.add(this);
@@ -319,6 +402,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 return;
             }
             if (stopped) {
+                finish();
+            } else if (timeLeftNanos(startNanos, deadline) <= 0) {
+                publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, lastError);
                 finish();
             } else {
                 attempt();

@@ -8,7 +8,7 @@ import dev.resilience.core.Invoker;
 import dev.resilience.core.NamedThreadFactory;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
-import dev.resilience.core.ThrowingSupplier;
+import dev.resilience.deadline.Deadline;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 import dev.resilience.timeout.TimeoutEvent;
@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.LongAdder;
  * timeout is delivered on time even while the call keeps running, and a {@link dev.resilience.core.ManualClock}
  * drives it deterministically. Interrupting the worker follows {@link java.util.concurrent.FutureTask}'s
  * protocol, so an interrupt meant for one call never hits the next task run by the same pool thread.
+ *
+ * <p>Deadlines: a call made without a {@link Deadline} gets one {@code timeoutDuration} from now; a call made
+ * inside one waits {@code min(timeoutDuration, remaining)} and keeps the outer deadline. The call runs with that
+ * deadline installed (on the worker thread for synchronous calls, around obtaining the stage for asynchronous
+ * ones), so nested policies see the time left. A call whose deadline has already passed does not run at all.
  */
 public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
@@ -117,8 +122,22 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
-            Worker worker = new Worker(next, call, runner);
-            Scheduled timer = clock.schedule(worker::onTimeout, timeoutNanos);
+            Deadline outer = Deadline.currentOrNull();
+            long waitNanos = timeoutNanos;
+            Deadline deadline;
+            if (outer != null && outer.remainingNanos() <= timeoutNanos) {
+                deadline = outer;
+                waitNanos = outer.remainingNanos();
+                if (waitNanos <= 0) {
+                    timedOut.increment();
+                    publish(TimeoutEvent.Type.TIMEOUT, null);
+                    throw new TimeoutExceededException(name, Duration.ZERO);
+                }
+            } else {
+                deadline = Deadline.afterNanos(timeoutNanos, clock);
+            }
+            Worker worker = new Worker(next, call, runner, deadline, waitNanos);
+            Scheduled timer = clock.schedule(worker::onTimeout, waitNanos);
             Object outcome;
             try {
                 try {
@@ -181,13 +200,17 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         private final Invoker next;
         private final Object call;
         private final Invoker.Runner callRunner;
+        private final Deadline deadline;
+        private final long waitNanos;
         private volatile int state;
         private volatile Thread runner;
 
-        Worker(Invoker next, Object call, Invoker.Runner callRunner) {
+        Worker(Invoker next, Object call, Invoker.Runner callRunner, Deadline deadline, long waitNanos) {
             this.next = next;
             this.call = call;
             this.callRunner = callRunner;
+            this.deadline = deadline;
+            this.waitNanos = waitNanos;
         }
 
         @Override
@@ -197,11 +220,13 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 runner = null;
                 return; // timed out or cancelled before it started: the call does not run
             }
+            Deadline previous = Deadline.replace(deadline);
             try {
                 complete(next.invoke(call, callRunner));
             } catch (Throwable t) {
                 complete(new Failure(t));
             } finally {
+                Deadline.replace(previous);
                 if (!STATE.compareAndSet(this, RUNNING, DONE)) {
                     // Someone is interrupting this call: let them finish, then clear the interrupt so that it
                     // cannot leak into whatever this thread runs next.
@@ -216,7 +241,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
         /** The timer: the caller gets the timeout now; the call is interrupted if so configured. */
         void onTimeout() {
-            if (complete(new Failure(new TimeoutExceededException(name, config.timeoutDuration()), true))) {
+            if (complete(new Failure(new TimeoutExceededException(name, limit(waitNanos)), true))) {
                 if (cancelRunningFuture) {
                     cancelRun();
                 }
@@ -248,11 +273,29 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     public AsyncInvoker decorateAsync(AsyncInvoker next) {
         Objects.requireNonNull(next, "next");
         return call -> {
+            Deadline outer = Deadline.currentOrNull();
+            long waitNanos = timeoutNanos;
+            Deadline deadline;
+            if (outer != null && outer.remainingNanos() <= timeoutNanos) {
+                deadline = outer;
+                waitNanos = outer.remainingNanos();
+                if (waitNanos <= 0) {
+                    timedOut.increment();
+                    publish(TimeoutEvent.Type.TIMEOUT, null);
+                    return CompletableFuture.failedFuture(new TimeoutExceededException(name, Duration.ZERO));
+                }
+            } else {
+                deadline = Deadline.afterNanos(timeoutNanos, clock);
+            }
+            long limitNanos = waitNanos;
             CompletionStage<?> stage;
+            Deadline previous = Deadline.replace(deadline);
             try {
                 stage = next.invoke(call);
             } catch (Throwable t) {
                 return CompletableFuture.failedFuture(t);
+            } finally {
+                Deadline.replace(previous);
             }
             if (stage == null) {
                 return CompletableFuture.failedFuture(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
@@ -265,12 +308,12 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 if (decided.compareAndSet(false, true)) {
                     timedOut.increment();
                     publish(TimeoutEvent.Type.TIMEOUT, null);
-                    result.completeExceptionally(new TimeoutExceededException(name, config.timeoutDuration()));
+                    result.completeExceptionally(new TimeoutExceededException(name, limit(limitNanos)));
                     if (cancelRunningFuture) {
                         cancel(stage);
                     }
                 }
-            }, timeoutNanos);
+            }, waitNanos);
             stage.whenComplete((value, failure) -> {
                 if (decided.compareAndSet(false, true)) {
                     if (failure == null) {
@@ -292,6 +335,11 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
             });
             return result;
         };
+    }
+
+    /** The limit a timed-out call exceeded: the configured duration, or the shorter time its deadline left. */
+    private Duration limit(long waitNanos) {
+        return waitNanos == timeoutNanos ? config.timeoutDuration() : Duration.ofNanos(waitNanos);
     }
 
     private static void cancel(CompletionStage<?> stage) {

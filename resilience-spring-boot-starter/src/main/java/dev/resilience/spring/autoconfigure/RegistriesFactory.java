@@ -13,6 +13,8 @@ import dev.resilience.core.Registry;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryBudgetConfig;
+import dev.resilience.retry.RetryBudgets;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
@@ -79,10 +81,32 @@ final class RegistriesFactory {
                 value("exponential-max-wait-duration", RetryProperties::getExponentialMaxWaitDuration, (b, v) -> b.exponentialMaxWaitDuration((java.time.Duration) v)),
                 value("randomized-wait-factor", RetryProperties::getRandomizedWaitFactor, (b, v) -> b.randomizedWaitFactor((Double) v)),
                 classes("retry-exceptions", RetryProperties::getRetryExceptions, (b, v) -> b.retryExceptions(throwables(v))),
-                classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))));
+                classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))),
+                value("max-duration", RetryProperties::getMaxDuration, (b, v) -> b.maxDuration((java.time.Duration) v)),
+                value("budget.enabled", p -> p.getBudget().getEnabled(), (b, v) -> b.budgetEnabled((Boolean) v)),
+                value("budget.ratio", p -> p.getBudget().getRatio(), (b, v) -> b.budgetRatio((Double) v)),
+                value("budget.window", p -> p.getBudget().getWindow(), (b, v) -> b.budgetWindow((java.time.Duration) v)),
+                value("budget.min-retries-per-second", p -> p.getBudget().getMinRetriesPerSecond(), (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
+                value("budget.group", p -> p.getBudget().getGroup(), (b, v) -> b.budgetGroup((String) v)));
+        RetryBudgets budgets = new RetryBudgets(clock);
         return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
-                (name, config) -> Retry.of(name, config, clock));
+                (name, config) -> retry(name, config, budgets));
+    }
+
+    /** A retry drawing on its group's shared budget, if its config names one. */
+    private Retry retry(String name, RetryConfig config, RetryBudgets budgets) {
+        try {
+            return Retry.of(name, config, clock, budgets);
+        } catch (IllegalArgumentException conflict) {
+            String group = config.budget().map(RetryBudgetConfig::group).orElse("?");
+            throw new ResilienceConfigurationException(
+                    "Retry '" + name + "' joins retry budget group '" + group + "' with settings that differ from the group's: "
+                            + conflict.getMessage(),
+                    "Give every retry whose 'budget.group' is '" + group + "' the same budget.ratio, budget.window and "
+                            + "budget.min-retries-per-second (e.g. set them once in a shared config under "
+                            + "'resilience.retry.configs').", conflict);
+        }
     }
 
     private Registry<Bulkhead, BulkheadConfig> bulkheads() {

@@ -56,6 +56,9 @@ public class ResilienceProperties {
     /** Recent events kept for the {@code resilienceevents} actuator endpoint. */
     private final Events events = new Events();
 
+    /** Deadlines sent to and accepted from other services in an HTTP header. */
+    private final Deadlines deadline = new Deadlines();
+
     public CircuitBreakerKind getCircuitbreaker() {
         return circuitbreaker;
     }
@@ -136,6 +139,42 @@ public class ResilienceProperties {
 
         public void setBufferSize(int bufferSize) {
             this.bufferSize = bufferSize;
+        }
+    }
+
+    public Deadlines getDeadline() {
+        return deadline;
+    }
+
+    /** Deadline propagation settings. */
+    public static class Deadlines {
+
+        /** Default name of the header carrying the milliseconds a call has left. */
+        public static final String DEFAULT_HEADER_NAME = "Resilience-Deadline-Remaining-Ms";
+
+        /**
+         * Whether RestClient requests send the remaining time of the current deadline in a header, and incoming
+         * servlet requests carrying that header run with it as their deadline.
+         */
+        private boolean enabled = true;
+
+        /** Name of the header carrying the time a call has left, in whole milliseconds. */
+        private String headerName = DEFAULT_HEADER_NAME;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getHeaderName() {
+            return headerName;
+        }
+
+        public void setHeaderName(String headerName) {
+            this.headerName = headerName;
         }
     }
 

@@ -30,6 +30,15 @@ public class RetryProperties extends InstanceProperties {
     /** Exception classes (fully qualified names, subclasses included) that are never retried. Wins over retry-exceptions. */
     private List<String> ignoreExceptions;
 
+    /**
+     * Longest time a call may take over all its attempts and backoffs, positive: no attempt starts, and no backoff
+     * sleeps, past it. Default: no limit (a deadline set by an enclosing timeout or request still applies).
+     */
+    private Duration maxDuration;
+
+    /** Retry budget: a cap on the extra load retries add, as a share of first attempts. */
+    private final Budget budget = new Budget();
+
     public Integer getMaxAttempts() {
         return maxAttempts;
     }
@@ -84,5 +93,83 @@ public class RetryProperties extends InstanceProperties {
 
     public void setIgnoreExceptions(List<String> ignoreExceptions) {
         this.ignoreExceptions = ignoreExceptions;
+    }
+
+    public Duration getMaxDuration() {
+        return maxDuration;
+    }
+
+    public void setMaxDuration(Duration maxDuration) {
+        this.maxDuration = maxDuration;
+    }
+
+    public Budget getBudget() {
+        return budget;
+    }
+
+    /**
+     * Retry budget settings. Over a window of n seconds, at most
+     * {@code floor(ratio * first attempts in the window + min-retries-per-second * n)} retries are made; a retry
+     * beyond that ends its call with its last failure at once.
+     */
+    public static class Budget {
+
+        /** Whether retries draw on a budget. The other budget settings apply only when true. Default false. */
+        private Boolean enabled;
+
+        /** Retries allowed per first attempt in the window, zero or positive (0.2: at most 20% extra load). Default 0.2. */
+        private Double ratio;
+
+        /** Sliding window over which retries and first attempts are counted, whole seconds from 1s to 1h. Default 10s. */
+        private Duration window;
+
+        /** Retries per second of the window allowed whatever the traffic, so that a quiet service still retries. Default 10. */
+        private Double minRetriesPerSecond;
+
+        /**
+         * Name of a budget shared by every retry that names it (e.g. all methods calling one downstream); its members
+         * must agree on the other budget settings. Default: a budget of the retry's own.
+         */
+        private String group;
+
+        public Boolean getEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Double getRatio() {
+            return ratio;
+        }
+
+        public void setRatio(Double ratio) {
+            this.ratio = ratio;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            this.window = window;
+        }
+
+        public Double getMinRetriesPerSecond() {
+            return minRetriesPerSecond;
+        }
+
+        public void setMinRetriesPerSecond(Double minRetriesPerSecond) {
+            this.minRetriesPerSecond = minRetriesPerSecond;
+        }
+
+        public String getGroup() {
+            return group;
+        }
+
+        public void setGroup(String group) {
+            this.group = group;
+        }
     }
 }

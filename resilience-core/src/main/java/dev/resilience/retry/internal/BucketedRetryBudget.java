@@ -1,0 +1,145 @@
+package dev.resilience.retry.internal;
+
+import dev.resilience.core.Clock;
+import dev.resilience.retry.RetryBudget;
+import dev.resilience.retry.RetryBudgetConfig;
+
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The {@link RetryBudget} implementation: two rings of one-second buckets (first attempts, retries), each bucket
+ * one long holding the low 32 bits of its second's number (the tag) and a 32-bit count. A bucket whose tag is
+ * not the current second's is stale and is reset by the first writer of the new second, so no timer and no lock
+ * are needed, and idle budgets cost nothing.
+ */
+public final class BucketedRetryBudget implements RetryBudget {
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+
+    private final RetryBudgetConfig config;
+    private final Clock clock;
+    private final int buckets;
+    private final double ratio;
+    private final double floor;
+    private final AtomicLongArray firstAttempts;
+    private final AtomicLongArray retries;
+
+    /**
+     * @param config settings
+     * @param clock time source
+     */
+    public BucketedRetryBudget(RetryBudgetConfig config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.buckets = config.windowSeconds();
+        this.ratio = config.ratio();
+        this.floor = config.minRetriesPerSecond() * buckets;
+        this.firstAttempts = new AtomicLongArray(buckets);
+        this.retries = new AtomicLongArray(buckets);
+    }
+
+    @Override
+    public RetryBudgetConfig config() {
+        return config;
+    }
+
+    @Override
+    public void recordFirstAttempt() {
+        long second = currentSecond();
+        int index = index(second);
+        int tag = (int) second;
+        while (true) {
+            long bucket = firstAttempts.get(index);
+            long next = tag(bucket) == tag ? increment(bucket) : pack(tag, 1);
+            if (firstAttempts.compareAndSet(index, bucket, next)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean tryAcquireRetry() {
+        long second = currentSecond();
+        int index = index(second);
+        int tag = (int) second;
+        long allowed = allowed(second);
+        while (true) {
+            long bucket = retries.get(index);
+            long own = tag(bucket) == tag ? count(bucket) : 0;
+            // The other buckets of the window are not written in this second; this CAS makes the check exact.
+            long used = sumOthers(retries, second, index) + own;
+            if (used >= allowed) {
+                return false;
+            }
+            if (retries.compareAndSet(index, bucket, tag(bucket) == tag ? increment(bucket) : pack(tag, 1))) {
+                return true;
+            }
+            allowed = allowed(second); // first attempts may have raised it meanwhile
+        }
+    }
+
+    @Override
+    public long remaining() {
+        long second = currentSecond();
+        return Math.max(0, allowed(second) - sum(retries, second));
+    }
+
+    private long allowed(long second) {
+        return (long) Math.floor(ratio * sum(firstAttempts, second) + floor);
+    }
+
+    private long currentSecond() {
+        return Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+    }
+
+    private int index(long second) {
+        return (int) Math.floorMod(second, (long) buckets);
+    }
+
+    private long sum(AtomicLongArray ring, long second) {
+        long total = 0;
+        for (int i = 0; i < buckets; i++) {
+            total += countIfInWindow(ring.get(i), second);
+        }
+        return total;
+    }
+
+    private long sumOthers(AtomicLongArray ring, long second, int skip) {
+        long total = 0;
+        for (int i = 0; i < buckets; i++) {
+            if (i != skip) {
+                total += countIfInWindow(ring.get(i), second);
+            }
+        }
+        return total;
+    }
+
+    private long countIfInWindow(long bucket, long second) {
+        int age = (int) second - tag(bucket);
+        return age >= 0 && age < buckets ? count(bucket) : 0;
+    }
+
+    private static long pack(int tag, long count) {
+        return ((long) tag << 32) | count;
+    }
+
+    private static int tag(long bucket) {
+        return (int) (bucket >>> 32);
+    }
+
+    private static long count(long bucket) {
+        return bucket & COUNT_MASK;
+    }
+
+    private static long increment(long bucket) {
+        // Saturates rather than spilling into the tag: four billion attempts in one second is not a real load.
+        return count(bucket) == COUNT_MASK ? bucket : bucket + 1;
+    }
+
+    @Override
+    public String toString() {
+        return "RetryBudget[" + config + ", remaining=" + remaining() + "]";
+    }
+}
