@@ -40,7 +40,8 @@ import java.util.function.ToDoubleFunction;
  *   {@code .buffered.calls}; {@code .calls} [outcome: successful, failed, ignored];
  *   {@code .not.permitted.calls}</li>
  *   <li>{@code resilience.retry.calls} [outcome: successful_without_retry, successful_with_retry,
- *   failed_without_retry, failed_with_retry, failed_with_ignored_error]</li>
+ *   failed_without_retry, failed_with_retry, failed_with_ignored_error]; {@code resilience.retry.budget.refused},
+ *   {@code resilience.retry.budget.remaining} (-1 without a budget)</li>
  *   <li>{@code resilience.bulkhead.*} [kind: bulkhead or thread-pool-bulkhead]: {@code .calls} [outcome:
  *   permitted, rejected]; semaphore: {@code .available.concurrent.calls}, {@code .max.concurrent.calls},
  *   {@code .waiting.calls}; thread pool: {@code .queue.depth}, {@code .queue.capacity},
@@ -173,6 +174,11 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             meters.add(retryCalls(retry, name, "failed_without_retry", RetryMetrics::failedCallsWithoutRetry));
             meters.add(retryCalls(retry, name, "failed_with_retry", RetryMetrics::failedCallsWithRetry));
             meters.add(retryCalls(retry, name, "failed_with_ignored_error", RetryMetrics::failedCallsWithIgnoredError));
+            meters.add(FunctionCounter.builder("resilience.retry.budget.refused", retry, r -> r.metrics().retriesRefusedByBudget())
+                    .tag("name", name).description("Retries refused because the retry budget was spent")
+                    .register(meterRegistry));
+            meters.add(gauge("resilience.retry.budget.remaining", retry, r -> r.metrics().budgetRemaining(), name,
+                    "Retries the budget still allows in its window, -1 without a budget"));
             return new InstanceMeters(meters);
         }
 

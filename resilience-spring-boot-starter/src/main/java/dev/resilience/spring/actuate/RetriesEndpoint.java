@@ -61,14 +61,18 @@ public class RetriesEndpoint {
      * @param successfulCallsWithRetry calls that succeeded after at least one retry
      * @param failedCallsWithoutRetry calls that failed without being retried (not retryable)
      * @param failedCallsWithRetry calls that failed after all their attempts
+     * @param retriesRefusedByBudget retries refused because the retry budget was spent
+     * @param budgetRemaining retries the budget still allows in its window, or -1 when the retry has no budget
      */
     public record RetryDescriptor(long successfulCallsWithoutRetry, long successfulCallsWithRetry,
-                                  long failedCallsWithoutRetry, long failedCallsWithRetry) {
+                                  long failedCallsWithoutRetry, long failedCallsWithRetry,
+                                  long retriesRefusedByBudget, long budgetRemaining) {
 
         static RetryDescriptor of(Retry retry) {
             RetryMetrics metrics = retry.metrics();
             return new RetryDescriptor(metrics.successfulCallsWithoutRetry(), metrics.successfulCallsWithRetry(),
-                    metrics.failedCallsWithoutRetry(), metrics.failedCallsWithRetry());
+                    metrics.failedCallsWithoutRetry(), metrics.failedCallsWithRetry(),
+                    metrics.retriesRefusedByBudget(), metrics.budgetRemaining());
         }
     }
 }

@@ -133,7 +133,8 @@ class ActuatorEndpointsHttpTest {
 
         JsonNode descriptor = retries.get("payments");
         assertThat(descriptor.propertyNames()).containsExactly("successfulCallsWithoutRetry", "successfulCallsWithRetry",
-                "failedCallsWithoutRetry", "failedCallsWithRetry");
+                "failedCallsWithoutRetry", "failedCallsWithRetry", "retriesRefusedByBudget", "budgetRemaining");
+        assertThat(descriptor.get("budgetRemaining").longValue()).isEqualTo(-1);
         assertThat(descriptor.get("successfulCallsWithoutRetry").longValue()).isEqualTo(1);
         assertThat(descriptor.get("successfulCallsWithRetry").longValue()).isEqualTo(1);
         assertThat(descriptor.get("failedCallsWithoutRetry").longValue()).isEqualTo(0);

@@ -112,6 +112,22 @@ class ResilienceMeterBinderTest {
     }
 
     @Test
+    void retryBudgetRefusalsAndRemainingAreMetered() {
+        Retry retry = registries.retries().get("budgeted", RetryConfig.builder().maxAttempts(3).waitDuration(Duration.ZERO)
+                .budgetEnabled(true).budgetRatio(0).budgetMinRetriesPerSecond(0.1).budgetWindow(Duration.ofSeconds(10)).build());
+        registries.retries().get("unbudgeted");
+        assertThat(gauge("resilience.retry.budget.remaining", "name", "budgeted")).isEqualTo(1);
+        assertThat(gauge("resilience.retry.budget.remaining", "name", "unbudgeted")).isEqualTo(-1);
+
+        assertThatThrownBy(() -> retry.call(() -> {
+            throw new IllegalStateException("down");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(counter("resilience.retry.budget.refused", "name", "budgeted")).isEqualTo(1);
+        assertThat(gauge("resilience.retry.budget.remaining", "name", "budgeted")).isEqualTo(0);
+    }
+
+    @Test
     void bulkheadsOfBothTypesShareOneNameTaggedByKind() {
         Bulkhead orders = registries.bulkheads().get("orders");
         registries.threadPoolBulkheads().get("reports");
