@@ -14,6 +14,7 @@ import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
+import dev.resilience.spring.context.ContextPropagation;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 
@@ -82,7 +83,7 @@ final class RegistriesFactory {
                 classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))));
         return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
-                (name, config) -> Retry.of(name, config, clock));
+                (name, config) -> Retry.of(name, config, ContextPropagation.clock(clock)));
     }
 
     private Registry<Bulkhead, BulkheadConfig> bulkheads() {
@@ -102,7 +103,7 @@ final class RegistriesFactory {
                 value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)));
         return registry("thread-pool-bulkhead", properties.getThreadPoolBulkhead(), ThreadPoolBulkheadConfig::builder, ThreadPoolBulkheadConfig.Builder::build, settings,
                 customizers.threadPoolBulkhead(), ThreadPoolBulkheadConfig::toBuilder, ThreadPoolBulkheadConfigCustomizer::customize,
-                (name, config) -> ThreadPoolBulkhead.of(name, config, clock));
+                (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.taskDecorator()));
     }
 
     private Registry<RateLimiter, RateLimiterConfig> rateLimiters() {
@@ -121,7 +122,9 @@ final class RegistriesFactory {
                 value("cancel-running-future", TimeoutProperties::getCancelRunningFuture, (b, v) -> b.cancelRunningFuture((Boolean) v)));
         return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
                 customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
-                (name, config) -> Timeout.of(name, config, clock));
+                (name, config) -> ContextPropagation.isAvailable()
+                        ? Timeout.of(name, config, ContextPropagation.clock(clock), ContextPropagation.timeoutExecutor())
+                        : Timeout.of(name, config, clock));
     }
 
     /** Resolves configs and instances, builds the registry, and creates every configured instance. */
