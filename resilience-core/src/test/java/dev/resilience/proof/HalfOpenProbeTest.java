@@ -83,6 +83,31 @@ class HalfOpenProbeTest {
     }
 
     @Test
+    void asynchronousProbesThatAllFailWithAnIgnoredExceptionLeaveTheNextCallAdmitted() {
+        CircuitBreaker breaker = halfOpenBreaker(2);
+
+        for (int probe = 0; probe < 2; probe++) {
+            CompletionStage<String> failed = breaker.callAsync(() -> CompletableFuture.failedFuture(new IgnoredException()));
+            assertThat(failed.toCompletableFuture()).isCompletedExceptionally();
+        }
+
+        assertThat(breaker.state()).isEqualTo(State.HALF_OPEN);
+        assertThat(breaker.call(() -> "admitted")).isEqualTo("admitted");
+    }
+
+    @Test
+    void aProbeWhoseMethodCancelsItsOwnFutureReleasesItsSlot() {
+        CircuitBreaker breaker = halfOpenBreaker(1);
+        CompletableFuture<String> pending = new CompletableFuture<>();
+
+        breaker.callAsync(() -> pending);
+        pending.cancel(false);
+
+        assertThat(breaker.call(() -> "next probe")).isEqualTo("next probe");
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
     void exactlyThePermittedProbesReachTheMethodWhen200ThreadsArriveJustAfterTheOpenWait() throws Exception {
         int threads = 200;
         CircuitBreaker breaker = CircuitBreaker.of("stampede", CircuitBreakerConfig.builder()
