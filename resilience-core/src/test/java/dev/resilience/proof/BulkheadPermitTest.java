@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -180,6 +182,90 @@ class BulkheadPermitTest {
                 assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
                 assertThat(bulkhead.metrics().waitingCalls()).isZero();
                 assertThat(bulkhead.call(() -> "next")).isEqualTo("next");
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aWaiterInterruptedAsThePermitIsHandedToItGivesThePermitBack() throws Exception {
+        Bulkhead bulkhead = Bulkhead.of("interrupted", BulkheadConfig.builder()
+                .maxConcurrentCalls(1).maxWaitDuration(Duration.ofSeconds(30)).build(), new ManualClock());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 300; round++) {
+                CountDownLatch holding = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                Future<String> holder = pool.submit(() -> bulkhead.call(() -> {
+                    holding.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                    return "held";
+                }));
+                assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+                AtomicReference<Thread> waiterThread = new AtomicReference<>();
+                Future<String> waiter = pool.submit(() -> {
+                    waiterThread.set(Thread.currentThread());
+                    return bulkhead.call(() -> "waited");
+                });
+                soon().until(() -> bulkhead.metrics().waitingCalls() == 1);
+
+                // The release hands the permit to the waiter while the waiter is being interrupted.
+                release.countDown();
+                waiterThread.get().interrupt();
+                assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("held");
+                try {
+                    assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(BulkheadFullException.class);
+                }
+
+                assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
+                assertThat(bulkhead.metrics().waitingCalls()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void asynchronousWaitersThatTimeOutNeverSwallowALaterPermit() throws Exception {
+        ManualClock clock = new ManualClock();
+        Bulkhead bulkhead = Bulkhead.of("async-waiters", BulkheadConfig.builder()
+                .maxConcurrentCalls(1).maxWaitDuration(Duration.ofMillis(100)).build(), clock);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 300; round++) {
+                CompletableFuture<String> held = new CompletableFuture<>();
+                CompletionStage<String> holder = bulkhead.callAsync(() -> held);
+                List<CompletableFuture<String>> waiters = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    waiters.add(bulkhead.callAsync(() -> CompletableFuture.completedFuture("waited")).toCompletableFuture());
+                }
+
+                // The waiters' timeout and the holder's completion race each other.
+                CyclicBarrier race = new CyclicBarrier(2);
+                Future<?> timer = pool.submit(() -> {
+                    race.await(30, TimeUnit.SECONDS);
+                    clock.advance(Duration.ofMillis(100));
+                    return null;
+                });
+                race.await(30, TimeUnit.SECONDS);
+                held.complete("held");
+                timer.get(30, TimeUnit.SECONDS);
+                assertThat(holder.toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("held");
+                for (CompletableFuture<String> waiter : waiters) {
+                    try {
+                        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(BulkheadFullException.class);
+                    }
+                }
+
+                assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
+                assertThat(bulkhead.metrics().waitingCalls()).isZero();
             }
         } finally {
             pool.shutdownNow();

@@ -157,6 +157,46 @@ class HalfOpenProbeTest {
     }
 
     @Test
+    void exactlyThePermittedAsynchronousProbesStartWhen200ThreadsArriveJustAfterTheOpenWait() throws Exception {
+        int threads = 200;
+        CircuitBreaker breaker = CircuitBreaker.of("async-stampede", CircuitBreakerConfig.builder()
+                .slidingWindowSize(4).minimumNumberOfCalls(4)
+                .waitDurationInOpenState(OPEN_WAIT)
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .build(), clock);
+        breaker.transitionToOpenState();
+        AtomicInteger started = new AtomicInteger();
+        CompletableFuture<String> probesEnd = new CompletableFuture<>();
+        CyclicBarrier together = new CyclicBarrier(threads, () -> clock.advance(OPEN_WAIT));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        try {
+            List<Future<CompletableFuture<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                futures.add(pool.submit(() -> {
+                    together.await(30, TimeUnit.SECONDS);
+                    return breaker.callAsync(() -> {
+                        started.incrementAndGet();
+                        return probesEnd; // probes stay in flight until every thread has asked
+                    }).toCompletableFuture();
+                }));
+            }
+            for (Future<CompletableFuture<String>> future : futures) {
+                results.add(future.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(started).hasValue(2);
+        assertThat(results).filteredOn(CompletableFuture::isCompletedExceptionally).hasSize(threads - 2)
+                .allSatisfy(r -> assertThatThrownBy(r::join).hasCauseInstanceOf(CallNotPermittedException.class));
+        probesEnd.complete("probe");
+        assertThat(breaker.state()).isEqualTo(State.CLOSED);
+    }
+
+    @Test
     void callsAdmittedWhileClosedThatEndDuringHalfOpenDoNotDecideTheState() throws Exception {
         CircuitBreaker breaker = CircuitBreaker.of("stale", CircuitBreakerConfig.builder()
                 .slidingWindowSize(4).minimumNumberOfCalls(4)

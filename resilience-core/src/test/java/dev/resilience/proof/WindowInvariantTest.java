@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WindowInvariantTest {
 
     private static final int THREADS = 32;
-    private static final int CALLS_PER_THREAD = 5_000;
+    private static final int CALLS_PER_THREAD = 2_000;
     private static final int COUNT_WINDOW = 50;
     private static final int TIME_WINDOW_SECONDS = 3;
 
