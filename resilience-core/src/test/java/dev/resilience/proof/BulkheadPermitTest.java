@@ -274,6 +274,47 @@ class BulkheadPermitTest {
     }
 
     @Test
+    void anAsynchronousCallCancelledByItsTimeoutGivesItsPermitBackOnlyOnceItsOwnStageHasEnded() {
+        ManualClock clock = new ManualClock();
+        Bulkhead bulkhead = Bulkhead.of("inner-async", BulkheadConfig.builder()
+                .maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO).build(), clock);
+        Timeout timeout = Timeout.of("outer-async", TimeoutConfig.builder()
+                .timeoutDuration(Duration.ofSeconds(1)).cancelRunningFuture(true).build(), clock);
+        Resilience.Composition composition = Resilience.compose(timeout, bulkhead);
+        CompletableFuture<String> work = new CompletableFuture<>();
+
+        CompletableFuture<String> timedOut = composition.callAsync(() -> work).toCompletableFuture();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(timedOut::join).hasCauseInstanceOf(TimeoutExceededException.class);
+        // Either the call's own stage was cancelled and the permit is back, or it still runs and holds the permit:
+        // never a free permit while the call's stage is still pending.
+        assertThat(work).isCancelled();
+        assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void anAsynchronousCallLeftRunningByItsTimeoutKeepsItsPermitUntilItsStageEnds() {
+        ManualClock clock = new ManualClock();
+        Bulkhead bulkhead = Bulkhead.of("inner-running", BulkheadConfig.builder()
+                .maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO).build(), clock);
+        Timeout timeout = Timeout.of("outer-running", TimeoutConfig.builder()
+                .timeoutDuration(Duration.ofSeconds(1)).cancelRunningFuture(false).build(), clock);
+        Resilience.Composition composition = Resilience.compose(timeout, bulkhead);
+        CompletableFuture<String> work = new CompletableFuture<>();
+
+        CompletableFuture<String> timedOut = composition.callAsync(() -> work).toCompletableFuture();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(timedOut::join).hasCauseInstanceOf(TimeoutExceededException.class);
+        assertThat(bulkhead.metrics().availableConcurrentCalls()).isZero();
+        assertThatThrownBy(() -> composition.callAsync(() -> CompletableFuture.completedFuture("second")).toCompletableFuture().join())
+                .hasCauseInstanceOf(BulkheadFullException.class);
+        work.complete("finished late");
+        assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(1);
+    }
+
+    @Test
     void aTimedOutCallKeepsItsBulkheadPermitUntilTheMethodReallyEnds() throws Exception {
         ManualClock clock = new ManualClock();
         Bulkhead bulkhead = Bulkhead.of("inner", BulkheadConfig.builder()
