@@ -21,8 +21,9 @@ import dev.resilience.core.Events;
  * run, its interrupt flag is restored and it gets a {@link BulkheadFullException} saying it was interrupted.
  *
  * <p><b>Asynchronous calls</b> ({@link #callAsync}) never block: a waiting caller is queued and its call
- * starts on the thread that frees a permit; the permit is returned exactly once when the returned stage
- * completes (normally, exceptionally or by cancellation), or at once if the supplier throws or returns null.
+ * starts on the thread that frees a permit; the permit is returned exactly once when the call's own stage
+ * completes, or at once if the supplier throws or returns null. Cancelling the returned stage cancels a queued
+ * call (its permit is never taken) or the running call's stage (its permit comes back once that has completed).
  *
  * <p>Thread-safe.
  */

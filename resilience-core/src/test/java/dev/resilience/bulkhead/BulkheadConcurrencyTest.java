@@ -221,13 +221,15 @@ class BulkheadConcurrencyTest {
                     inFlight.enter();
                     return work.whenComplete((v, t) -> inFlight.leave());
                 });
-                if (ending == 2) {
-                    result.toCompletableFuture().cancel(true);
-                }
                 if (ending == 1) {
                     work.completeExceptionally(new IOException("failed"));
                 } else {
                     work.complete("value");
+                }
+                // Cancelled after its work ended: a call still queued never runs. (Cancelling a running call
+                // cancels its stage, which would skip the in-flight bookkeeping chained on it.)
+                if (ending == 2) {
+                    result.toCompletableFuture().cancel(true);
                 }
                 calls.add(new QueuedCall(ending, started));
             }

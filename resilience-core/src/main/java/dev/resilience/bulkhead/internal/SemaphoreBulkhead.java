@@ -183,41 +183,57 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     /**
-     * Runs the call holding a permit. The permit is returned exactly once, when {@code result} completes:
-     * with the call's outcome, because the supplier threw or returned null, or because it was cancelled.
+     * Runs the call holding a permit. The permit is returned exactly once: when the call's own stage completes,
+     * at once if the supplier threw or returned null, or at once if {@code result} was cancelled while queued.
+     * Cancelling {@code result} after the call started cancels the call's stage; the permit comes back when
+     * that stage has completed, so a call still running never leaves its permit free for another.
      */
     private CompletionStage<?> run(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call,
                                    CompletableFuture<Object> result) {
-        result.whenComplete(releaseOnCompletion);
         if (result.isDone()) {
-            return result; // cancelled while queued: the call does not run
+            release(); // cancelled while queued: the call does not run
+            return result;
         }
         onPermitted();
         CompletionStage<?> stage;
         try {
             stage = next.invoke(call);
         } catch (Throwable t) {
+            release();
             result.completeExceptionally(t);
             return result;
         }
         if (stage == null) {
+            release();
             result.completeExceptionally(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
             return result;
         }
-        stage.whenComplete(forwardTo(result));
+        stage.whenComplete(releaseAndForwardTo(result));
+        result.whenComplete((v, t) -> {
+            if (result.isCancelled()) {
+                cancel(stage);
+            }
+        });
         return result;
     }
 
-    private final BiConsumer<Object, Throwable> releaseOnCompletion = (v, t) -> release();
-
-    private static BiConsumer<Object, Throwable> forwardTo(CompletableFuture<Object> result) {
+    private BiConsumer<Object, Throwable> releaseAndForwardTo(CompletableFuture<Object> result) {
         return (v, t) -> {
+            release();
             if (t != null) {
                 result.completeExceptionally(t);
             } else {
                 result.complete(v);
             }
         };
+    }
+
+    private static void cancel(CompletionStage<?> stage) {
+        try {
+            stage.toCompletableFuture().cancel(true);
+        } catch (UnsupportedOperationException ignored) {
+            // a stage that cannot be converted cannot be cancelled: its permit comes back when it completes
+        }
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudgetConfig;
 import dev.resilience.retry.RetryBudgets;
 import dev.resilience.retry.RetryConfig;
+import dev.resilience.spring.context.ContextPropagation;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 
@@ -97,7 +98,7 @@ final class RegistriesFactory {
     /** A retry drawing on its group's shared budget, if its config names one. */
     private Retry retry(String name, RetryConfig config, RetryBudgets budgets) {
         try {
-            return Retry.of(name, config, clock, budgets);
+            return Retry.of(name, config, ContextPropagation.clock(clock), budgets);
         } catch (IllegalArgumentException conflict) {
             String group = config.budget().map(RetryBudgetConfig::group).orElse("?");
             throw new ResilienceConfigurationException(
@@ -126,7 +127,7 @@ final class RegistriesFactory {
                 value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)));
         return registry("thread-pool-bulkhead", properties.getThreadPoolBulkhead(), ThreadPoolBulkheadConfig::builder, ThreadPoolBulkheadConfig.Builder::build, settings,
                 customizers.threadPoolBulkhead(), ThreadPoolBulkheadConfig::toBuilder, ThreadPoolBulkheadConfigCustomizer::customize,
-                (name, config) -> ThreadPoolBulkhead.of(name, config, clock));
+                (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.taskDecorator()));
     }
 
     private Registry<RateLimiter, RateLimiterConfig> rateLimiters() {
@@ -145,7 +146,9 @@ final class RegistriesFactory {
                 value("cancel-running-future", TimeoutProperties::getCancelRunningFuture, (b, v) -> b.cancelRunningFuture((Boolean) v)));
         return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
                 customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
-                (name, config) -> Timeout.of(name, config, clock));
+                (name, config) -> ContextPropagation.isAvailable()
+                        ? Timeout.of(name, config, ContextPropagation.clock(clock), ContextPropagation.timeoutExecutor())
+                        : Timeout.of(name, config, clock));
     }
 
     /** Resolves configs and instances, builds the registry, and creates every configured instance. */
