@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The floor: what a call costs with no policy at all, and the cheapest possible shared bookkeeping (a volatile read
- * plus a {@link LongAdder} increment), which is the least any policy that counts calls must pay.
+ * plus a {@link LongAdder} increment), which is the least any policy that counts calls must pay, and one clock read,
+ * which is the least any policy that looks at time per call (a time window, slow-call detection, a rate limiter) must pay.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -38,5 +39,11 @@ public class FloorBenchmark {
         }
         calls.increment();
         return work.get();
+    }
+
+    /** @return the work's result after one {@link System#nanoTime()} read */
+    @Benchmark
+    public long nanoTime() {
+        return System.nanoTime() + work.get();
     }
 }
