@@ -260,7 +260,9 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     private void returnPermit() {
         available.incrementAndGet();
-        if (!waiters.isEmpty()) {
+        // A waiter counts itself before it queues and drains after queueing, so reading the counter (a plain
+        // volatile read, cheaper than inspecting the queue) never leaves it without the permit just freed.
+        if (waiting.get() != 0) {
             drain();
         }
     }

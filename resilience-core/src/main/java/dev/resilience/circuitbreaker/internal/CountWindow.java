@@ -67,7 +67,8 @@ final class CountWindow {
             delta -= 1L << (((int) slot & 3) << 4);
         }
         long after = aggregate.addAndGet(delta);
-        slots.set(index, (seq << 2) | category);
+        // Release ordering suffices: the waiter reads the slot with acquire semantics and then needs our add.
+        slots.setRelease(index, (seq << 2) | category);
         return after;
     }
 
