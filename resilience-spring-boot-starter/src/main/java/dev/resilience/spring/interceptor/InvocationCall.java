@@ -4,6 +4,7 @@ import dev.resilience.core.Invoker;
 import dev.resilience.core.Throwables;
 import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.ProxyMethodInvocation;
+import org.springframework.aop.framework.Advised;
 
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -33,10 +34,18 @@ final class InvocationCall implements Supplier<CompletionStage<?>> {
     }
 
     private static Object proceed(MethodInvocation invocation, boolean clone) throws Throwable {
-        if (clone && invocation instanceof ProxyMethodInvocation proxy) {
+        if (clone && invocation instanceof ProxyMethodInvocation proxy && !onlyAdvisor(proxy)) {
             return proxy.invocableClone().proceed();
         }
         return invocation.proceed();
+    }
+
+    /**
+     * When ours is the proxy's only advisor, proceeding again simply calls the target again, so an attempt
+     * needs no clone (and allocates nothing); with other advisors, advice inside ours must run again.
+     */
+    private static boolean onlyAdvisor(ProxyMethodInvocation invocation) {
+        return invocation.getProxy() instanceof Advised advised && advised.getAdvisorCount() == 1;
     }
 
     @Override
