@@ -11,7 +11,7 @@ import java.util.List;
  * Everything under {@code resilience.}: the instances of each policy kind and their shared configs,
  * the order in which annotations on one method compose, shutdown and web behaviour.
  */
-@ConfigurationProperties("resilience")
+@ConfigurationProperties(prefix = "resilience", ignoreUnknownFields = false)
 public class ResilienceProperties {
 
     /** The default composition order, outermost first. */

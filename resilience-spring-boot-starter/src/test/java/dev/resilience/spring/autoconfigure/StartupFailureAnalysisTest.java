@@ -144,4 +144,13 @@ class StartupFailureAnalysisTest {
     void incompleteOrder() {
         assertThat(analyze("resilience.order=retry,circuitbreaker").getDescription()).contains("resilience.order");
     }
+
+    @Test
+    void misspelledPropertyFailsInsteadOfBeingIgnored() {
+        runner.withPropertyValues("resilience.circuitbreaker.instances.inventory.failure-rate-treshold=50").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("resilience.circuitbreaker.instances.inventory.failure-rate-treshold");
+        });
+    }
 }
