@@ -1,6 +1,7 @@
 package dev.resilience.retry;
 
 import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.Durations;
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Validate;
 
@@ -67,16 +68,8 @@ public final class RetryConfig {
         this.maxDuration = b.maxDuration;
         this.budget = b.budgetEnabled ? b.budget : null;
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
-        this.waitNanos = saturatedNanos(waitDuration);
-        this.capNanos = exponentialMaxWaitDuration == null ? MAX_WAIT_NANOS : saturatedNanos(exponentialMaxWaitDuration);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return Math.min(d.toNanos(), MAX_WAIT_NANOS);
-        } catch (ArithmeticException overflow) {
-            return MAX_WAIT_NANOS;
-        }
+        this.waitNanos = Math.min(Durations.saturatedNanos(waitDuration), MAX_WAIT_NANOS);
+        this.capNanos = exponentialMaxWaitDuration == null ? MAX_WAIT_NANOS : Math.min(Durations.saturatedNanos(exponentialMaxWaitDuration), MAX_WAIT_NANOS);
     }
 
     /** @return the defaults: 3 attempts, 500 ms fixed wait, no jitter, every exception retried */

@@ -8,6 +8,7 @@ import dev.resilience.bulkhead.ThreadPoolBulkheadEvent;
 import dev.resilience.bulkhead.ThreadPoolBulkheadMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
@@ -283,13 +284,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long nanos;
-        try {
-            nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
-        }
-        return executor.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        return executor.awaitTermination(Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
     }
 
     @Override

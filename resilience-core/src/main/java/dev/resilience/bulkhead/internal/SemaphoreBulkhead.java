@@ -7,6 +7,7 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.bulkhead.BulkheadMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
@@ -63,16 +64,8 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxConcurrentCalls = config.maxConcurrentCalls();
-        this.maxWaitNanos = saturatedNanos(config.maxWaitDuration());
+        this.maxWaitNanos = Durations.saturatedNanos(config.maxWaitDuration());
         this.available = new AtomicInteger(maxConcurrentCalls);
-    }
-
-    private static long saturatedNanos(java.time.Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override

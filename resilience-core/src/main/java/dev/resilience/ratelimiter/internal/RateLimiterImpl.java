@@ -2,6 +2,7 @@ package dev.resilience.ratelimiter.internal;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
@@ -70,17 +71,9 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         this.clock = Objects.requireNonNull(clock, "clock");
         this.periodNanos = config.limitRefreshPeriod().toNanos();
         this.limit = config.limitForPeriod();
-        this.timeoutNanos = toNanos(config.timeoutDuration());
+        this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
         this.startNanos = clock.nanoTime();
         this.state = new AtomicLong(pack(0, limit));
-    }
-
-    private static long toNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
-        }
     }
 
     private static long pack(long cycle, long permits) {
@@ -134,7 +127,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         changeLock.lock();
         try {
             config = config.toBuilder().timeoutDuration(timeoutDuration).build();
-            timeoutNanos = toNanos(timeoutDuration);
+            timeoutNanos = Durations.saturatedNanos(timeoutDuration);
         } finally {
             changeLock.unlock();
         }

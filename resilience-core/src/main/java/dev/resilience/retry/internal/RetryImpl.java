@@ -1,6 +1,7 @@
 package dev.resilience.retry.internal;
 
 import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.Durations;
 import dev.resilience.core.Clock;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
@@ -85,21 +86,13 @@ public final class RetryImpl extends PolicySupport implements Retry {
      */
     public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget) {
         this.budget = budget;
-        this.maxDurationNanos = config.maxDuration().map(RetryImpl::saturatedNanos).orElse(0L);
+        this.maxDurationNanos = config.maxDuration().map(d -> Math.min(Durations.saturatedNanos(d), RetryConfig.MAX_WAIT_NANOS)).orElse(0L);
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.systemClock = clock instanceof Clock.SystemClock;
         this.maxAttempts = config.maxAttempts();
         this.resultPredicate = config.retryOnResult().orElse(null);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return Math.min(d.toNanos(), RetryConfig.MAX_WAIT_NANOS);
-        } catch (ArithmeticException e) {
-            return RetryConfig.MAX_WAIT_NANOS;
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.resilience.timeout.internal;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
@@ -68,16 +69,8 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.executor = executor;
-        this.timeoutNanos = saturatedNanos(config.timeoutDuration());
+        this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
         this.cancelRunningFuture = config.cancelRunningFuture();
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override
