@@ -197,6 +197,14 @@ class OrderServiceEndToEndTest {
     }
 
     @Test
+    void aQuoteForNoUnitsIs400NamingTheRule() {
+        HttpResponse<String> response = http.get("/orders/quote?sku=ABC-1&quantity=0");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).get("detail").asString()).isEqualTo("quantity is 0 but must be at least 1");
+    }
+
+    @Test
     void anUnknownDownstreamIs404() {
         assertThat(http.post("/chaos/payments", BREAK).statusCode()).isEqualTo(404);
     }

@@ -24,8 +24,8 @@ class OrderErrors {
         return problem;
     }
 
-    @ExceptionHandler(IllegalArgumentException.class)
-    ProblemDetail badRequest(IllegalArgumentException e) {
+    @ExceptionHandler(InvalidQuantityException.class)
+    ProblemDetail badRequest(InvalidQuantityException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 

@@ -28,10 +28,11 @@ public class OrderService {
      * @param sku article number
      * @param quantity units, at least 1
      * @return the quote
+     * @throws InvalidQuantityException for a quantity under 1
      */
     public Quote quote(String sku, int quantity) {
         if (quantity < 1) {
-            throw new IllegalArgumentException("quantity is " + quantity + " but must be at least 1");
+            throw new InvalidQuantityException(quantity);
         }
         CompletableFuture<ShippingQuote> delivery = shipping.quote(sku);
         Stock stock = inventory.stock(sku);
