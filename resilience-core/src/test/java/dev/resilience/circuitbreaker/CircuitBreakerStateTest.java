@@ -507,4 +507,15 @@ class CircuitBreakerStateTest {
         assertThat(metrics.totalFailedCalls()).isEqualTo(1);
         assertThat(metrics.totalIgnoredCalls()).isEqualTo(1);
     }
+
+    @Test
+    void transitionDetailsListFromBeforeTo() {
+        CircuitBreaker cb = breaker(small());
+        List<CircuitBreakerEvent> transitions = transitions(cb);
+        cb.transitionToOpenState();
+        cb.transitionToHalfOpenState();
+        cb.transitionToClosedState();
+        assertThat(transitions).hasSize(3).allSatisfy(e -> assertThat(e.details().keySet()).containsExactly("from", "to"));
+        assertThat(transitions.get(0).details()).containsEntry("from", "CLOSED").containsEntry("to", "OPEN");
+    }
 }

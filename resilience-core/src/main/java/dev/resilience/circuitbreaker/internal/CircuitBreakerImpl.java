@@ -15,6 +15,8 @@ import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -253,6 +255,14 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     // ---------------------------------------------------------------- transitions
 
+    /** Transition details in reading order ({@code from}, then {@code to}), the same in every run. */
+    private static Map<String, Object> transition(State from, State to) {
+        Map<String, Object> details = new LinkedHashMap<>(4);
+        details.put("from", from.name());
+        details.put("to", to.name());
+        return Collections.unmodifiableMap(details);
+    }
+
     private boolean transition(BreakerState from, BreakerState to) {
         if (!state.compareAndSet(from, to)) {
             return false;
@@ -260,7 +270,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         from.exit();
         to.enter();
         if (publisher.hasListeners()) {
-            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, Map.of("from", from.state().name(), "to", to.state().name()));
+            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), to.state()));
         }
         return true;
     }
@@ -280,7 +290,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (slowRate >= slowThreshold) {
                 publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", slowRate));
             }
-            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, Map.of("from", from.state().name(), "to", State.OPEN.name()));
+            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), State.OPEN));
         }
     }
 
@@ -346,7 +356,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         previous.exit();
         if (publisher.hasListeners()) {
             if (previous.state() != State.CLOSED) {
-                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, Map.of("from", previous.state().name(), "to", State.CLOSED.name()));
+                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(previous.state(), State.CLOSED));
             }
             publish(CircuitBreakerEvent.Type.RESET, Map.of());
         }
