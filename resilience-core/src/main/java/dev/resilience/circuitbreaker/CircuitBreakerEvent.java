@@ -2,6 +2,8 @@ package dev.resilience.circuitbreaker;
 
 import dev.resilience.core.ResilienceEvent;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -22,10 +24,11 @@ public record CircuitBreakerEvent(String name, Type eventType, long epochMillis,
      * @param name the breaker's name
      * @param eventType what happened
      * @param epochMillis when
-     * @param details facts, copied
+     * @param details facts, copied in their order
      */
     public CircuitBreakerEvent {
-        details = Map.copyOf(details);
+        // An unmodifiable copy that keeps the given order (Map.copyOf would not), so JSON reads from, then to.
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     @Override

@@ -15,7 +15,6 @@ import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -260,7 +259,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         Map<String, Object> details = new LinkedHashMap<>(4);
         details.put("from", from.name());
         details.put("to", to.name());
-        return Collections.unmodifiableMap(details);
+        return details;
     }
 
     private boolean transition(BreakerState from, BreakerState to) {
