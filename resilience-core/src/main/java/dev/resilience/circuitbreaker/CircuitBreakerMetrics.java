@@ -18,10 +18,14 @@ package dev.resilience.circuitbreaker;
  * @param slowFailedCalls calls in the window that were both slow and failed
  * @param successfulCalls successful calls in the window, slow ones included
  * @param notPermittedCalls calls rejected since creation or the last {@link CircuitBreaker#reset()}
- * @param totalSuccessfulCalls calls that completed successfully since creation, in any state (a running total
- *     for metrics, unlike the window counts)
- * @param totalFailedCalls calls that failed (a recorded exception or result) since creation, in any state
+ * @param totalSuccessfulCalls calls recorded as successful since creation (a running total for metrics, unlike
+ *     the window counts; a DISABLED breaker records nothing)
+ * @param totalFailedCalls calls recorded as failed (a recorded exception or result) since creation
  * @param totalIgnoredCalls calls that ended with an ignored exception (or were cancelled) since creation
+ * @param totalSuccessfulCallsNanos time spent in the calls counted by {@code totalSuccessfulCalls}, or {@code -1}
+ *     when the breaker does not time calls (slow-call detection off)
+ * @param totalFailedCallsNanos time spent in the calls counted by {@code totalFailedCalls}, or {@code -1} when
+ *     the breaker does not time calls
  */
 public record CircuitBreakerMetrics(
         CircuitBreaker.State state,
@@ -35,7 +39,9 @@ public record CircuitBreakerMetrics(
         long notPermittedCalls,
         long totalSuccessfulCalls,
         long totalFailedCalls,
-        long totalIgnoredCalls) {
+        long totalIgnoredCalls,
+        long totalSuccessfulCallsNanos,
+        long totalFailedCallsNanos) {
 
     /** @return slow calls that succeeded */
     public long slowSuccessfulCalls() {

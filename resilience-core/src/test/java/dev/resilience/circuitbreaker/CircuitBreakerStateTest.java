@@ -399,7 +399,7 @@ class CircuitBreakerStateTest {
         cb.reset();
         assertThat(cb.state()).isEqualTo(State.CLOSED);
         // The running totals are counters for metrics registries: they survive a reset and never go backwards.
-        assertThat(cb.metrics()).isEqualTo(new CircuitBreakerMetrics(State.CLOSED, -1, -1, 0, 0, 0, 0, 0, 0, 0, 4, 0));
+        assertThat(cb.metrics()).isEqualTo(new CircuitBreakerMetrics(State.CLOSED, -1, -1, 0, 0, 0, 0, 0, 0, 0, 4, 0, cb.metrics().totalSuccessfulCallsNanos(), cb.metrics().totalFailedCallsNanos()));
         assertThat(types).containsExactly("STATE_TRANSITION", "RESET");
     }
 
@@ -506,6 +506,32 @@ class CircuitBreakerStateTest {
         assertThat(metrics.totalSuccessfulCalls()).isEqualTo(2);
         assertThat(metrics.totalFailedCalls()).isEqualTo(1);
         assertThat(metrics.totalIgnoredCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void runningTotalsSumTheTimeOfTimedCalls() throws Exception {
+        ManualClock clock = new ManualClock();
+        CircuitBreaker cb = CircuitBreaker.of("timed", CircuitBreakerConfig.defaults(), clock);
+        cb.call(() -> {
+            clock.advance(Duration.ofMillis(30));
+            return "ok";
+        });
+        assertThatThrownBy(() -> cb.call(() -> {
+            clock.advance(Duration.ofMillis(5));
+            throw new IllegalStateException("failed");
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(cb.metrics().totalSuccessfulCallsNanos()).isEqualTo(Duration.ofMillis(30).toNanos());
+        assertThat(cb.metrics().totalFailedCallsNanos()).isEqualTo(Duration.ofMillis(5).toNanos());
+    }
+
+    @Test
+    void untimedBreakerReportsNoDurations() {
+        CircuitBreaker cb = CircuitBreaker.of("untimed", CircuitBreakerConfig.builder()
+                .slowCallDurationThreshold(Duration.ZERO).build(), new ManualClock());
+        cb.call(() -> "ok");
+        assertThat(cb.metrics().totalSuccessfulCalls()).isEqualTo(1);
+        assertThat(cb.metrics().totalSuccessfulCallsNanos()).isEqualTo(-1);
+        assertThat(cb.metrics().totalFailedCallsNanos()).isEqualTo(-1);
     }
 
     @Test

@@ -57,6 +57,9 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final LongAdder successfulTotal = new LongAdder();
     private final LongAdder failedTotal = new LongAdder();
     private final LongAdder ignoredTotal = new LongAdder();
+    // Time spent in recorded calls, kept only when the breaker times calls anyway (slow-call detection on).
+    private final LongAdder successfulNanos = new LongAdder();
+    private final LongAdder failedNanos = new LongAdder();
     private final ExceptionClassifier classifier;
     private final Predicate<Object> resultPredicate;
     private final boolean timeBased;
@@ -204,13 +207,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
-            failedTotal.increment();
             record(admitted, start, Outcome.FAILED);
         } else {
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
             }
-            successfulTotal.increment();
             record(admitted, start, Outcome.SUCCESS);
         }
     }
@@ -220,7 +221,6 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
             }
-            failedTotal.increment();
             record(admitted, start, Outcome.FAILED);
         } else {
             onIgnored(admitted, error);
@@ -228,7 +228,9 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     private void onIgnored(BreakerState admitted, Throwable error) {
-        ignoredTotal.increment();
+        if (admitted.recording()) {
+            ignoredTotal.increment();
+        }
         admitted.release();
         if (publisher.hasListeners() && admitted.recording()) {
             publish(CircuitBreakerEvent.Type.IGNORED_ERROR, Map.of("error", error.getClass().getName()));
@@ -239,13 +241,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         if (!admitted.recording()) {
             return;
         }
+        boolean failure = failed == Outcome.FAILED;
+        (failure ? failedTotal : successfulTotal).increment();
         int category = failed;
         long now = 0L;
         if (slowNanos > 0) {
             now = clock.nanoTime();
-            if (now - start > slowNanos) {
+            long took = now - start;
+            if (took > slowNanos) {
                 category |= Outcome.SLOW;
             }
+            (failure ? failedNanos : successfulNanos).add(took);
         } else if (admitted.needsTime()) {
             now = clock.nanoTime();
         }
@@ -385,7 +391,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         long slow = c[Outcome.SLOW_SUCCESS] + c[Outcome.SLOW_FAILURE];
         return new CircuitBreakerMetrics(s, rate(failed, buffered, minimumCalls), rate(slow, buffered, minimumCalls),
                 buffered, failed, slow, c[Outcome.SLOW_FAILURE], c[Outcome.SUCCESS] + c[Outcome.SLOW_SUCCESS], notPermittedCalls,
-                successfulTotal.sum(), failedTotal.sum(), ignoredTotal.sum());
+                successfulTotal.sum(), failedTotal.sum(), ignoredTotal.sum(),
+                slowNanos > 0 ? successfulNanos.sum() : -1, slowNanos > 0 ? failedNanos.sum() : -1);
     }
 
     private static long[] countsOf(long aggregate) {

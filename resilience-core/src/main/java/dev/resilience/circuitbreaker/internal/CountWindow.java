@@ -1,6 +1,5 @@
 package dev.resilience.circuitbreaker.internal;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * could go negative (or over N) for a moment and a reader would see nonsense. So the writer of {@code s >= N}
  * waits (spins with {@link Thread#onSpinWait()}, then yields, then parks for a microsecond at a time) until the slot shows sequence {@code s - N}: the
  * previous writer of that slot has finished. It then does ONE {@code getAndAdd} of the packed delta
- * (+ its category, - the evicted category) and publishes {@code (s, category)} into the slot. All updates of one
+ * (+ its category, - the evicted category; none at all when the two are equal) and publishes {@code (s, category)} into the slot. All updates of one
  * slot are thereby ordered; at every instant each slot contributes exactly one outcome (or none, before its first
  * write) to the aggregate, so every field stays within [0, N] and the packed arithmetic never borrows across
  * fields. With N = 1 and many threads this degrades into a queue, which is still correct. Between taking a
@@ -33,9 +32,21 @@ final class CountWindow {
     private static final int SPINS_BEFORE_YIELD = 64;
     private static final int YIELDS_BEFORE_PARK = 64;
 
+    /**
+     * Longs between hot values, so that each sits on a cache line of its own (64 bytes): the sequence is written
+     * by every call and would otherwise keep invalidating the aggregate, and neighbouring slots are written by
+     * different threads at the same moment.
+     */
+    private static final int PAD = 8;
+    private static final int SEQUENCE = PAD;
+    private static final int AGGREGATE = 2 * PAD;
+    /** Slots get a cache line each while that costs at most 256 KiB; larger windows pack them densely. */
+    private static final int MAX_PADDED_SLOTS = 4096;
+
     private final int size;
-    private final AtomicLong sequence = new AtomicLong();
-    private final AtomicLong aggregate = new AtomicLong();
+    private final int stride;
+    /** The sequence at {@link #SEQUENCE} and the packed aggregate at {@link #AGGREGATE}, a cache line apart. */
+    private final AtomicLongArray counters = new AtomicLongArray(3 * PAD);
     private final AtomicLongArray slots;
 
     CountWindow(int size) {
@@ -43,9 +54,10 @@ final class CountWindow {
             throw new IllegalArgumentException("window size must be between 1 and 65535, but was " + size);
         }
         this.size = size;
-        this.slots = new AtomicLongArray(size);
+        this.stride = size <= MAX_PADDED_SLOTS ? PAD : 1;
+        this.slots = new AtomicLongArray(size * stride);
         for (int i = 0; i < size; i++) {
-            slots.set(i, -1L);
+            slots.set(i * stride, -1L);
         }
     }
 
@@ -54,8 +66,8 @@ final class CountWindow {
      * @return the packed aggregate right after this outcome was added (a consistent snapshot)
      */
     long record(int category) {
-        long seq = sequence.getAndIncrement();
-        int index = (int) (seq % size);
+        long seq = counters.getAndIncrement(SEQUENCE);
+        int index = (int) (seq % size) * stride;
         long delta = 1L << (category << 4);
         if (seq >= size) {
             long previous = seq - size;
@@ -66,7 +78,9 @@ final class CountWindow {
             }
             delta -= 1L << (((int) slot & 3) << 4);
         }
-        long after = aggregate.addAndGet(delta);
+        // In a steady state the evicted outcome usually equals the new one: nothing changes, so skip the
+        // read-modify-write (the common success path then costs one contended atomic instead of two).
+        long after = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
         // Release ordering suffices: the waiter reads the slot with acquire semantics and then needs our add.
         slots.setRelease(index, (seq << 2) | category);
         return after;
@@ -90,7 +104,7 @@ final class CountWindow {
 
     /** @return the packed aggregate */
     long snapshot() {
-        return aggregate.get();
+        return counters.get(AGGREGATE);
     }
 
     int size() {

@@ -13,6 +13,7 @@ import dev.resilience.retry.RetryMetrics;
 import dev.resilience.spring.autoconfigure.ResilienceRegistries;
 import dev.resilience.timeout.Timeout;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,8 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * Micrometer meters for every policy instance, named {@code resilience.<kind>.*} and tagged {@code name}.
@@ -37,7 +40,8 @@ import java.util.function.ToDoubleFunction;
  * <ul>
  *   <li>{@code resilience.circuitbreaker.state} [state]: 1 for the current state, 0 for the others;
  *   {@code .failure.rate}, {@code .slow.call.rate} (percent, -1 under the minimum number of calls);
- *   {@code .buffered.calls}; {@code .calls} [outcome: successful, failed, ignored];
+ *   {@code .buffered.calls}; {@code .calls} [outcome: successful, failed, ignored]; {@code .call.duration}
+ *   [outcome: successful, failed] (a function timer, for breakers that time calls: slow-call detection on);
  *   {@code .not.permitted.calls}</li>
  *   <li>{@code resilience.retry.calls} [outcome: successful_without_retry, successful_with_retry,
  *   failed_without_retry, failed_with_retry, failed_with_ignored_error]; {@code resilience.retry.budget.refused},
@@ -156,6 +160,13 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             meters.add(breakerCalls(breaker, name, "successful", CircuitBreakerMetrics::totalSuccessfulCalls));
             meters.add(breakerCalls(breaker, name, "failed", CircuitBreakerMetrics::totalFailedCalls));
             meters.add(breakerCalls(breaker, name, "ignored", CircuitBreakerMetrics::totalIgnoredCalls));
+            if (breaker.metrics().totalSuccessfulCallsNanos() >= 0) {
+                // Only a breaker that times its calls (slow-call detection on) knows how long they took.
+                meters.add(breakerDuration(breaker, name, "successful", CircuitBreakerMetrics::totalSuccessfulCalls,
+                        CircuitBreakerMetrics::totalSuccessfulCallsNanos));
+                meters.add(breakerDuration(breaker, name, "failed", CircuitBreakerMetrics::totalFailedCalls,
+                        CircuitBreakerMetrics::totalFailedCallsNanos));
+            }
             return new InstanceMeters(meters);
         }
 
@@ -164,6 +175,14 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             return FunctionCounter.builder("resilience.circuitbreaker.calls", breaker, b -> count.applyAsDouble(b.metrics()))
                     .tag("name", name).tag("outcome", outcome)
                     .description("Calls completed through the circuit breaker, by outcome").register(meterRegistry);
+        }
+
+        private Meter breakerDuration(CircuitBreaker breaker, String name, String outcome,
+                                      ToLongFunction<CircuitBreakerMetrics> count, ToDoubleFunction<CircuitBreakerMetrics> nanos) {
+            return FunctionTimer.builder("resilience.circuitbreaker.call.duration", breaker,
+                            b -> count.applyAsLong(b.metrics()), b -> nanos.applyAsDouble(b.metrics()), TimeUnit.NANOSECONDS)
+                    .tag("name", name).tag("outcome", outcome)
+                    .description("Time spent in calls recorded by the circuit breaker, by outcome").register(meterRegistry);
         }
 
         InstanceMeters retry(Retry retry) {

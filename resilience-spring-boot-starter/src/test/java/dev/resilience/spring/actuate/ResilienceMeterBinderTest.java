@@ -112,6 +112,26 @@ class ResilienceMeterBinderTest {
     }
 
     @Test
+    void timedBreakerCallsGetADurationTimerByOutcome() {
+        CircuitBreaker timed = registries.circuitBreakers().get("timed", CircuitBreakerConfig.defaults());
+        timed.call(() -> {
+            clock.advance(Duration.ofMillis(40));
+            return "ok";
+        });
+        io.micrometer.core.instrument.FunctionTimer timer = meters.get("resilience.circuitbreaker.call.duration")
+                .tags("name", "timed", "outcome", "successful").functionTimer();
+        assertThat(timer.count()).isEqualTo(1);
+        assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(40);
+    }
+
+    @Test
+    void untimedBreakerGetsNoDurationTimer() {
+        registries.circuitBreakers().get("untimed", CircuitBreakerConfig.builder().slowCallDurationThreshold(Duration.ZERO).build());
+        assertThat(meters.find("resilience.circuitbreaker.call.duration").tag("name", "untimed").meters()).isEmpty();
+        assertThat(meters.find("resilience.circuitbreaker.calls").tag("name", "untimed").meters()).hasSize(3);
+    }
+
+    @Test
     void retryBudgetRefusalsAndRemainingAreMetered() {
         Retry retry = registries.retries().get("budgeted", RetryConfig.builder().maxAttempts(3).waitDuration(Duration.ZERO)
                 .budgetEnabled(true).budgetRatio(0).budgetMinRetriesPerSecond(0.1).budgetWindow(Duration.ofSeconds(10)).build());
