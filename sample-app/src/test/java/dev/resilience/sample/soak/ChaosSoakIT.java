@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
@@ -54,7 +56,9 @@ class ChaosSoakIT {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Used heap after GC may end this much above its warm-up value: a leak of 1 KiB a request would pass it. */
     private static final long HEAP_GROWTH_LIMIT_BYTES = 32L * 1024 * 1024;
-    /** Live threads may end this many away from their warm-up count: elastic pools (Tomcat's, HTTP clients') breathe. */
+    /** The soak's own threads (clients, schedule, HTTP client), not counted as the application's. */
+    private static final String SOAK_THREADS = "soak-";
+    /** The application's threads may end this many away from their warm-up count: elastic pools (Tomcat's, HTTP clients') breathe. */
     private static final int THREAD_MARGIN = 16;
 
     private static final String FAIL_ALL = "{\"failureRate\":1.0}";
@@ -94,6 +98,7 @@ class ChaosSoakIT {
 
     private final AtomicReference<String> currentPhase = new AtomicReference<>("(not started)");
     private final SoakTally tally = new SoakTally();
+    private ExecutorService httpThreads;
     private HttpClient http;
     private ThreadPoolExecutor clients;
     private ScheduledThreadPoolExecutor control;
@@ -106,23 +111,26 @@ class ChaosSoakIT {
     @BeforeAll
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void soak() throws Exception {
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+        // The client's own threads get names, so that they are told apart from the application's HTTP client's.
+        httpThreads = Executors.newCachedThreadPool(named(SOAK_THREADS + "http-"));
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .executor(httpThreads).build();
         clients = new ThreadPoolExecutor(CLIENTS, CLIENTS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(CLIENTS),
-                named("soak-client-"));
-        control = new ScheduledThreadPoolExecutor(2, named("soak-control-"));
+                named(SOAK_THREADS + "client-"));
+        control = new ScheduledThreadPoolExecutor(2, named(SOAK_THREADS + "control-"));
         // Every thread of the soak itself exists before the first measurement, so it counts on both sides.
         clients.prestartAllCoreThreads();
         control.prestartAllCoreThreads();
-        breakers = new BreakerWatch(http, baseUrl(), REQUEST_TIMEOUT, currentPhase::get);
 
         run(WARM_UP, false);
-        afterWarmUp = JvmFootprint.afterGc();
+        afterWarmUp = JvmFootprint.afterGc(SOAK_THREADS);
+        breakers = new BreakerWatch(http, baseUrl(), REQUEST_TIMEOUT, currentPhase::get);
         long started = System.nanoTime();
         run(SCHEDULE, true);
         soakTook = Duration.ofNanos(System.nanoTime() - started);
         inventoryStateAtEnd = JSON.readTree(get("/actuator/circuitbreakers/inventory").body())
                 .get("circuitBreakers").get("inventory").get("state").asString();
-        atEnd = JvmFootprint.afterGc();
+        atEnd = JvmFootprint.afterGc(SOAK_THREADS);
 
         System.out.println(report());
     }
@@ -131,6 +139,9 @@ class ChaosSoakIT {
     void stopTheClients() throws InterruptedException {
         stop(clients);
         stop(control);
+        if (httpThreads != null) {
+            httpThreads.shutdownNow();
+        }
     }
 
     private static void stop(ThreadPoolExecutor pool) throws InterruptedException {
@@ -164,10 +175,10 @@ class ChaosSoakIT {
         }
     }
 
+    /** Its few 502s come first (the breaker opens after 4 calls), in the first milliseconds: they are in the summary. */
     @Test
-    void aFailingInventoryAnswers502AndThenFast503sFromItsBreaker() {
-        assertThat(tally.categoriesIn(INVENTORY_FAILING.name()))
-                .containsKeys("502 downstream failed (OrderErrors)", "503 circuitbreaker inventory");
+    void aFailingInventoryIsAnsweredByTheFast503sOfItsOpenBreaker() {
+        assertThat(tally.categoriesIn(INVENTORY_FAILING.name())).containsKey("503 circuitbreaker inventory");
     }
 
     @Test
@@ -175,9 +186,10 @@ class ChaosSoakIT {
         assertThat(tally.categoriesIn(PRICING_FAILING.name())).containsKey("200 quote, degraded to the list price");
     }
 
+    /** Under this load shipping's pool is mostly full, so a caller rarely gets as far as its timeout: either will do. */
     @Test
-    void aSlowShippingAnswers504FromItsTimeout() {
-        assertThat(tally.categoriesIn(SHIPPING_SLOW.name())).containsKey("504 timeout shipping");
+    void aSlowShippingIsAnsweredByItsTimeoutOrItsFullPoolInsteadOfWaiting() {
+        assertThat(tally.categoriesIn(SHIPPING_SLOW.name()).keySet()).containsAnyOf("504 timeout shipping", "503 bulkhead shipping");
     }
 
     @Test
@@ -200,7 +212,7 @@ class ChaosSoakIT {
     }
 
     @Test
-    void liveThreadsEndNearTheirWarmUpCount() {
+    void applicationThreadsEndNearTheirWarmUpCount() {
         assertThat(atEnd.liveThreads()).as("pools that changed: %s", afterWarmUp.poolChangesUntil(atEnd))
                 .isBetween(afterWarmUp.liveThreads() - THREAD_MARGIN, afterWarmUp.liveThreads() + THREAD_MARGIN);
     }
@@ -228,8 +240,10 @@ class ChaosSoakIT {
         scheduled.forEach(task -> task.cancel(false));
     }
 
-    /** Heals every downstream, breaks the ones the phase names, then counts answers for the phase. */
+    /** Counts answers for the phase from now on, heals every downstream and breaks the ones the phase names. */
     private void enter(SoakPhase phase) {
+        // Before the switch, so that no answer to the new chaos is counted for the phase before.
+        currentPhase.set(phase.name());
         try {
             List<HttpResponse<String>> answers = new ArrayList<>();
             answers.add(send(request("/chaos").DELETE().build()));
@@ -245,7 +259,6 @@ class ChaosSoakIT {
             // Recorded rather than thrown: an exception would end the scheduled task without a trace.
             tally.record(phase.name(), SoakAnswer.violation(0, "chaos control failed", e.toString()));
         }
-        currentPhase.set(phase.name());
     }
 
     /** One client: quotes without pause, every tenth request of every eighth client an order, until the end. */
@@ -314,12 +327,13 @@ class ChaosSoakIT {
                 + tally.summary(allPhases().stream().map(SoakPhase::name).toList())
                 + String.format("%nanswers: %d (%.0f a second over warm-up and soak)%n", answers,
                         answers / (soakTook.toMillis() / 1000.0 + PHASE.toSeconds() * WARM_UP.size()))
-                + String.format("breakers (%d polls, %d failed):%n%s%n", breakers.samples().size(), breakers.failures(),
+                + String.format("breakers, seconds since the end of the warm-up (%d polls, %d failed):%n%s%n", breakers.samples().size(), breakers.failures(),
                         breakers.timeline())
                 + String.format("inventory breaker at the end: %s%n", inventoryStateAtEnd)
                 + String.format("used heap after GC: %.1f MiB after warm-up, %.1f MiB at the end (%+.1f MiB)%n",
                         afterWarmUp.usedHeapMib(), atEnd.usedHeapMib(), atEnd.usedHeapMib() - afterWarmUp.usedHeapMib())
-                + String.format("live threads: %d after warm-up, %d at the end (peak while polling %d); pools that changed: %s%n",
+                + String.format("application threads: %d after warm-up, %d at the end (all live threads at their peak: %d);"
+                        + " pools that changed: %s%n",
                         afterWarmUp.liveThreads(), atEnd.liveThreads(), breakers.peakThreads(), afterWarmUp.poolChangesUntil(atEnd));
     }
 

@@ -10,7 +10,7 @@ import java.util.TreeSet;
  * without its trailing number) so that a difference says which pool grew.
  *
  * @param usedHeapBytes heap in use after {@link System#gc()}
- * @param liveThreads live threads, daemon or not
+ * @param liveThreads live threads, daemon or not, except the ones not counted
  * @param threadsByPool live threads by pool name, e.g. {@code http-nio-auto-1-exec-#}
  */
 record JvmFootprint(long usedHeapBytes, int liveThreads, Map<String, Integer> threadsByPool) {
@@ -18,15 +18,19 @@ record JvmFootprint(long usedHeapBytes, int liveThreads, Map<String, Integer> th
     /** A few requests, because one {@link System#gc()} may leave garbage that only the next one frees. */
     private static final int GC_REQUESTS = 3;
 
-    /** @return the footprint now, the heap measured after full GCs */
-    static JvmFootprint afterGc() {
+    /**
+     * @param notCountedPrefix names of threads that are not counted (the load generator's own)
+     * @return the footprint now, the heap measured after full GCs
+     */
+    static JvmFootprint afterGc(String notCountedPrefix) {
         for (int i = 0; i < GC_REQUESTS; i++) {
             System.gc();
         }
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         Map<String, Integer> pools = new TreeMap<>();
-        Thread.getAllStackTraces().keySet().forEach(thread -> pools.merge(pool(thread.getName()), 1, Integer::sum));
-        return new JvmFootprint(used, ManagementFactory.getThreadMXBean().getThreadCount(), pools);
+        Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter(name -> !name.startsWith(notCountedPrefix))
+                .forEach(name -> pools.merge(pool(name), 1, Integer::sum));
+        return new JvmFootprint(used, pools.values().stream().mapToInt(Integer::intValue).sum(), pools);
     }
 
     /** @return used heap in MiB, for the summary */
