@@ -5,6 +5,7 @@ import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
 import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,12 @@ import tools.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.resilience.spring.actuate.HttpJson.json;
@@ -47,8 +54,18 @@ class ActuatorEndpointsHttpTest {
     @LocalServerPort
     int port;
 
+    /** GETs of names no instance has, spread over {@link #SELECTOR_ENDPOINTS}. */
+    private static final int UNKNOWN_NAME_LOOKUPS = 10_000;
+    /** Lookups run on this many threads sharing one HTTP client: 10,000 one after the other take too long. */
+    private static final int LOOKUP_THREADS = 4;
+    /** The endpoints that look an instance up by name. */
+    private static final List<String> SELECTOR_ENDPOINTS = List.of("circuitbreakers", "retries", "bulkheads", "ratelimiters");
+
     @Autowired
     ResilienceRegistries registries;
+
+    @Autowired
+    MeterRegistry meters;
 
     HttpJson http;
 
@@ -104,17 +121,43 @@ class ActuatorEndpointsHttpTest {
     }
 
     @Test
-    void unknownNamesAre404AndNeverCreateAnInstance() {
+    void unknownNamesAre404AndNeverCreateAnInstance() throws Exception {
         List<Integer> sizesBefore = sizes();
-        List<Integer> statuses = new ArrayList<>();
-        for (int i = 0; i < 25; i++) {
-            for (String endpoint : List.of("circuitbreakers", "retries", "bulkheads", "ratelimiters")) {
-                statuses.add(http.get("/actuator/" + endpoint + "/unknown-" + i).statusCode());
+        // One round first, so that the web request meters of these 404 answers (one per endpoint) exist before counting.
+        for (String endpoint : SELECTOR_ENDPOINTS) {
+            assertThat(http.get("/actuator/" + endpoint + "/warm-up").statusCode()).isEqualTo(404);
+        }
+        List<String> metersBefore = meterIds();
+
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        ExecutorService lookups = Executors.newFixedThreadPool(LOOKUP_THREADS);
+        try {
+            List<Future<Map<Integer, Integer>>> parts = new ArrayList<>();
+            for (int part = 0; part < LOOKUP_THREADS; part++) {
+                int first = part * UNKNOWN_NAME_LOOKUPS / LOOKUP_THREADS;
+                int end = (part + 1) * UNKNOWN_NAME_LOOKUPS / LOOKUP_THREADS;
+                parts.add(lookups.submit(() -> lookUpUnknownNames(first, end)));
             }
+            for (Future<Map<Integer, Integer>> part : parts) {
+                part.get(1, TimeUnit.MINUTES).forEach((status, count) -> statuses.merge(status, count, Integer::sum));
+            }
+        } finally {
+            lookups.shutdownNow();
         }
 
-        assertThat(statuses).hasSize(100).containsOnly(404);
+        assertThat(statuses).isEqualTo(Map.of(404, UNKNOWN_NAME_LOOKUPS));
         assertThat(sizes()).isEqualTo(sizesBefore);
+        assertThat(meterIds()).as("meters after %d unknown names", UNKNOWN_NAME_LOOKUPS).isEqualTo(metersBefore);
+    }
+
+    /** Lookups number {@code first} (inclusive) to {@code end} (exclusive), each a new name on the next endpoint. */
+    private Map<Integer, Integer> lookUpUnknownNames(int first, int end) {
+        Map<Integer, Integer> statuses = new TreeMap<>();
+        for (int i = first; i < end; i++) {
+            String endpoint = SELECTOR_ENDPOINTS.get(i % SELECTOR_ENDPOINTS.size());
+            statuses.merge(http.get("/actuator/" + endpoint + "/unknown-" + i).statusCode(), 1, Integer::sum);
+        }
+        return statuses;
     }
 
     @Test
@@ -258,6 +301,15 @@ class ActuatorEndpointsHttpTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response.body()).get("measurements").get(0).get("value").doubleValue()).isEqualTo(1.0);
+    }
+
+    /**
+     * @return every meter's name and tags, sorted, so that a difference names the meter; without the {@code jvm.gc.*}
+     *     meters, which Micrometer registers on the first GC of each kind, whenever the JVM happens to collect
+     */
+    private List<String> meterIds() {
+        return meters.getMeters().stream().map(meter -> meter.getId().getName() + meter.getId().getTags())
+                .filter(id -> !id.startsWith("jvm.gc.")).sorted().toList();
     }
 
     private List<Integer> sizes() {
