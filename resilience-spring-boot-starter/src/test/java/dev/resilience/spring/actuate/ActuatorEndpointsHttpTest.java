@@ -51,15 +51,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         })
 class ActuatorEndpointsHttpTest {
 
-    @LocalServerPort
-    int port;
-
     /** GETs of names no instance has, spread over {@link #SELECTOR_ENDPOINTS}. */
     private static final int UNKNOWN_NAME_LOOKUPS = 10_000;
     /** Lookups run on this many threads sharing one HTTP client: 10,000 one after the other take too long. */
     private static final int LOOKUP_THREADS = 4;
     /** The endpoints that look an instance up by name. */
     private static final List<String> SELECTOR_ENDPOINTS = List.of("circuitbreakers", "retries", "bulkheads", "ratelimiters");
+
+    @LocalServerPort
+    int port;
 
     @Autowired
     ResilienceRegistries registries;
