@@ -142,20 +142,29 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      */
     long reserve(long timeout) {
         int currentLimit = limit;
+        // State first, then time: whoever wrote this state read the clock before writing it, so (on a monotonic
+        // clock) the state's period is never after the one computed here. The clock is read once, not on every
+        // CAS retry (a retry under contention would otherwise pay for another clock read); only when a retry finds
+        // a state written for a later period is the clock read again, which keeps that ordering.
+        long prev = state.get();
+        long elapsed = clock.nanoTime() - startNanos;
+        long cycleNow = Math.floorDiv(elapsed, periodNanos);
+        boolean timeIsFresh = true;
         while (true) {
-            // State first, then time: whoever wrote this state read the clock before writing it, so (on a
-            // monotonic clock) the state's period is never after the one computed here.
-            long prev = state.get();
-            long now = clock.nanoTime();
-            long elapsed = now - startNanos;
-            long cycleNow = Math.floorDiv(elapsed, periodNanos);
-            long offsetInPeriod = elapsed - cycleNow * periodNanos;
             if ((int) cycleNow - (int) (prev >>> 32) < 0) {
-                // The state looks later than now (see refreshed): move it to the current period, keeping its
-                // permits, so that later periods refresh normally again.
+                if (!timeIsFresh) {
+                    elapsed = clock.nanoTime() - startNanos;
+                    cycleNow = Math.floorDiv(elapsed, periodNanos);
+                    timeIsFresh = true;
+                    continue;
+                }
+                // The state looks later than a fresh reading of the clock (see refreshed): move it to the current
+                // period, keeping its permits, so that later periods refresh normally again.
                 state.compareAndSet(prev, pack(cycleNow, (int) prev));
+                prev = state.get();
                 continue;
             }
+            long offsetInPeriod = elapsed - cycleNow * periodNanos;
             long permits = refreshed(prev, cycleNow, currentLimit);
             long taken = permits - 1;
             long wait;
@@ -171,6 +180,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             if (state.compareAndSet(prev, pack(cycleNow, taken))) {
                 return wait;
             }
+            prev = state.get();
+            timeIsFresh = false;
         }
     }
 
