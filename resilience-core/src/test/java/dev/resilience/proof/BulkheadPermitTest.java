@@ -172,20 +172,14 @@ class BulkheadPermitTest {
                 timer.get(30, TimeUnit.SECONDS);
                 assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("held");
                 for (Future<String> waiter : waiters) {
-                    try {
-                        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        assertThat(e.getCause()).isInstanceOf(BulkheadFullException.class);
-                    }
+                    assertWaitedOrRejected(waiter);
                 }
 
-                assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
-                assertThat(bulkhead.metrics().waitingCalls()).isZero();
+                assertSinglePermitBack(bulkhead, round);
                 assertThat(bulkhead.call(() -> "next")).isEqualTo("next");
             }
         } finally {
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            stop(pool);
         }
     }
 
@@ -215,18 +209,12 @@ class BulkheadPermitTest {
                 release.countDown();
                 waiterThread.get().interrupt();
                 assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("held");
-                try {
-                    assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
-                } catch (java.util.concurrent.ExecutionException e) {
-                    assertThat(e.getCause()).isInstanceOf(BulkheadFullException.class);
-                }
+                assertWaitedOrRejected(waiter);
 
-                assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
-                assertThat(bulkhead.metrics().waitingCalls()).isZero();
+                assertSinglePermitBack(bulkhead, round);
             }
         } finally {
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            stop(pool);
         }
     }
 
@@ -257,19 +245,13 @@ class BulkheadPermitTest {
                 timer.get(30, TimeUnit.SECONDS);
                 assertThat(holder.toCompletableFuture().get(30, TimeUnit.SECONDS)).isEqualTo("held");
                 for (CompletableFuture<String> waiter : waiters) {
-                    try {
-                        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        assertThat(e.getCause()).isInstanceOf(BulkheadFullException.class);
-                    }
+                    assertWaitedOrRejected(waiter);
                 }
 
-                assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
-                assertThat(bulkhead.metrics().waitingCalls()).isZero();
+                assertSinglePermitBack(bulkhead, round);
             }
         } finally {
-            pool.shutdownNow();
-            assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            stop(pool);
         }
     }
 
@@ -357,5 +339,25 @@ class BulkheadPermitTest {
             workers.shutdownNow();
             assertThat(workers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    /** A waiter either got the permit and ran, or was turned away; nothing else. */
+    private static void assertWaitedOrRejected(Future<String> waiter) throws Exception {
+        try {
+            assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(BulkheadFullException.class);
+        }
+    }
+
+    /** After a round, the bulkhead's only permit is free again and nobody is left waiting. */
+    private static void assertSinglePermitBack(Bulkhead bulkhead, int round) {
+        assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isEqualTo(1);
+        assertThat(bulkhead.metrics().waitingCalls()).isZero();
+    }
+
+    private static void stop(ExecutorService pool) throws InterruptedException {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 }
