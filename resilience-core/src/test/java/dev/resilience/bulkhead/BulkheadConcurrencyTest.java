@@ -84,25 +84,7 @@ class BulkheadConcurrencyTest {
     @Test
     void aRejectingBulkheadNeverExceedsItsLimitAndGetsEveryPermitBack() throws Exception {
         Bulkhead bulkhead = Bulkhead.of("sync-reject", BulkheadConfig.builder().maxConcurrentCalls(LIMIT).build(), new ManualClock());
-        InFlight inFlight = new InFlight();
-        LongAdder rejected = new LongAdder();
-        int rounds = 10;
-        int callsPerThread = 250;
-
-        Rounds.run(THREADS, rounds, thread -> {
-            for (int i = 0; i < callsPerThread; i++) {
-                callEndingWith(bulkhead, inFlight, thread + i, rejected);
-            }
-        }, () -> {
-            assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(LIMIT);
-            assertThat(inFlight.now).hasValue(0);
-        });
-
-        long total = (long) THREADS * rounds * callsPerThread;
-        assertThat(inFlight.peak.get()).isBetween(1, LIMIT);
-        assertThat(inFlight.entered.sum() + rejected.sum()).isEqualTo(total);
-        assertThat(bulkhead.metrics().permittedCalls()).isEqualTo(inFlight.entered.sum());
-        assertThat(bulkhead.metrics().rejectedCalls()).isEqualTo(rejected.sum());
+        runRejectingRounds(bulkhead, 10, 250, BulkheadConcurrencyTest::callEndingWith);
     }
 
     @Test
@@ -177,25 +159,7 @@ class BulkheadConcurrencyTest {
     @Test
     void asyncCallsReturnEveryPermitExactlyOnceWhateverTheEnding() throws Exception {
         Bulkhead bulkhead = Bulkhead.of("async-reject", BulkheadConfig.builder().maxConcurrentCalls(LIMIT).build(), new ManualClock());
-        InFlight inFlight = new InFlight();
-        LongAdder rejected = new LongAdder();
-        int rounds = 5;
-        int callsPerThread = 150;
-
-        Rounds.run(THREADS, rounds, thread -> {
-            for (int i = 0; i < callsPerThread; i++) {
-                asyncCallEndingWith(bulkhead, inFlight, thread + i, rejected);
-            }
-        }, () -> {
-            assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(LIMIT);
-            assertThat(inFlight.now).hasValue(0);
-        });
-
-        long total = (long) THREADS * rounds * callsPerThread;
-        assertThat(inFlight.peak.get()).isBetween(1, LIMIT);
-        assertThat(inFlight.entered.sum() + rejected.sum()).isEqualTo(total);
-        assertThat(bulkhead.metrics().permittedCalls()).isEqualTo(inFlight.entered.sum());
-        assertThat(bulkhead.metrics().rejectedCalls()).isEqualTo(rejected.sum());
+        runRejectingRounds(bulkhead, 5, 150, BulkheadConcurrencyTest::asyncCallEndingWith);
     }
 
     private record QueuedCall(int ending, AtomicInteger started) {
@@ -255,5 +219,34 @@ class BulkheadConcurrencyTest {
         assertThat(inFlight.peak.get()).isBetween(1, LIMIT);
         assertThat(inFlight.entered.sum()).isEqualTo(total - neverStarted);
         assertThat(bulkhead.metrics().permittedCalls()).isEqualTo(inFlight.entered.sum());
+    }
+
+    /** One way of making a call: through the bulkhead, counting entries and rejections. */
+    @FunctionalInterface
+    private interface CallStyle {
+        void call(Bulkhead bulkhead, InFlight inFlight, int seed, LongAdder rejected);
+    }
+
+    /**
+     * Runs rounds of calls on all threads, checks after each round that every permit is back, and at the end that
+     * the limit held and every call was either admitted or rejected, exactly as the metrics say.
+     */
+    private static void runRejectingRounds(Bulkhead bulkhead, int rounds, int callsPerThread, CallStyle style) throws Exception {
+        InFlight inFlight = new InFlight();
+        LongAdder rejected = new LongAdder();
+        Rounds.run(THREADS, rounds, thread -> {
+            for (int i = 0; i < callsPerThread; i++) {
+                style.call(bulkhead, inFlight, thread + i, rejected);
+            }
+        }, () -> {
+            assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(LIMIT);
+            assertThat(inFlight.now).hasValue(0);
+        });
+
+        long total = (long) THREADS * rounds * callsPerThread;
+        assertThat(inFlight.peak.get()).isBetween(1, LIMIT);
+        assertThat(inFlight.entered.sum() + rejected.sum()).isEqualTo(total);
+        assertThat(bulkhead.metrics().permittedCalls()).isEqualTo(inFlight.entered.sum());
+        assertThat(bulkhead.metrics().rejectedCalls()).isEqualTo(rejected.sum());
     }
 }
