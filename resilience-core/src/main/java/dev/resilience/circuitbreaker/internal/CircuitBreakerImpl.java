@@ -38,6 +38,12 @@ import java.util.function.Predicate;
  * state. Per call nothing is allocated (the state objects already exist) and no lock is taken; transitions
  * allocate the new state object (with a fresh window).
  *
+ * <p>In a CLOSED COUNT_BASED breaker a fast success that cannot open the breaker (the window already holds the
+ * minimum number of calls, or nothing but fast successes) does not enter the window at once: it increments a striped
+ * counter, and every other outcome, every metrics snapshot and the transition out of CLOSED first move those
+ * successes into the window. Concurrent callers succeeding therefore write no shared cache line, and the window sees
+ * the successes no later than the next outcome that could change a decision.
+ *
  * <p>Clock reads on the CLOSED success path: none for a COUNT_BASED window without slow-call detection, one (the
  * end time) for a TIME_BASED window without it, two (start and end) with slow-call detection.
  */
@@ -55,6 +61,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final AtomicLong notPermitted = new AtomicLong();
     // Running totals for metrics registries: striped counters, so recording costs no contention and no allocation.
     private final LongAdder successfulTotal = new LongAdder();
+    /** Deferred successes (see {@link Closed#deferSuccess()}) counted once they are accounted for, never before. */
+    private final AtomicLong deferredSuccessTotal = new AtomicLong();
     private final LongAdder failedTotal = new LongAdder();
     private final LongAdder ignoredTotal = new LongAdder();
     // Time spent in recorded calls, kept only when the breaker times calls anyway (slow-call detection on).
@@ -242,7 +250,6 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             return;
         }
         boolean failure = failed == Outcome.FAILED;
-        (failure ? failedTotal : successfulTotal).increment();
         int category = failed;
         long now = 0L;
         if (slowNanos > 0) {
@@ -255,6 +262,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         } else if (admitted.needsTime()) {
             now = clock.nanoTime();
         }
+        if (category == Outcome.SUCCESS && admitted.deferSuccess()) {
+            return;
+        }
+        (failure ? failedTotal : successfulTotal).increment();
         admitted.record(category, now);
     }
 
@@ -391,7 +402,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         long slow = c[Outcome.SLOW_SUCCESS] + c[Outcome.SLOW_FAILURE];
         return new CircuitBreakerMetrics(s, rate(failed, buffered, minimumCalls), rate(slow, buffered, minimumCalls),
                 buffered, failed, slow, c[Outcome.SLOW_FAILURE], c[Outcome.SUCCESS] + c[Outcome.SLOW_SUCCESS], notPermittedCalls,
-                successfulTotal.sum(), failedTotal.sum(), ignoredTotal.sum(),
+                successfulTotal.sum() + deferredSuccessTotal.get(), failedTotal.sum(), ignoredTotal.sum(),
                 slowNanos > 0 ? successfulNanos.sum() : -1, slowNanos > 0 ? failedNanos.sum() : -1);
     }
 
@@ -416,6 +427,15 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         /** @return whether outcomes of calls admitted by this state are recorded at all */
         boolean recording() {
             return true;
+        }
+
+        /**
+         * Counts a fast success without entering it into the window yet, where that cannot change a decision.
+         *
+         * @return whether the success was counted; {@code false}: record it as usual
+         */
+        boolean deferSuccess() {
+            return false;
         }
 
         /** @return whether recording needs the current time even without slow-call detection */
@@ -452,14 +472,25 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         private final CountWindow countWindow;
         private final TimeWindow timeWindow;
+        /**
+         * Fast successes not yet in the count window: a striped counter, so that two threads recording successes
+         * write different cache lines instead of taking turns on the window's sequence.
+         */
+        private final LongAdder deferredSuccesses;
+        /** How many of {@link #deferredSuccesses} have entered the window. */
+        private final AtomicLong flushedSuccesses;
 
         Closed() {
             if (timeBased) {
                 countWindow = null;
                 timeWindow = new TimeWindow(config.slidingWindowSize(), clock.nanoTime());
+                deferredSuccesses = null;
+                flushedSuccesses = null;
             } else {
                 countWindow = new CountWindow(config.slidingWindowSize());
                 timeWindow = null;
+                deferredSuccesses = new LongAdder();
+                flushedSuccesses = new AtomicLong();
             }
         }
 
@@ -480,24 +511,89 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         void record(int category, long nowNanos) {
-            long buffered;
-            long failed;
-            long slow;
             if (countWindow != null) {
-                long aggregate = countWindow.record(category);
-                buffered = CountWindow.buffered(aggregate);
-                failed = CountWindow.failed(aggregate);
-                slow = CountWindow.slow(aggregate);
-            } else {
-                timeWindow.record(category, nowNanos);
-                long slowFailures = timeWindow.slowFailures();
-                long fastFailures = timeWindow.fastFailures();
-                long slowSuccesses = timeWindow.slowSuccesses();
-                long fastSuccesses = timeWindow.fastSuccesses();
-                buffered = fastSuccesses + slowSuccesses + fastFailures + slowFailures;
-                failed = fastFailures + slowFailures;
-                slow = slowSuccesses + slowFailures;
+                flushDeferred();
+                evaluate(countWindow.record(category));
+                return;
             }
+            timeWindow.record(category, nowNanos);
+            long slowFailures = timeWindow.slowFailures();
+            long fastFailures = timeWindow.fastFailures();
+            long slowSuccesses = timeWindow.slowSuccesses();
+            long fastSuccesses = timeWindow.fastSuccesses();
+            evaluate(fastSuccesses + slowSuccesses + fastFailures + slowFailures, fastFailures + slowFailures,
+                    slowSuccesses + slowFailures);
+        }
+
+        /**
+         * A fast success that cannot open the breaker waits in {@link #deferredSuccesses}, a striped counter, so that
+         * concurrent successes write no shared cache line. It is added to the running total when it enters the window
+         * or, if this state has been left meanwhile, when the state's exit or the call itself notices: the counter is
+         * raised before the state is read and {@link #exit()} reads the counter after the state changed, so at least
+         * one of them sees the success, and {@link #flushedSuccesses} makes sure that only one counts it.
+         */
+        @Override
+        boolean deferSuccess() {
+            if (countWindow == null || !mayDefer(countWindow.snapshot())) {
+                return false;
+            }
+            deferredSuccesses.increment();
+            if (state.get() != this) {
+                flushDeferred(false);
+            }
+            return true;
+        }
+
+        @Override
+        void exit() {
+            if (countWindow != null) {
+                flushDeferred(false);
+            }
+        }
+
+        /**
+         * Whether a fast success may wait in {@link #deferredSuccesses} instead of entering the window now: only when
+         * entering now could not open the breaker. A success never raises a rate, so it can only open the breaker by
+         * bringing the window up to the minimum number of calls; with the minimum already reached, or with nothing
+         * but fast successes in the window (thresholds are above 0 %), it cannot. Both conditions stay true until the
+         * window is replaced: the buffered count never shrinks, and every other outcome flushes the deferred
+         * successes before it enters.
+         */
+        private boolean mayDefer(long aggregate) {
+            return (aggregate & ~CountWindow.FIELD_MASK) == 0 || CountWindow.buffered(aggregate) >= closedMinimumCalls;
+        }
+
+        /**
+         * Moves the successes deferred so far into the running total and the window, each evaluated as if recorded on
+         * its own. Racing flushers split the deferred count between them through {@link #flushedSuccesses}, so each
+         * success is counted and enters exactly once; more than a window's size of them leave the same window as
+         * exactly a window's size.
+         */
+        private void flushDeferred() {
+            flushDeferred(true);
+        }
+
+        /** @param intoWindow whether the successes enter the window too (not once the state has been left) */
+        private void flushDeferred(boolean intoWindow) {
+            long total = deferredSuccesses.sum();
+            long flushed;
+            while ((flushed = flushedSuccesses.get()) < total) {
+                if (flushedSuccesses.compareAndSet(flushed, total)) {
+                    deferredSuccessTotal.addAndGet(total - flushed);
+                    long count = intoWindow ? Math.min(total - flushed, countWindow.size()) : 0;
+                    for (long i = 0; i < count; i++) {
+                        evaluate(countWindow.record(Outcome.SUCCESS));
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void evaluate(long aggregate) {
+            evaluate(CountWindow.buffered(aggregate), CountWindow.failed(aggregate), CountWindow.slow(aggregate));
+        }
+
+        private void evaluate(long buffered, long failed, long slow) {
             if (buffered < closedMinimumCalls || buffered == 0) {
                 return;
             }
@@ -511,6 +607,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         @Override
         long[] frozenCounts() {
             if (countWindow != null) {
+                flushDeferred();
                 return countsOf(countWindow.snapshot());
             }
             timeWindow.advance(clock.nanoTime());

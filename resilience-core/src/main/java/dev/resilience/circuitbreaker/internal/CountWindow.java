@@ -111,6 +111,9 @@ final class CountWindow {
         return size;
     }
 
+    /** The field of the first category ({@link Outcome#SUCCESS}) in a packed aggregate. */
+    static final long FIELD_MASK = 0xFFFFL;
+
     /** @return the count of one category in a packed aggregate */
     static int count(long aggregate, int category) {
         return (int) (aggregate >>> (category << 4)) & 0xFFFF;
