@@ -97,4 +97,27 @@ class RateLimiterAsyncTest {
         clock.advance(Duration.ofSeconds(5));
         assertThat(started).hasValue(0);
     }
+
+    @Test
+    void aCallWokenBeforeItsPeriodIsDueWaitsAgainInsteadOfStarting() {
+        HeldTimerClock early = new HeldTimerClock(); // runs scheduled tasks whenever the test says, even too early
+        RateLimiter limiter = RateLimiter.of("early", RateLimiterConfig.builder().limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), early);
+        limiter.acquirePermission();
+        AtomicInteger started = new AtomicInteger();
+        CompletableFuture<Object> result = limiter.callAsync(() -> {
+            started.incrementAndGet();
+            return CompletableFuture.<Object>completedFuture("x");
+        }).toCompletableFuture();
+
+        early.setMillis(500);
+        early.runHeldTasks();
+        assertThat(started).hasValue(0);
+        assertThat(early.heldTasks()).isEqualTo(2); // the period timer and the call, both scheduled again
+
+        early.setMillis(1_000);
+        early.runHeldTasks();
+        assertThat(started).hasValue(1);
+        assertThat(result).isCompletedWithValue("x");
+    }
 }
