@@ -8,8 +8,8 @@ import dev.resilience.ratelimiter.internal.RateLimiterImpl;
 import java.time.Duration;
 
 /**
- * Admits at most {@link RateLimiterConfig#limitForPeriod()} calls in each period of
- * {@link RateLimiterConfig#limitRefreshPeriod()} (periods count from the limiter's creation).
+ * Admits at most {@link RateLimiterConfig#limitForPeriod()} calls in each period of at least
+ * {@link RateLimiterConfig#limitRefreshPeriod()}.
  *
  * <pre>{@code
  * RateLimiter limiter = RateLimiter.of("partner-api", RateLimiterConfig.builder()
@@ -18,11 +18,22 @@ import java.time.Duration;
  * Quote quote = limiter.call(() -> partner.quote(order));   // RequestNotPermittedException when over the limit
  * }</pre>
  *
+ * <p>How periods are timed: the first period begins at creation. A period never ends earlier than
+ * {@code limitRefreshPeriod} after it began; the next one begins (with {@code limitForPeriod} fresh permits, less
+ * those already reserved by waiting callers) as soon as it is due, opened by the limiter's timer or by the first
+ * caller or waiter that finds it due. On a busy machine a period may therefore end a little late: the limiter then
+ * admits slightly fewer calls, never more. Each period admits at most {@code limitForPeriod} calls, so any interval
+ * of length {@code limitRefreshPeriod} admits at most twice that, as with any fixed-window limiter. A limiter left
+ * unused for a whole period stops its timer (it then costs nothing); the next call starts a fresh period. Periods
+ * shorter than 1 ms use no timer: they open only when a caller finds the current one due.
+ *
  * <ul>
  *   <li>A caller that finds no permit left in the current period reserves one in the earliest period with
- *       capacity, but only if that period begins within its {@link RateLimiterConfig#timeoutDuration()}; it then
- *       sleeps until that period. Otherwise it gets {@link RequestNotPermittedException} at once and consumes
- *       nothing. Never more than {@code limitForPeriod} calls are admitted in any one period.</li>
+ *       capacity, but only if that period is expected to begin within its
+ *       {@link RateLimiterConfig#timeoutDuration()}; it then waits until that period has begun (never earlier).
+ *       Otherwise it gets {@link RequestNotPermittedException} at once, with the time until the next period is due
+ *       as retry-after, and consumes nothing. Never more than {@code limitForPeriod} calls are admitted in any one
+ *       period.</li>
  *   <li>An interrupt while waiting ends the wait, restores the interrupt flag and throws
  *       {@link RequestNotPermittedException} (the call does not run; the reserved permit is consumed, not
  *       returned).</li>
@@ -30,8 +41,9 @@ import java.time.Duration;
  *       period by the clock's timer; a rejection completes the stage exceptionally.</li>
  * </ul>
  *
- * <p>Lock-free and allocation-free on the call path (one compare-and-set on one {@code long}); no thread of
- * its own. Thread-safe.
+ * <p>Lock-free and allocation-free on the call path: a call that finds a free permit does one compare-and-set on
+ * one {@code long} and reads no clock. No thread of its own (the period timer runs on the clock's timer thread).
+ * Thread-safe.
  */
 public interface RateLimiter extends Policy {
 

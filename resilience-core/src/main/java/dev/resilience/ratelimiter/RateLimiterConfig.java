@@ -7,8 +7,9 @@ import java.time.Duration;
 
 /**
  * The immutable, validated settings of a {@link RateLimiter}: at most {@link #limitForPeriod()} calls are
- * admitted in each period of {@link #limitRefreshPeriod()}; a caller that finds no permit waits up to
- * {@link #timeoutDuration()} for one. Every builder method validates its value at once and throws
+ * admitted in each period, a period lasts at least {@link #limitRefreshPeriod()} (it may end a little late on a busy
+ * machine, which only admits fewer), and a caller that finds no permit waits up to {@link #timeoutDuration()} for
+ * one. Every builder method validates its value at once and throws
  * {@link InvalidConfigException} naming the setting, the value and the allowed range. Immutable and
  * thread-safe.
  */
@@ -46,7 +47,11 @@ public final class RateLimiterConfig {
         return limitForPeriod;
     }
 
-    /** @return the period length (positive, at least 1 ns; default 1 s) */
+    /**
+     * @return the shortest length of a period (positive, at least 1 ns; default 1 s): the next period begins as soon
+     *     as this has passed since the current one began, opened by the limiter's timer or by the first caller that
+     *     finds it due; below 1 ms no timer is used and periods open only on demand
+     */
     public Duration limitRefreshPeriod() {
         return limitRefreshPeriod;
     }
@@ -88,8 +93,8 @@ public final class RateLimiterConfig {
         }
 
         /**
-         * @param period the period length; positive (sub-millisecond periods down to 1 ns are allowed, and at most
-         *     about 292 years). Default 1 s.
+         * @param period the shortest length of a period; positive (sub-millisecond periods down to 1 ns are allowed,
+         *     and open only on demand; at most about 292 years). Default 1 s.
          * @return this builder
          */
         public Builder limitRefreshPeriod(Duration period) {

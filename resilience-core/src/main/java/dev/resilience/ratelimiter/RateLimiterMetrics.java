@@ -4,7 +4,8 @@ package dev.resilience.ratelimiter;
  * A snapshot of a {@link RateLimiter}'s state and counters.
  *
  * @param limitForPeriod permits per period now in force
- * @param availablePermissions permits still free in the current period, never negative (0 also while permits
+ * @param availablePermissions permits a caller would find now: those still free in the current period, or the
+ *     refreshed count if the next period is already due but not yet opened; never negative (0 also while permits
  *     of later periods are reserved by waiting callers)
  * @param waitingCalls threads currently sleeping for a reserved permit (synchronous calls only; asynchronous
  *     calls waiting for their period block no thread and are not counted)

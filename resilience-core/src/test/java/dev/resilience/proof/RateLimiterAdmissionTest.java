@@ -94,13 +94,17 @@ class RateLimiterAdmissionTest {
         AtomicInteger admittedThisPeriod = new AtomicInteger();
         AtomicInteger period = new AtomicInteger(-1);
         CyclicBarrier barrier = new CyclicBarrier(threads, () -> {
-            if (period.getAndIncrement() >= 0) {
+            int next = period.incrementAndGet();
+            if (next > 0) {
                 admitted.add(admittedThisPeriod.getAndSet(0));
-                clock.advance(PERIOD);
             }
-            int limit = newLimit.applyAsInt(period.get());
+            // A changed limit applies from the next opening: set it before the period timer opens the period.
+            int limit = newLimit.applyAsInt(next);
             if (limit > 0) {
                 limiter.changeLimitForPeriod(limit);
+            }
+            if (next > 0) {
+                clock.advance(PERIOD);
             }
         });
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();

@@ -59,6 +59,7 @@ class RateLimiterAsyncTest {
         limiter.acquirePermission(); // reserves period 1
         limiter.acquirePermission(); // reserves period 2 (manual clock: each waited, time is now 2 s)
         limiter.changeTimeoutDuration(Duration.ZERO);
+        assertThat(clock.pendingTasks()).isEqualTo(1); // the period timer
         AtomicInteger started = new AtomicInteger();
         CompletableFuture<Object> result = limiter.callAsync(() -> {
             started.incrementAndGet();
@@ -68,7 +69,7 @@ class RateLimiterAsyncTest {
         assertThat(result.handle((v, t) -> t).join()).isInstanceOf(RequestNotPermittedException.class)
                 .extracting(t -> ((RequestNotPermittedException) t).retryAfter().orElseThrow()).isEqualTo(Duration.ofSeconds(1));
         assertThat(started).hasValue(0);
-        assertThat(clock.pendingTasks()).isZero();
+        assertThat(clock.pendingTasks()).isEqualTo(1); // nothing scheduled for the rejected call
     }
 
     @Test
@@ -90,10 +91,33 @@ class RateLimiterAsyncTest {
             started.incrementAndGet();
             return CompletableFuture.<Object>completedFuture("x");
         }).toCompletableFuture();
-        assertThat(clock.pendingTasks()).isEqualTo(1);
+        assertThat(clock.pendingTasks()).isEqualTo(2); // the period timer and the waiting call
         result.cancel(false);
-        assertThat(clock.pendingTasks()).isZero();
+        assertThat(clock.pendingTasks()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(5));
         assertThat(started).hasValue(0);
+    }
+
+    @Test
+    void aCallWokenBeforeItsPeriodIsDueWaitsAgainInsteadOfStarting() {
+        HeldTimerClock early = new HeldTimerClock(); // runs scheduled tasks whenever the test says, even too early
+        RateLimiter limiter = RateLimiter.of("early", RateLimiterConfig.builder().limitForPeriod(1)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), early);
+        limiter.acquirePermission();
+        AtomicInteger started = new AtomicInteger();
+        CompletableFuture<Object> result = limiter.callAsync(() -> {
+            started.incrementAndGet();
+            return CompletableFuture.<Object>completedFuture("x");
+        }).toCompletableFuture();
+
+        early.setMillis(500);
+        early.runHeldTasks();
+        assertThat(started).hasValue(0);
+        assertThat(early.heldTasks()).isEqualTo(2); // the period timer and the call, both scheduled again
+
+        early.setMillis(1_000);
+        early.runHeldTasks();
+        assertThat(started).hasValue(1);
+        assertThat(result).isCompletedWithValue("x");
     }
 }

@@ -2,7 +2,6 @@ package dev.resilience.ratelimiter;
 
 import dev.resilience.core.Clock;
 import dev.resilience.core.ManualClock;
-import dev.resilience.core.Scheduled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,11 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,8 +48,19 @@ class RateLimiterConcurrencyTest {
     }
 
     @Test
-    void admitsExactlyTheLimitPerPeriodUnderContention() throws Exception {
+    void admitsExactlyTheLimitPerPeriodUnderContentionWhenTheTimerOpensThePeriods() throws Exception {
         ManualClock clock = new ManualClock();
+        admitExactlyTheLimitInEachOfTenPeriods(clock, clock::advance);
+    }
+
+    @Test
+    void admitsExactlyTheLimitPerPeriodUnderContentionWhenCallersOpenThePeriods() throws Exception {
+        HeldTimerClock clock = new HeldTimerClock(); // the timer never runs: the contending callers open each period
+        AtomicInteger second = new AtomicInteger();
+        admitExactlyTheLimitInEachOfTenPeriods(clock, period -> clock.setMillis(second.incrementAndGet() * 1000L));
+    }
+
+    private static void admitExactlyTheLimitInEachOfTenPeriods(Clock clock, Consumer<Duration> advance) throws Exception {
         int limit = 50;
         int periods = 10;
         int triesPerThreadPerPeriod = 150;
@@ -65,7 +74,7 @@ class RateLimiterConcurrencyTest {
         AtomicInteger period = new AtomicInteger(-1);
         CyclicBarrier barrier = new CyclicBarrier(THREADS, () -> {
             if (period.getAndIncrement() >= 0) {
-                clock.advance(Duration.ofSeconds(1));
+                advance.accept(Duration.ofSeconds(1));
             }
         });
         List<Thread> threads = start(THREADS, () -> {
@@ -90,91 +99,49 @@ class RateLimiterConcurrencyTest {
         assertThat(limiter.metrics().rejectedCalls()).isEqualTo(total - (long) limit * periods);
     }
 
-    /** A clock that stands still; sleeping records the requested wait and returns at once. */
-    private static final class FrozenClock implements Clock {
-        final AtomicLong nanos = new AtomicLong();
-        final Map<Long, AtomicInteger> sleeps = new ConcurrentHashMap<>();
-
-        @Override
-        public long nanoTime() {
-            return nanos.get();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return 0;
-        }
-
-        @Override
-        public void sleep(long n) {
-            sleeps.computeIfAbsent(n, k -> new AtomicInteger()).incrementAndGet();
-        }
-
-        @Override
-        public Scheduled schedule(Runnable task, long delayNanos) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     @Test
     void reservationsUnderContentionFillEachLaterPeriodExactlyUpToTheTimeout() throws Exception {
-        FrozenClock clock = new FrozenClock();
+        HeldTimerClock clock = new HeldTimerClock(); // no timer: the waiters open their periods themselves
         int limit = 10;
-        int rounds = 10;
-        int triesPerThread = 10;
         RateLimiter limiter = RateLimiter.of("reserve", RateLimiterConfig.builder().limitForPeriod(limit)
                 .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofMillis(3500)).build(), clock);
-        CyclicBarrier barrier = new CyclicBarrier(THREADS);
-                for (int round = 0; round < rounds; round++) {
-            clock.nanos.set(Duration.ofSeconds(10L * round).plusMillis(400).toNanos());
-            clock.sleeps.clear();
+        for (int round = 0; round < 3; round++) {
+            // round 0 starts at creation, later rounds long after the last period: its first caller opens a period
+            long base = 10_000L * round;
+            clock.setMillis(base);
             long permittedBefore = limiter.metrics().permittedCalls();
+            long rejectedBefore = limiter.metrics().rejectedCalls();
+            Map<Long, AtomicInteger> admittedAt = new ConcurrentHashMap<>();
+            CyclicBarrier barrier = new CyclicBarrier(THREADS);
             List<Thread> threads = start(THREADS, () -> {
                 pass(barrier);
-                for (int i = 0; i < triesPerThread; i++) {
-                    limiter.acquirePermission();
+                if (limiter.acquirePermission()) {
+                    admittedAt.computeIfAbsent(clock.nanoTime() / 1_000_000 - base, k -> new AtomicInteger()).incrementAndGet();
                 }
             });
+            // 10 permits now; periods 1..3 (due in 1, 2 and 3 s) are reserved 10 each; period 4 (4 s) is beyond the
+            // timeout, so the other 24 callers are refused at once
+            await().atMost(10, TimeUnit.SECONDS).until(() -> limiter.metrics().waitingCalls() == 3 * limit
+                    && limiter.metrics().rejectedCalls() - rejectedBefore == THREADS - 4L * limit);
+            assertThat(limiter.metrics().permittedCalls() - permittedBefore).isEqualTo(limit);
+            for (int period = 1; period <= 3; period++) {
+                clock.setMillis(base + period * 1000L);
+                long expected = (period + 1L) * limit;
+                await().atMost(10, TimeUnit.SECONDS).until(() -> limiter.metrics().permittedCalls() - permittedBefore == expected);
+            }
             joinAll(threads);
-            Map<Long, Integer> waits = new TreeMap<>();
-            clock.sleeps.forEach((n, c) -> waits.put(n / 1_000_000, c.get()));
-            // period 0: 10 without waiting; periods 1..3 (600, 1600, 2600 ms away): 10 each; period 4 (3600 ms) is beyond the timeout
-            Map<Long, Integer> expected = new TreeMap<>(Map.of(600L, limit, 1600L, limit, 2600L, limit));
-            assertThat(waits).as("round %d", round).isEqualTo(expected);
-            assertThat(limiter.metrics().permittedCalls() - permittedBefore).isEqualTo(4L * limit);
+            assertThat(counts(admittedAt)).as("round %d", round).isEqualTo(Map.of(0L, limit, 1000L, limit, 2000L, limit, 3000L, limit));
             assertThat(limiter.metrics().waitingCalls()).isZero();
         }
-        assertThat(limiter.metrics().rejectedCalls()).isEqualTo((long) rounds * (THREADS * triesPerThread - 4 * limit));
+        // each waiter slept once, exactly until its period was due
+        assertThat(clock.sleptMillis()).isEqualTo(Map.of(1000L, 30, 2000L, 30, 3000L, 30));
     }
 
-    /** A clock whose sleep blocks until released, so waiting threads can be counted. */
     @Test
     void waitingCallsCountsThreadsSleepingForAReservedPermit() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        FrozenClock frozen = new FrozenClock();
-        Clock blocking = new Clock() {
-            @Override
-            public long nanoTime() {
-                return frozen.nanoTime();
-            }
-
-            @Override
-            public long currentTimeMillis() {
-                return 0;
-            }
-
-            @Override
-            public void sleep(long nanos) throws InterruptedException {
-                release.await();
-            }
-
-            @Override
-            public Scheduled schedule(Runnable task, long delayNanos) {
-                throw new UnsupportedOperationException();
-            }
-        };
+        HeldTimerClock clock = new HeldTimerClock();
         RateLimiter limiter = RateLimiter.of("wait", RateLimiterConfig.builder().limitForPeriod(2)
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(60)).build(), blocking); // 64 callers: periods 1..32
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(60)).build(), clock); // 64 callers: periods 1..32
         assertThat(limiter.acquirePermission()).isTrue();
         assertThat(limiter.acquirePermission()).isTrue();
         AtomicInteger ran = new AtomicInteger();
@@ -182,9 +149,15 @@ class RateLimiterConcurrencyTest {
         await().atMost(10, TimeUnit.SECONDS).until(() -> limiter.metrics().waitingCalls() == THREADS);
         assertThat(ran).hasValue(0);
         assertThat(limiter.metrics().availablePermissions()).isZero();
-        release.countDown();
+        clock.letSleepsAdvanceTime();
         joinAll(threads);
         assertThat(ran).hasValue(THREADS);
         assertThat(limiter.metrics().waitingCalls()).isZero();
+    }
+
+    private static Map<Long, Integer> counts(Map<Long, AtomicInteger> counters) {
+        Map<Long, Integer> result = new TreeMap<>();
+        counters.forEach((key, count) -> result.put(key, count.get()));
+        return result;
     }
 }

@@ -22,35 +22,83 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The {@link RateLimiter} implementation.
  *
- * <p>All state is one {@code long}, updated by compare-and-set: the high 32 bits hold the number of the
- * period the state describes (periods counted from creation, {@code floor((now - start) / period)}, kept
- * modulo 2^32), the low 32 bits the permits still free in that period as a signed
- * int. Permits go negative when callers reserve permits of later periods: with {@code p} free permits
- * (possibly negative) in period {@code c}, the next permit taken is valid in period
- * {@code c + ceil((1 - p) / limit)} when {@code p < 1}. Moving to a later period adds {@code limit} per
- * elapsed period, capped at {@code limit}. A caller reserves (CAS) only when the period of its permit begins
- * within its timeout, so timed-out callers consume nothing, and each permit is taken by exactly one CAS,
- * so no period ever admits more than its limit (except that permits reserved before a
- * {@link #changeLimitForPeriod lowering of the limit} stay valid).
+ * <p><b>Why periods are opened rather than computed.</b> A fixed grid of periods ({@code floor((now - start) /
+ * period)}) needs a clock read on every call, and on some machines that read costs more than everything else a
+ * permitted call does. Here a period instead <em>begins when it is opened</em>, and the call that finds a free
+ * permit in the current period reads no clock: one {@code state.get()}, a {@code permits > 0} test and one
+ * compare-and-set.
  *
- * <p>Periods are compared by their 32-bit difference. If the limiter stays unused for 2^31 periods or more (at
- * least 24 days with 1 ms periods, 68 years with 1 s periods), the stored period may look current or later than
- * now; it is then taken as the current period with the permits it had, so the limiter may under-admit (never
- * over-admit) in that one period.
+ * <p><b>State.</b> One {@code long}, updated by compare-and-set: the high 32 bits number the current period (its
+ * generation, modulo 2^32), the low 32 bits hold its free permits as a signed int. Permits go negative when
+ * callers reserve permits of later periods: with {@code p < 1} free permits in period {@code g}, the next permit
+ * taken is valid in period {@code g + ceil((1 - p) / limit)}. Each permit is taken by exactly one CAS, so no period
+ * admits more than its limit (except that permits reserved before a {@link #changeLimitForPeriod lowering of the
+ * limit} stay valid). {@link Opened} records, for the current generation, when it began: the clock is read
+ * <em>after</em> the CAS that made the period current, so a period never ends earlier than one
+ * {@code limitRefreshPeriod} after it began.
+ *
+ * <p><b>Opening.</b> A period is due once {@code now - start >= limitRefreshPeriod}; a clock going backwards
+ * therefore delays it and never creates permits. The next period is opened (one CAS from the due state; exactly one
+ * opener wins, the others retry against the new state) by whichever comes first: the period timer, a caller that
+ * finds no free permit and reads the clock, or a waiter whose reserved period is due. Opening refreshes permits to
+ * {@code min(permits + limit, limit)} with the limit now in force, so reservations carry over. Whoever opens a period
+ * arms the timer for its end; {@link #arm} keeps at most one timer pending per limiter (a newer period's timer
+ * cancels the older one, never the reverse). While the period is being opened its start is not yet recorded;
+ * readers then take it as just begun (not due), so the window can only make a period end later.
+ *
+ * <p><b>Idleness.</b> When the timer finds that nothing happened in the period since it opened (the state is exactly
+ * what the opener wrote, with no reservation outstanding), it marks the state {@link #IDLE} instead of opening the
+ * next period, and does not re-arm: an unused limiter has no pending task and costs no CPU. The mark is a negative
+ * permit count, so the next caller fails the fast path's {@code permits > 0} test, reads the clock and opens a fresh
+ * period with the full limit (re-arming the timer). No permit of an idle period is handed out without a clock check.
+ *
+ * <p><b>Late periods.</b> On a busy machine the timer may run late; until it (or a caller who ran out of permits)
+ * opens the next period, the remaining permits of the current one are still handed out. That period then simply
+ * ended late: it still admitted at most {@code limit}, and since every period lasts at least
+ * {@code limitRefreshPeriod}, any interval of that length meets at most two periods, so at most {@code 2 x limit}
+ * calls are admitted in it, the bound of any fixed-window limiter.
+ *
+ * <p><b>Very short periods.</b> Below {@link #MIN_TIMER_PERIOD_NANOS} no timer is used (it would fire nearly
+ * continuously); periods then open only on demand, when a caller or waiter finds the current one due. A period's
+ * leftover permits may then be handed out long after it was due, without a clock read: by the argument above this
+ * stays within the guarantee (that period admits at most {@code limit} calls however long it lasts).
+ *
+ * <p><b>Waiting.</b> A caller that finds no free permit reserves one (CAS) only when the period of its permit is
+ * expected to be due within its timeout (expected = the current period's start + k periods), so timed-out callers
+ * consume nothing. The waiter sleeps (synchronous) or schedules itself (asynchronous) until then; on waking it opens
+ * due periods itself if nobody else has, and runs only once its period has opened, waiting again while it is not
+ * yet due. It never runs in an earlier period than its permit's.
+ *
+ * <p>Generations are compared by their 32-bit difference: a caller would have to be stalled across 2^31 openings
+ * between reading the state and using it to be misled, and its CAS on the old state still fails unless exactly
+ * 2^32 periods opened in between.
  */
 public final class RateLimiterImpl extends PolicySupport implements RateLimiter {
 
+    /** Periods shorter than this (1 ms) get no timer; they open on demand only. */
+    static final long MIN_TIMER_PERIOD_NANOS = 1_000_000L;
+
+    /** The permits of a period the timer found unused: negative, so the fast path never hands out its permits. */
+    private static final int IDLE = Integer.MIN_VALUE;
+
+    /** {@link #reserveSlow}'s answer when the state changed under it: look again. */
+    private static final long RETRY = Long.MIN_VALUE;
+
     private final String name;
     private final Clock clock;
-    private final long startNanos;
     private final long periodNanos;
+    private final boolean timed;
     private final AtomicLong state;
+    private volatile Opened opened;
+    private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final EventPublisher<RateLimiterEvent> publisher = new EventPublisher<>();
     private final LongAdder permitted = new LongAdder();
     private final LongAdder rejected = new LongAdder();
@@ -59,6 +107,25 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     private volatile RateLimiterConfig config;
     private volatile int limit;
     private volatile long timeoutNanos;
+
+    /**
+     * When the current period began. Written once per opening, by the opener, after its CAS.
+     *
+     * @param generation the period it describes
+     * @param startNanos the clock read right after the period became current
+     * @param openedState the state the opener wrote, to tell whether anything happened since
+     */
+    private record Opened(int generation, long startNanos, long openedState) {
+    }
+
+    /**
+     * The pending period timer.
+     *
+     * @param generation the period whose end it watches
+     * @param task its handle
+     */
+    private record Armed(int generation, Scheduled task) {
+    }
 
     /**
      * @param name instance name
@@ -70,14 +137,21 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.periodNanos = config.limitRefreshPeriod().toNanos();
+        this.timed = periodNanos >= MIN_TIMER_PERIOD_NANOS;
         this.limit = config.limitForPeriod();
         this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
-        this.startNanos = clock.nanoTime();
-        this.state = new AtomicLong(pack(0, limit));
+        long initial = pack(0, limit);
+        this.state = new AtomicLong(initial);
+        this.opened = new Opened(0, clock.nanoTime(), initial);
+        arm(0, periodNanos);
     }
 
-    private static long pack(long cycle, long permits) {
-        return ((long) (int) cycle << 32) | (permits & 0xFFFF_FFFFL);
+    private static long pack(int generation, int permits) {
+        return ((long) generation << 32) | (permits & 0xFFFF_FFFFL);
+    }
+
+    private static int generation(long s) {
+        return (int) (s >>> 32);
     }
 
     @Override
@@ -104,9 +178,18 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     public RateLimiterMetrics metrics() {
         int currentLimit = limit;
         long s = state.get();
-        long cycleNow = Math.floorDiv(clock.nanoTime() - startNanos, periodNanos);
-        long permits = refreshed(s, cycleNow, currentLimit);
-        return new RateLimiterMetrics(currentLimit, (int) Math.max(0, permits), waiting.get(), permitted.sum(), rejected.sum());
+        Opened o = opened;
+        long now = clock.nanoTime();
+        int permits = (int) s;
+        long available;
+        if (permits == IDLE) {
+            available = currentLimit;
+        } else if (o.generation == generation(s) && now - o.startNanos >= periodNanos) {
+            available = Math.min((long) permits + currentLimit, currentLimit);
+        } else {
+            available = permits;
+        }
+        return new RateLimiterMetrics(currentLimit, (int) Math.max(0, available), waiting.get(), permitted.sum(), rejected.sum());
     }
 
     @Override
@@ -134,77 +217,152 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     }
 
     /**
-     * Reserves one permit if it becomes valid within {@code timeout}.
+     * Takes a free permit of the current period, or reserves one of a later period that is expected to open within
+     * {@code timeout}.
      *
      * @param timeout the longest acceptable wait, in nanoseconds
-     * @return {@code >= 0}: a permit is reserved and valid after this many nanoseconds; {@code < 0}: refused,
-     *     nothing consumed, and {@code -1 - result} is the time to the next period in nanoseconds
+     * @return {@code 0}: a permit of the current period is taken; {@code > 0}: a permit of the period whose generation
+     *     is {@code (int) (result - 1)} is reserved (see {@link #untilOpen}); {@code < 0}: refused, nothing consumed,
+     *     and {@code -1 - result} is the time until the next period is due, in nanoseconds
      */
     long reserve(long timeout) {
-        int currentLimit = limit;
-        // State first, then time: whoever wrote this state read the clock before writing it, so (on a monotonic
-        // clock) the state's period is never after the one computed here. The clock is read once, not on every
-        // CAS retry (a retry under contention would otherwise pay for another clock read); only when a retry finds
-        // a state written for a later period is the clock read again, which keeps that ordering.
-        long prev = state.get();
-        long elapsed = clock.nanoTime() - startNanos;
-        long cycleNow = Math.floorDiv(elapsed, periodNanos);
-        boolean timeIsFresh = true;
         while (true) {
-            if ((int) cycleNow - (int) (prev >>> 32) < 0) {
-                if (!timeIsFresh) {
-                    elapsed = clock.nanoTime() - startNanos;
-                    cycleNow = Math.floorDiv(elapsed, periodNanos);
-                    timeIsFresh = true;
-                    continue;
+            long s = state.get();
+            if ((int) s > 0) {
+                // A free permit: no clock read. The generation in s makes the CAS fail if a new period opened.
+                if (state.compareAndSet(s, s - 1)) {
+                    return 0;
                 }
-                // The state looks later than a fresh reading of the clock (see refreshed): move it to the current
-                // period, keeping its permits, so that later periods refresh normally again.
-                state.compareAndSet(prev, pack(cycleNow, (int) prev));
-                prev = state.get();
-                continue;
-            }
-            long offsetInPeriod = elapsed - cycleNow * periodNanos;
-            long permits = refreshed(prev, cycleNow, currentLimit);
-            long taken = permits - 1;
-            long wait;
-            if (taken >= 0) {
-                wait = 0;
             } else {
-                long periodsAhead = (-taken + currentLimit - 1) / currentLimit;
-                wait = nanosUntilPeriod(periodsAhead, offsetInPeriod);
+                long result = reserveSlow(s, timeout);
+                if (result != RETRY) {
+                    return result;
+                }
             }
-            if (wait > timeout || taken < Integer.MIN_VALUE) {
-                return -1 - nanosUntilPeriod(1, offsetInPeriod);
+        }
+    }
+
+    /** No free permit in state {@code s}: open the next period if it is due, else reserve or refuse. */
+    private long reserveSlow(long s, long timeout) {
+        int permits = (int) s;
+        int generation = generation(s);
+        long now = clock.nanoTime();
+        Opened o = opened;
+        boolean startKnown = o.generation == generation;
+        if (permits == IDLE || (startKnown && now - o.startNanos >= periodNanos)) {
+            open(s, refilled(permits));
+            return RETRY; // whether this caller or another opened it, look at the new period
+        }
+        long elapsed = startKnown ? Math.max(0, now - o.startNanos) : 0; // start not recorded yet: it just began
+        int currentLimit = limit;
+        long taken = (long) permits - 1;
+        long periodsAhead = (-taken + currentLimit - 1) / currentLimit;
+        long wait = nanosUntilPeriod(periodsAhead, elapsed);
+        if (wait > timeout || taken <= IDLE) {
+            return -1 - nanosUntilPeriod(1, elapsed);
+        }
+        if (state.compareAndSet(s, pack(generation, (int) taken))) {
+            return 1 + ((generation + periodsAhead) & 0xFFFF_FFFFL);
+        }
+        return RETRY;
+    }
+
+    /** @return the permits of the period after one left with {@code permits} */
+    private int refilled(int permits) {
+        int currentLimit = limit;
+        return permits == IDLE ? currentLimit : (int) Math.min((long) permits + currentLimit, currentLimit);
+    }
+
+    /**
+     * Makes the period after state {@code s} current, if {@code s} is still the state, then records its start and
+     * arms the timer for its end.
+     *
+     * @return whether this call opened it
+     */
+    private boolean open(long s, int permits) {
+        int generation = generation(s) + 1;
+        long next = pack(generation, permits);
+        if (!state.compareAndSet(s, next)) {
+            return false;
+        }
+        opened = new Opened(generation, clock.nanoTime(), next);
+        arm(generation, periodNanos);
+        return true;
+    }
+
+    /** Schedules the timer for period {@code generation}, replacing (cancelling) an older pending one. */
+    private void arm(int generation, long delayNanos) {
+        if (!timed) {
+            return;
+        }
+        Scheduled task = clock.schedule(() -> onTimer(generation), delayNanos);
+        Armed mine = new Armed(generation, task);
+        while (true) {
+            Armed current = armed.get();
+            if (current != null && current.generation - generation > 0) {
+                task.cancel(); // a later period is already armed (this opener was slow to get here)
+                return;
             }
-            if (state.compareAndSet(prev, pack(cycleNow, taken))) {
-                return wait;
+            if (armed.compareAndSet(current, mine)) {
+                if (current != null && current.task != task) {
+                    current.task.cancel();
+                }
+                return;
             }
-            prev = state.get();
-            timeIsFresh = false;
+        }
+    }
+
+    /** The end of period {@code generation}: open the next one, or mark the limiter idle if it went unused. */
+    private void onTimer(int generation) {
+        while (true) {
+            long s = state.get();
+            Opened o = opened;
+            if (generation(s) != generation || (int) s == IDLE || o.generation != generation) {
+                return; // someone else opened a later period and armed its timer, or it is idle already
+            }
+            long elapsed = clock.nanoTime() - o.startNanos;
+            if (elapsed < periodNanos) {
+                arm(generation, periodNanos - elapsed); // fired early by the clock's reading: not due yet
+                return;
+            }
+            if (s == o.openedState && (int) s >= 0) {
+                if (state.compareAndSet(s, pack(generation, IDLE))) {
+                    return;
+                }
+            } else if (open(s, refilled((int) s))) {
+                return;
+            }
         }
     }
 
     /**
-     * @return the permits free in period {@code cycleNow} given the state {@code s}: the state's permits plus
-     *     {@code limit} per period passed since, at most {@code limit}. A state that looks later than now (the
-     *     clock went backwards, or the limiter was unused for over 2^31 periods so the 32-bit period number
-     *     wrapped) is taken as describing the current period, so no permit is ever created by it.
+     * For a caller holding a permit of period {@code period}: opens due periods if nobody else has.
+     *
+     * @return 0 once that period has opened, else how long until it is expected to be due, in nanoseconds
      */
-    private static long refreshed(long s, long cycleNow, int currentLimit) {
-        int delta = (int) cycleNow - (int) (s >>> 32);
-        long permits = (int) s;
-        if (delta > 0) {
-            permits = Math.min(permits + (long) delta * currentLimit, currentLimit);
+    private long untilOpen(int period) {
+        while (true) {
+            long s = state.get();
+            int generation = generation(s);
+            if (generation - period >= 0) {
+                return 0;
+            }
+            long now = clock.nanoTime();
+            Opened o = opened;
+            if ((int) s == IDLE || (o.generation == generation && now - o.startNanos >= periodNanos)) {
+                open(s, refilled((int) s));
+                continue;
+            }
+            long elapsed = o.generation == generation ? Math.max(0, now - o.startNanos) : 0;
+            return Math.max(1, nanosUntilPeriod(period - generation, elapsed));
         }
-        return permits;
     }
 
-    private long nanosUntilPeriod(long periodsAhead, long offsetInPeriod) {
+    private long nanosUntilPeriod(long periodsAhead, long elapsedInPeriod) {
         if (periodsAhead > (Long.MAX_VALUE - 1) / periodNanos) {
             return Long.MAX_VALUE - 1;
         }
-        return Math.max(0, periodsAhead * periodNanos - offsetInPeriod);
+        return Math.max(0, periodsAhead * periodNanos - elapsedInPeriod);
     }
 
     @Override
@@ -214,23 +372,28 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             onRejected(-1 - r, "timeout");
             return false;
         }
-        if (r > 0 && !sleepFor(r)) {
+        long waited = r == 0 ? 0 : awaitPeriod((int) (r - 1));
+        if (waited < 0) {
             onRejected(0, "interrupted");
             return false;
         }
-        onPermitted(r);
+        onPermitted(waited);
         return true;
     }
 
-    /** @return false if interrupted (flag restored) */
-    private boolean sleepFor(long nanos) {
+    /** @return the time slept until period {@code period} opened, or -1 if interrupted (flag restored) */
+    private long awaitPeriod(int period) {
         waiting.incrementAndGet();
         try {
-            clock.sleep(nanos);
-            return true;
+            long waited = 0;
+            for (long wait = untilOpen(period); wait > 0; wait = untilOpen(period)) {
+                clock.sleep(wait);
+                waited += wait;
+            }
+            return waited;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return -1;
         } finally {
             waiting.decrementAndGet();
         }
@@ -244,10 +407,11 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             if (r < 0) {
                 throw onRejected(-1 - r, "timeout");
             }
-            if (r > 0 && !sleepFor(r)) {
+            long waited = r == 0 ? 0 : awaitPeriod((int) (r - 1));
+            if (waited < 0) {
                 throw onRejected(0, "interrupted");
             }
-            onPermitted(r);
+            onPermitted(waited);
             return next.invoke(call, runner);
         };
     }
@@ -260,36 +424,75 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             if (r < 0) {
                 return CompletableFuture.failedFuture(onRejected(-1 - r, "timeout"));
             }
-            onPermitted(r);
             if (r == 0) {
+                onPermitted(0);
                 return next.invoke(call);
             }
-            CompletableFuture<Object> outcome = new CompletableFuture<>();
-            Scheduled scheduled = clock.schedule(() -> {
-                if (outcome.isDone()) {
-                    return; // cancelled while waiting for its period
-                }
-                CompletionStage<?> stage;
-                try {
-                    stage = next.invoke(call);
-                } catch (Throwable t) {
-                    stage = CompletableFuture.failedFuture(t);
-                }
-                stage.whenComplete((value, failure) -> {
-                    if (failure != null) {
-                        outcome.completeExceptionally(Throwables.unwrap(failure));
-                    } else {
-                        outcome.complete(value);
-                    }
-                });
-            }, r);
+            int period = (int) (r - 1);
+            long delay = untilOpen(period);
+            onPermitted(delay);
+            if (delay == 0) {
+                return next.invoke(call);
+            }
+            AsyncWait wait = new AsyncWait(period, next, call);
+            wait.scheduleIn(delay);
+            return wait.outcome;
+        };
+    }
+
+    /** An asynchronous call holding a permit of a later period: started by the clock's timer once it opened. */
+    private final class AsyncWait implements Runnable {
+
+        final int period;
+        final AsyncInvoker next;
+        final Supplier<? extends CompletionStage<?>> call;
+        final CompletableFuture<Object> outcome = new CompletableFuture<>();
+        volatile Scheduled task;
+
+        AsyncWait(int period, AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
+            this.period = period;
+            this.next = next;
+            this.call = call;
             outcome.whenComplete((value, failure) -> {
-                if (outcome.isCancelled()) {
-                    scheduled.cancel();
+                Scheduled t = task;
+                if (outcome.isCancelled() && t != null) {
+                    t.cancel();
                 }
             });
-            return outcome;
-        };
+        }
+
+        void scheduleIn(long delay) {
+            Scheduled t = clock.schedule(this, delay);
+            task = t;
+            if (outcome.isCancelled()) {
+                t.cancel(); // cancelled while being scheduled
+            }
+        }
+
+        @Override
+        public void run() {
+            if (outcome.isDone()) {
+                return; // cancelled while waiting for its period
+            }
+            long delay = untilOpen(period);
+            if (delay > 0) {
+                scheduleIn(delay); // woke before its period was due (the clock's lag or a late opening)
+                return;
+            }
+            CompletionStage<?> stage;
+            try {
+                stage = next.invoke(call);
+            } catch (Throwable t) {
+                stage = CompletableFuture.failedFuture(t);
+            }
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    outcome.completeExceptionally(Throwables.unwrap(failure));
+                } else {
+                    outcome.complete(value);
+                }
+            });
+        }
     }
 
     private void onPermitted(long waitedNanos) {

@@ -11,7 +11,7 @@ public class RateLimiterProperties extends InstanceProperties {
     /** Calls permitted in each period, at least 1. Default 50. */
     private Integer limitForPeriod;
 
-    /** Length of a period; the permits are renewed at the start of each, positive. Default 1s. */
+    /** Shortest length of a period, positive; the permits are renewed when the next period begins, as soon as this has passed (a little later on a busy machine, never earlier). Default 1s. */
     private Duration limitRefreshPeriod;
 
     /** How long a call waits for a permit before it is rejected, zero or positive. Default 5s. */
