@@ -45,6 +45,11 @@ import java.util.function.Supplier;
  * <em>after</em> the CAS that made the period current, so a period never ends earlier than one
  * {@code limitRefreshPeriod} after it began.
  *
+ * <p><b>Counting.</b> The fast path counts nothing: the free permits it hands out in a period are the drop of the
+ * period's free permits ({@code max(0, start) - max(0, now)}), and each opening carries that drop into the next
+ * period's {@link Opened} record, so {@link #metrics()} derives the total from the state and one record. Only permits
+ * of later periods, taken by callers that waited, are counted as they are used.
+ *
  * <p><b>Opening.</b> A period is due once {@code now - start >= limitRefreshPeriod}; a clock going backwards
  * therefore delays it and never creates permits. The next period is opened (one CAS from the due state; exactly one
  * opener wins, the others retry against the new state) by whichever comes first: the period timer, a caller that
@@ -100,7 +105,10 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     private volatile Opened opened;
     private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final EventPublisher<RateLimiterEvent> publisher = new EventPublisher<>();
-    private final LongAdder permitted = new LongAdder();
+    /** Permits taken by callers that had to wait for a later period; those of the fast path are derived. */
+    private final LongAdder permittedAfterWaiting = new LongAdder();
+    /** The largest count of fast-path permits {@link #metrics()} has reported, so that it never goes backwards. */
+    private final AtomicLong fastPermittedReported = new AtomicLong();
     private final LongAdder rejected = new LongAdder();
     private final AtomicInteger waiting = new AtomicInteger();
     private final ReentrantLock changeLock = new ReentrantLock();
@@ -114,8 +122,17 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      * @param generation the period it describes
      * @param startNanos the clock read right after the period became current
      * @param openedState the state the opener wrote, to tell whether anything happened since
+     * @param fastPermittedBefore free permits handed out (not reservations) in all earlier periods: a fast call
+     *     counts nothing itself; its permit shows as the drop from the period's free permits
      */
-    private record Opened(int generation, long startNanos, long openedState) {
+    private record Opened(int generation, long startNanos, long openedState, long fastPermittedBefore) {
+
+        /** @return free permits handed out in this period while its state was {@code s}, plus all earlier ones */
+        long fastPermittedUpTo(long s) {
+            int start = (int) openedState;
+            int now = (int) s == IDLE ? start : (int) s;
+            return fastPermittedBefore + Math.max(0, start) - Math.max(0, now);
+        }
     }
 
     /**
@@ -142,7 +159,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
         long initial = pack(0, limit);
         this.state = new AtomicLong(initial);
-        this.opened = new Opened(0, clock.nanoTime(), initial);
+        this.opened = new Opened(0, clock.nanoTime(), initial, 0L);
         arm(0, periodNanos);
     }
 
@@ -189,7 +206,27 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         } else {
             available = permits;
         }
-        return new RateLimiterMetrics(currentLimit, (int) Math.max(0, available), waiting.get(), permitted.sum(), rejected.sum());
+        return new RateLimiterMetrics(currentLimit, (int) Math.max(0, available), waiting.get(),
+                fastPermitted() + permittedAfterWaiting.sum(), rejected.sum());
+    }
+
+    /**
+     * Free permits handed out since creation, from the state and the current period's record. Consistent when both
+     * describe the same period; while an opener has switched the state but not yet recorded the new period, the
+     * last reported count stands in. Never decreases: within a period free permits only drop, and an opening carries
+     * the period's count into the next record.
+     */
+    private long fastPermitted() {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long s = state.get();
+            Opened o = opened;
+            if (o.generation == generation(s)) {
+                long count = o.fastPermittedUpTo(s);
+                return fastPermittedReported.accumulateAndGet(count, Math::max);
+            }
+            Thread.onSpinWait();
+        }
+        return fastPermittedReported.get();
     }
 
     @Override
@@ -285,7 +322,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         if (!state.compareAndSet(s, next)) {
             return false;
         }
-        opened = new Opened(generation, clock.nanoTime(), next);
+        Opened previous = opened; // the record of generation(s): nobody opens a period before its start is recorded
+        opened = new Opened(generation, clock.nanoTime(), next, previous.fastPermittedUpTo(s));
         arm(generation, periodNanos);
         return true;
     }
@@ -377,7 +415,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             onRejected(0, "interrupted");
             return false;
         }
-        onPermitted(waited);
+        onPermitted(r != 0, waited);
         return true;
     }
 
@@ -411,7 +449,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             if (waited < 0) {
                 throw onRejected(0, "interrupted");
             }
-            onPermitted(waited);
+            onPermitted(r != 0, waited);
             return next.invoke(call, runner);
         };
     }
@@ -425,12 +463,12 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
                 return CompletableFuture.failedFuture(onRejected(-1 - r, "timeout"));
             }
             if (r == 0) {
-                onPermitted(0);
+                onPermitted(false, 0);
                 return next.invoke(call);
             }
             int period = (int) (r - 1);
             long delay = untilOpen(period);
-            onPermitted(delay);
+            onPermitted(true, delay);
             if (delay == 0) {
                 return next.invoke(call);
             }
@@ -495,8 +533,11 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         }
     }
 
-    private void onPermitted(long waitedNanos) {
-        permitted.increment();
+    /** @param reserved whether the permit was reserved in a later period (the fast path's permits are derived) */
+    private void onPermitted(boolean reserved, long waitedNanos) {
+        if (reserved) {
+            permittedAfterWaiting.increment();
+        }
         if (publisher.hasListeners()) {
             publisher.publish(new RateLimiterEvent(name, RateLimiterEvent.Type.SUCCESSFUL_ACQUIRE,
                     clock.currentTimeMillis(), Duration.ofNanos(waitedNanos), null));
