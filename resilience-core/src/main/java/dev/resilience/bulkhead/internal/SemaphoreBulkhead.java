@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
@@ -28,17 +29,35 @@ import java.util.function.Supplier;
 /**
  * The {@link Bulkhead} implementation.
  *
- * <p>Permits are an {@link AtomicInteger}: the uncontended acquire is one compare-and-set, the release one
- * increment, neither locks nor allocates. Callers that must wait (all permits taken, {@code maxWaitDuration
- * > 0}) enqueue a {@link Waiter} in a FIFO queue and a timer on the clock. A waiter is completed exactly once,
- * by whichever comes first: a release handing it a permit ({@code complete(true)}), its timer
- * ({@code complete(false)}), or its caller's interrupt. Completion is a compare-and-set, so a waiter that timed
- * out can never swallow a permit: the release path then fails to complete it, returns the permit and moves
- * on to the next waiter.
+ * <p>Permits are two monotonic counters, {@code acquired} and {@code released}, each on its own cache line;
+ * the calls holding a permit are {@code acquired - released}. An acquire reads {@code acquired}, then
+ * {@code released}, and moves {@code acquired} up by one with a compare-and-set while fewer than
+ * {@code maxConcurrentCalls} are held; a release increments {@code released}. A permitted call is therefore
+ * exactly two atomic read-modify-writes, on two lines that a thread acquiring and another releasing do not
+ * share, and nothing else written that other threads share: no lock, no allocation, no separate counter of
+ * permitted calls. That metric is derived: {@code acquired} minus the few acquisitions that did not become
+ * calls (a grant that found nobody to take it, a waiter interrupted as it was granted, an asynchronous call
+ * cancelled while queued), which are counted where they happen, off the fast path.
+ *
+ * <p>Why the counters never over-grant or wrongly refuse: {@code released} never exceeds {@code acquired}
+ * and both only grow. A successful compare-and-set proves {@code acquired} still held the value read, and
+ * {@code released} is at least the value read before it, so the calls held then are at most the ones computed.
+ * A refusal uses {@code released} read after {@code acquired}, which can only make the computed count smaller
+ * than the true one at the moment {@code acquired} was read: the bulkhead really was full then.
+ *
+ * <p>Callers that must wait (all permits taken, {@code maxWaitDuration > 0}) enqueue a {@link Waiter} in a
+ * FIFO queue and a timer on the clock. A waiter is completed exactly once, by whichever comes first: a release
+ * handing it a permit ({@code complete(true)}), its timer ({@code complete(false)}), or its caller's
+ * interrupt. Completion is a compare-and-set, so a waiter that timed out can never swallow a permit: the
+ * release path then fails to complete it, returns the permit and moves on to the next waiter.
  *
  * <p>No lost wake-ups: a permit free while a live waiter is queued is a state that only a release or an
  * enqueue can create, and both are followed by {@link #drain()}, which hands free permits to queued waiters
  * until one side is empty.
+ *
+ * <p>Events cost nothing when nobody listens: a call reads {@link EventPublisher#hasListeners()} once, as it
+ * starts, and publishes both its {@code CALL_PERMITTED} and its {@code CALL_FINISHED} only if someone did, so a
+ * listener sees the two events of a call in pairs.
  */
 public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
@@ -47,12 +66,25 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private final Clock clock;
     private final int maxConcurrentCalls;
     private final long maxWaitNanos;
-    private final AtomicInteger available;
+    /** {@code acquired} at {@link #ACQUIRED} and {@code released} at {@link #RELEASED}, padded apart. */
+    private final AtomicLongArray permits = new AtomicLongArray(3 * PADDING);
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    private final LongAdder permitted = new LongAdder();
+    /** Acquisitions that did not become calls (see the class comment): rare, so a contended adder is fine. */
+    private final LongAdder acquiredButNotCalled = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final EventPublisher<BulkheadEvent> events = new EventPublisher<>();
+
+    /**
+     * Longs between the two counters, and around them: 128 bytes, two cache lines, because CPUs that prefetch
+     * the adjacent line would otherwise still make the two counters (or a counter and the array header,
+     * read by every access for the bounds check) contend.
+     */
+    private static final int PADDING = 16;
+    private static final int ACQUIRED = PADDING;
+    private static final int RELEASED = 2 * PADDING;
+    /** Attempts at a consistent read of both counters before {@link #availableNow()} settles for a clamped one. */
+    private static final int CONSISTENT_READ_ATTEMPTS = 16;
 
     /**
      * @param name instance name
@@ -65,7 +97,6 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxConcurrentCalls = config.maxConcurrentCalls();
         this.maxWaitNanos = Durations.saturatedNanos(config.maxWaitDuration());
-        this.available = new AtomicInteger(maxConcurrentCalls);
     }
 
     @Override
@@ -80,8 +111,11 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     @Override
     public BulkheadMetrics metrics() {
-        return new BulkheadMetrics(maxConcurrentCalls, Math.max(0, available.get()), waiting.get(),
-                permitted.sum(), rejected.sum());
+        // Not-called first: every acquisition it counts was already counted in acquired when acquired is read
+        // after it, so the difference is never negative, only momentarily larger than the final count.
+        long notCalled = acquiredButNotCalled.sum();
+        long permitted = permits.get(ACQUIRED) - notCalled;
+        return new BulkheadMetrics(maxConcurrentCalls, availableNow(), waiting.get(), permitted, rejected.sum());
     }
 
     @Override
@@ -104,10 +138,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             @Override
             public Object invoke(Object call, Invoker.Runner runner) throws Throwable {
                 acquireOrThrow();
+                boolean listened = events.hasListeners();
                 try {
+                    if (listened) {
+                        publish(BulkheadEvent.Type.CALL_PERMITTED);
+                    }
                     return next.invoke(call, runner);
                 } finally {
-                    release();
+                    finish(listened);
                 }
             }
         };
@@ -115,7 +153,6 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     private void acquireOrThrow() {
         if (tryAcquire()) {
-            onPermitted();
             return;
         }
         if (maxWaitNanos == 0) {
@@ -128,7 +165,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         } catch (InterruptedException e) {
             if (!waiter.complete(Boolean.FALSE)) {
                 // Granted just as we were interrupted: the permit is ours, give it back (no call ran).
-                returnPermit();
+                giveBackUnused();
             } else {
                 abandon(waiter);
             }
@@ -140,7 +177,6 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         if (!granted) {
             throw onRejected(false);
         }
-        onPermitted();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -184,24 +220,27 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private CompletionStage<?> run(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call,
                                    CompletableFuture<Object> result) {
         if (result.isDone()) {
-            release(); // cancelled while queued: the call does not run
+            giveBackUnused(); // cancelled while queued: the call does not run
             return result;
         }
-        onPermitted();
+        boolean listened = events.hasListeners();
         CompletionStage<?> stage;
         try {
+            if (listened) {
+                publish(BulkheadEvent.Type.CALL_PERMITTED);
+            }
             stage = next.invoke(call);
         } catch (Throwable t) {
-            release();
+            finish(listened);
             result.completeExceptionally(t);
             return result;
         }
         if (stage == null) {
-            release();
+            finish(listened);
             result.completeExceptionally(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
             return result;
         }
-        stage.whenComplete(releaseAndForwardTo(result));
+        stage.whenComplete(finishAndForwardTo(result, listened));
         result.whenComplete((v, t) -> {
             if (result.isCancelled()) {
                 cancel(stage);
@@ -210,9 +249,9 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         return result;
     }
 
-    private BiConsumer<Object, Throwable> releaseAndForwardTo(CompletableFuture<Object> result) {
+    private BiConsumer<Object, Throwable> finishAndForwardTo(CompletableFuture<Object> result, boolean listened) {
         return (v, t) -> {
-            release();
+            finish(listened);
             if (t != null) {
                 result.completeExceptionally(t);
             } else {
@@ -232,32 +271,68 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Permits
 
+    /**
+     * Takes a permit if one is free. Returns {@code false} only if the bulkhead was full at the moment
+     * {@code acquired} was last read (see the class comment), so a drain that gets {@code false} can stop: any
+     * permit freed after that moment is freed by a release that drains again.
+     */
     private boolean tryAcquire() {
+        long acquired = permits.get(ACQUIRED);
         for (;;) {
-            int current = available.get();
-            if (current <= 0) {
+            long released = permits.get(RELEASED); // read after acquired: see the class comment
+            if (acquired - released >= maxConcurrentCalls) {
                 return false;
             }
-            if (available.compareAndSet(current, current - 1)) {
+            long witness = permits.compareAndExchange(ACQUIRED, acquired, acquired + 1);
+            if (witness == acquired) {
                 return true;
             }
+            acquired = witness;
         }
     }
 
-    private void release() {
-        returnPermit();
-        if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis(), available.get()));
+    /** Ends a permitted call: its permit back, then its event if it started with a listener. */
+    private void finish(boolean listened) {
+        releasePermit();
+        if (listened) {
+            publish(BulkheadEvent.Type.CALL_FINISHED);
         }
     }
 
-    private void returnPermit() {
-        available.incrementAndGet();
+    /** Returns a permit that was acquired for a call that never ran, so it does not count as permitted. */
+    private void giveBackUnused() {
+        acquiredButNotCalled.increment();
+        releasePermit();
+    }
+
+    private void releasePermit() {
+        permits.getAndIncrement(RELEASED);
         // A waiter counts itself before it queues and drains after queueing, so reading the counter (a plain
         // volatile read, cheaper than inspecting the queue) never leaves it without the permit just freed.
         if (waiting.get() != 0) {
             drain();
         }
+    }
+
+    /**
+     * The permits free now, always within [0, maxConcurrentCalls]. Two counters read one after the other are
+     * consistent only if neither moved in between; {@code acquired} read twice around {@code released} proves
+     * that for {@code acquired}, and then the pair is exactly the state at the moment {@code released} was read.
+     * Under a storm of acquisitions every attempt may be torn; the last one is then clamped, for display only:
+     * read {@code released} before {@code acquired} it can only overstate the calls held, never below zero, and
+     * the clamp caps it at the limit the bulkhead itself never exceeds.
+     */
+    private int availableNow() {
+        for (int attempt = 1; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
+            long acquired = permits.get(ACQUIRED);
+            long released = permits.get(RELEASED);
+            if (permits.get(ACQUIRED) == acquired) {
+                return (int) (maxConcurrentCalls - (acquired - released));
+            }
+        }
+        long released = permits.get(RELEASED);
+        long held = permits.get(ACQUIRED) - released;
+        return (int) (maxConcurrentCalls - Math.min(held, maxConcurrentCalls));
     }
 
     private Waiter enqueue() {
@@ -326,8 +401,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
                 polled.timer.cancel();
                 continue;
             }
-            // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back.
-            available.incrementAndGet();
+            // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back. Not
+            // through releasePermit(): this loop is the drain, and it re-checks the queue at once.
+            acquiredButNotCalled.increment();
+            permits.getAndIncrement(RELEASED);
         }
     }
 
@@ -339,17 +416,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Events
 
-    private void onPermitted() {
-        permitted.increment();
-        if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_PERMITTED, clock.currentTimeMillis(), available.get()));
-        }
+    private void publish(BulkheadEvent.Type type) {
+        events.publish(new BulkheadEvent(name, type, clock.currentTimeMillis(), availableNow()));
     }
 
     private BulkheadFullException onRejected(boolean interrupted) {
         rejected.increment();
         if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_REJECTED, clock.currentTimeMillis(), available.get()));
+            publish(BulkheadEvent.Type.CALL_REJECTED);
         }
         String message = "Bulkhead '" + name + "' is full: all " + maxConcurrentCalls + " concurrent calls are taken"
                 + (interrupted
