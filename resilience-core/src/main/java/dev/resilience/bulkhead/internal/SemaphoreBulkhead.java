@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -35,9 +36,16 @@ import java.util.function.Supplier;
  * {@code maxConcurrentCalls} are held; a release increments {@code released}. A permitted call is therefore
  * exactly two atomic read-modify-writes, on two lines that a thread acquiring and another releasing do not
  * share, and nothing else written that other threads share: no lock, no allocation, no separate counter of
- * permitted calls. That metric is derived: {@code acquired} minus the few acquisitions that did not become
- * calls (a grant that found nobody to take it, a waiter interrupted as it was granted, an asynchronous call
- * cancelled while queued), which are counted where they happen, off the fast path.
+ * permitted calls.
+ *
+ * <p>That metric is derived: {@code acquired} minus the permits granted to waiters that are not (yet) calls.
+ * Only a waiter's grant can fail to become a call (nobody left to take it, a waiter interrupted as it was
+ * granted, an asynchronous call cancelled while queued), so only grants are counted, off the fast path: as
+ * "not a call" in the same step that acquires them, and back out when the granted call really starts. A grant
+ * that never runs stays counted and needs no further write. The count is exported as a monotonic counter, so
+ * {@link #metrics()} must never see a grant's acquisition without its mark, or it would count a call and take
+ * it back a moment later: grants take a {@link StampedLock} shared for that step, {@link #metrics()} takes it
+ * exclusively for its two reads.
  *
  * <p>Why the counters never over-grant or wrongly refuse: {@code released} never exceeds {@code acquired}
  * and both only grow. A successful compare-and-set proves {@code acquired} still held the value read, and
@@ -70,8 +78,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private final AtomicLongArray permits = new AtomicLongArray(3 * PADDING);
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    /** Acquisitions that did not become calls (see the class comment): rare, so a contended adder is fine. */
-    private final LongAdder acquiredButNotCalled = new LongAdder();
+    /** Permits granted to waiters that are not (yet) calls; see the class comment. */
+    private final LongAdder grantsNotCalled = new LongAdder();
+    /** Shared: a grant's acquisition and its mark in {@link #grantsNotCalled}; exclusive: the metrics' reads. */
+    private final StampedLock grantAccounting = new StampedLock();
     private final LongAdder rejected = new LongAdder();
     private final EventPublisher<BulkheadEvent> events = new EventPublisher<>();
 
@@ -111,10 +121,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     @Override
     public BulkheadMetrics metrics() {
-        // Not-called first: every acquisition it counts was already counted in acquired when acquired is read
-        // after it, so the difference is never negative, only momentarily larger than the final count.
-        long notCalled = acquiredButNotCalled.sum();
-        long permitted = permits.get(ACQUIRED) - notCalled;
+        long permitted;
+        long stamp = grantAccounting.writeLock();
+        try {
+            // Every grant's mark is paired with its acquisition; a granted call starting meanwhile only adds one.
+            permitted = permits.get(ACQUIRED) - grantsNotCalled.sum();
+        } finally {
+            grantAccounting.unlockWrite(stamp);
+        }
         return new BulkheadMetrics(maxConcurrentCalls, availableNow(), waiting.get(), permitted, rejected.sum());
     }
 
@@ -164,8 +178,9 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             granted = waiter.get();
         } catch (InterruptedException e) {
             if (!waiter.complete(Boolean.FALSE)) {
-                // Granted just as we were interrupted: the permit is ours, give it back (no call ran).
-                giveBackUnused();
+                // Granted just as we were interrupted: the permit is ours, give it back (no call ran, and the
+                // grant stays counted as not a call).
+                releasePermit();
             } else {
                 abandon(waiter);
             }
@@ -177,6 +192,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         if (!granted) {
             throw onRejected(false);
         }
+        grantsNotCalled.decrement(); // the call runs now
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -187,7 +203,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         Objects.requireNonNull(next, "next");
         return call -> {
             if (tryAcquire()) {
-                return run(next, call, new CompletableFuture<>());
+                return run(next, call, new CompletableFuture<>(), false);
             }
             if (maxWaitNanos == 0) {
                 return CompletableFuture.failedFuture(onRejected(false));
@@ -196,7 +212,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             Waiter waiter = enqueue();
             waiter.whenComplete((granted, ignored) -> {
                 if (Boolean.TRUE.equals(granted)) {
-                    run(next, call, result);
+                    run(next, call, result, true);
                 } else if (!result.isDone()) {
                     result.completeExceptionally(onRejected(false));
                 }
@@ -212,16 +228,20 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     /**
-     * Runs the call holding a permit. The permit is returned exactly once: when the call's own stage completes,
-     * at once if the supplier threw or returned null, or at once if {@code result} was cancelled while queued.
+     * Runs the call holding a permit, {@code granted} to it as a waiter or taken at once. The permit is returned
+     * exactly once: when the call's own stage completes, at once if the supplier threw or returned null, or at
+     * once if {@code result} was cancelled while queued.
      * Cancelling {@code result} after the call started cancels the call's stage; the permit comes back when
      * that stage has completed, so a call still running never leaves its permit free for another.
      */
     private CompletionStage<?> run(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call,
-                                   CompletableFuture<Object> result) {
+                                   CompletableFuture<Object> result, boolean granted) {
         if (result.isDone()) {
-            giveBackUnused(); // cancelled while queued: the call does not run
+            releasePermit(); // cancelled while queued: the call does not run, its grant stays counted as not a call
             return result;
+        }
+        if (granted) {
+            grantsNotCalled.decrement(); // the call runs now
         }
         boolean listened = events.hasListeners();
         CompletionStage<?> stage;
@@ -299,10 +319,18 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         }
     }
 
-    /** Returns a permit that was acquired for a call that never ran, so it does not count as permitted. */
-    private void giveBackUnused() {
-        acquiredButNotCalled.increment();
-        releasePermit();
+    /** Takes a permit for a waiter, counted as not a call until the waiter's call starts (see the class comment). */
+    private boolean tryAcquireForWaiter() {
+        long stamp = grantAccounting.readLock();
+        try {
+            if (!tryAcquire()) {
+                return false;
+            }
+            grantsNotCalled.increment();
+            return true;
+        } finally {
+            grantAccounting.unlockRead(stamp);
+        }
     }
 
     private void releasePermit() {
@@ -315,15 +343,17 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     /**
-     * The permits free now, always within [0, maxConcurrentCalls]. Two counters read one after the other are
-     * consistent only if neither moved in between; {@code acquired} read twice around {@code released} proves
-     * that for {@code acquired}, and then the pair is exactly the state at the moment {@code released} was read.
-     * Under a storm of acquisitions every attempt may be torn; the last one is then clamped, for display only:
-     * read {@code released} before {@code acquired} it can only overstate the calls held, never below zero, and
-     * the clamp caps it at the limit the bulkhead itself never exceeds.
+     * The permits free now, always within [0, maxConcurrentCalls], for metrics and events (no decision uses it).
+     *
+     * <p>Two counters read one after the other can be torn: permits released and taken again between the two
+     * reads make the pair disagree by as many. {@code acquired} unchanged across the read of {@code released}
+     * proves the pair was the state at that read: exact, and so in range. If every attempt is torn (a storm of
+     * acquisitions), the last pair is read {@code released} first, which can only overstate the permits held,
+     * never below zero; capped at the limit the bulkhead never exceeds, it shows the bulkhead at most fuller
+     * than it was for that moment, never a count it could not have.
      */
     private int availableNow() {
-        for (int attempt = 1; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
+        for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
             long acquired = permits.get(ACQUIRED);
             long released = permits.get(RELEASED);
             if (permits.get(ACQUIRED) == acquired) {
@@ -392,7 +422,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
                 waiters.remove(head);
                 continue;
             }
-            if (!tryAcquire()) {
+            if (!tryAcquireForWaiter()) {
                 return;
             }
             Waiter polled = waiters.poll();
@@ -401,9 +431,9 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
                 polled.timer.cancel();
                 continue;
             }
-            // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back. Not
-            // through releasePermit(): this loop is the drain, and it re-checks the queue at once.
-            acquiredButNotCalled.increment();
+            // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back, the
+            // grant counted as not a call. Not through releasePermit(): this loop is the drain, and it re-checks
+            // the queue at once.
             permits.getAndIncrement(RELEASED);
         }
     }
