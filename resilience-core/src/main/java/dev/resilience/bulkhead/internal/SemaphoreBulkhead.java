@@ -177,13 +177,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         try {
             granted = waiter.get();
         } catch (InterruptedException e) {
-            if (!waiter.complete(Boolean.FALSE)) {
+            if (waiter.complete(Boolean.FALSE)) {
+                abandon(waiter);
+            } else if (Boolean.TRUE.equals(waiter.getNow(Boolean.FALSE))) {
                 // Granted just as we were interrupted: the permit is ours, give it back (no call ran, and the
                 // grant stays counted as not a call).
                 releasePermit();
-            } else {
-                abandon(waiter);
             }
+            // else: timed out just as we were interrupted; the timer abandoned the waiter, no permit is ours.
             Thread.currentThread().interrupt();
             throw onRejected(true);
         } catch (ExecutionException e) {
