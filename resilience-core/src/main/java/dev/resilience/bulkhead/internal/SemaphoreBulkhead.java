@@ -21,6 +21,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.StampedLock;
@@ -30,28 +31,29 @@ import java.util.function.Supplier;
 /**
  * The {@link Bulkhead} implementation.
  *
- * <p>Permits are two monotonic counters, {@code acquired} and {@code released}, each on its own cache line;
- * the calls holding a permit are {@code acquired - released}. An acquire reads {@code acquired}, then
- * {@code released}, and moves {@code acquired} up by one with a compare-and-set while fewer than
- * {@code maxConcurrentCalls} are held; a release increments {@code released}. A permitted call is therefore
- * exactly two atomic read-modify-writes, on two lines that a thread acquiring and another releasing do not
- * share, and nothing else written that other threads share: no lock, no allocation, no separate counter of
- * permitted calls.
+ * <p>Permits are one {@code long}: its low 32 bits count the permits held, its high 32 bits the acquisitions
+ * (modulo 2<sup>32</sup>, see below). An acquire reads it and, while fewer than {@code maxConcurrentCalls} are
+ * held, adds one to both fields with a compare-and-set; a release subtracts one from the permits held. A
+ * permitted call is therefore exactly two atomic read-modify-writes, both on one word, and nothing else written
+ * that other threads share: no lock, no allocation, no separate counter of permitted calls. The word is padded
+ * away from other objects, and it is one word rather than two counters ({@code acquired} and {@code released})
+ * on purpose: an acquire must read what releases write, so two counters are two lines that move between cores
+ * on every call (measured on two cores: about 7 times slower than one line with two threads calling), and two
+ * adjacent {@code long}s are not even on one line for every placement of the object. One word also makes the
+ * free permits a single exact read, always within [0, maxConcurrentCalls].
  *
- * <p>That metric is derived: {@code acquired} minus the permits granted to waiters that are not (yet) calls.
- * Only a waiter's grant can fail to become a call (nobody left to take it, a waiter interrupted as it was
+ * <p>The permitted-calls metric is derived: the acquisitions minus the permits granted to waiters that are not
+ * (yet) calls. Only a waiter's grant can fail to become a call (nobody left to take it, a waiter interrupted as it was
  * granted, an asynchronous call cancelled while queued), so only grants are counted, off the fast path: as
  * "not a call" in the same step that acquires them, and back out when the granted call really starts. A grant
  * that never runs stays counted and needs no further write. The count is exported as a monotonic counter, so
  * {@link #metrics()} must never see a grant's acquisition without its mark, or it would count a call and take
  * it back a moment later: grants take a {@link StampedLock} shared for that step, {@link #metrics()} takes it
- * exclusively for its two reads.
+ * exclusively for its reads.
  *
- * <p>Why the counters never over-grant or wrongly refuse: {@code released} never exceeds {@code acquired}
- * and both only grow. A successful compare-and-set proves {@code acquired} still held the value read, and
- * {@code released} is at least the value read before it, so the calls held then are at most the ones computed.
- * A refusal uses {@code released} read after {@code acquired}, which can only make the computed count smaller
- * than the true one at the moment {@code acquired} was read: the bulkhead really was full then.
+ * <p>The acquisitions field wraps every 2<sup>32</sup> acquisitions. The one acquisition that wraps it does so
+ * holding that lock shared and counts the wrap in {@link #wraps}: a fast-path acquisition that finds the field
+ * at its last value takes that path, so {@link #metrics()} never sees a wrap half done either.
  *
  * <p>Callers that must wait (all permits taken, {@code maxWaitDuration > 0}) enqueue a {@link Waiter} in a
  * FIFO queue and a timer on the clock. A waiter is completed exactly once, by whichever comes first: a release
@@ -74,8 +76,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private final Clock clock;
     private final int maxConcurrentCalls;
     private final long maxWaitNanos;
-    /** {@code acquired} at {@link #ACQUIRED} and {@code released} at {@link #RELEASED}, padded apart. */
-    private final AtomicLongArray permits = new AtomicLongArray(3 * PADDING);
+    /** The permit word (see the class comment) at {@link #PERMITS}, padded on both sides. */
+    private final AtomicLongArray permits = new AtomicLongArray(2 * PADDING + 1);
+    /** Times the acquisitions field of the permit word wrapped around. */
+    private final AtomicLong wraps = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     /** Permits granted to waiters that are not (yet) calls; see the class comment. */
@@ -86,15 +90,16 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private final EventPublisher<BulkheadEvent> events = new EventPublisher<>();
 
     /**
-     * Longs between the two counters, and around them: 128 bytes, two cache lines, because CPUs that prefetch
-     * the adjacent line would otherwise still make the two counters (or a counter and the array header,
-     * read by every access for the bounds check) contend.
+     * Longs on each side of the permit word: 128 bytes, two cache lines, so that neither another object nor
+     * this array's header (read by every access, for the bounds check) shares its line, even with the
+     * adjacent-line prefetch.
      */
     private static final int PADDING = 16;
-    private static final int ACQUIRED = PADDING;
-    private static final int RELEASED = 2 * PADDING;
-    /** Attempts at a consistent read of both counters before {@link #availableNow()} settles for a clamped one. */
-    private static final int CONSISTENT_READ_ATTEMPTS = 16;
+    private static final int PERMITS = PADDING;
+    /** Added by an acquisition: one more acquisition, one more permit held. */
+    private static final long ONE_ACQUISITION = (1L << 32) + 1;
+    /** The acquisitions field's last value before it wraps. */
+    private static final long LAST_BEFORE_WRAP = 0xFFFF_FFFFL;
 
     /**
      * @param name instance name
@@ -102,11 +107,18 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
      * @param clock times waits and stamps events
      */
     public SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock) {
+        this(name, config, clock, 0);
+    }
+
+    /** For tests of the acquisitions field wrapping: starts as if {@code acquisitions} calls had run. */
+    SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock, long acquisitions) {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxConcurrentCalls = config.maxConcurrentCalls();
         this.maxWaitNanos = Durations.saturatedNanos(config.maxWaitDuration());
+        this.permits.set(PERMITS, acquisitions << 32);
+        this.wraps.set(acquisitions >>> 32);
     }
 
     @Override
@@ -124,8 +136,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         long permitted;
         long stamp = grantAccounting.writeLock();
         try {
-            // Every grant's mark is paired with its acquisition; a granted call starting meanwhile only adds one.
-            permitted = permits.get(ACQUIRED) - grantsNotCalled.sum();
+            // Every grant's mark is paired with its acquisition, no wrap is half done; a granted call starting
+            // meanwhile only adds one.
+            long word = permits.get(PERMITS);
+            permitted = (wraps.get() << 32) + (word >>> 32) - grantsNotCalled.sum();
         } finally {
             grantAccounting.unlockWrite(stamp);
         }
@@ -292,23 +306,49 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Permits
 
-    /**
-     * Takes a permit if one is free. Returns {@code false} only if the bulkhead was full at the moment
-     * {@code acquired} was last read (see the class comment), so a drain that gets {@code false} can stop: any
-     * permit freed after that moment is freed by a release that drains again.
-     */
+    /** Takes a permit if one is free; {@code false} means the bulkhead was full when the word was last read. */
     private boolean tryAcquire() {
-        long acquired = permits.get(ACQUIRED);
+        long word = permits.get(PERMITS);
         for (;;) {
-            long released = permits.get(RELEASED); // read after acquired: see the class comment
-            if (acquired - released >= maxConcurrentCalls) {
+            if ((int) word >= maxConcurrentCalls) {
                 return false;
             }
-            long witness = permits.compareAndExchange(ACQUIRED, acquired, acquired + 1);
-            if (witness == acquired) {
+            if ((word >>> 32) == LAST_BEFORE_WRAP) {
+                return tryAcquireAcrossWrap(false);
+            }
+            long witness = permits.compareAndExchange(PERMITS, word, word + ONE_ACQUISITION);
+            if (witness == word) {
                 return true;
             }
-            acquired = witness;
+            word = witness;
+        }
+    }
+
+    /**
+     * {@link #tryAcquire()} when the acquisitions field may wrap: holding {@link #grantAccounting} shared (taken
+     * here unless {@code sharedHeld}), so that {@link #metrics()} sees the wrap and its count together.
+     */
+    private boolean tryAcquireAcrossWrap(boolean sharedHeld) {
+        long stamp = sharedHeld ? 0 : grantAccounting.readLock();
+        try {
+            long word = permits.get(PERMITS);
+            for (;;) {
+                if ((int) word >= maxConcurrentCalls) {
+                    return false;
+                }
+                long witness = permits.compareAndExchange(PERMITS, word, word + ONE_ACQUISITION);
+                if (witness == word) {
+                    if ((word >>> 32) == LAST_BEFORE_WRAP) {
+                        wraps.incrementAndGet(); // only the acquisition from the last value wraps the field
+                    }
+                    return true;
+                }
+                word = witness;
+            }
+        } finally {
+            if (!sharedHeld) {
+                grantAccounting.unlockRead(stamp);
+            }
         }
     }
 
@@ -324,7 +364,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private boolean tryAcquireForWaiter() {
         long stamp = grantAccounting.readLock();
         try {
-            if (!tryAcquire()) {
+            if (!tryAcquireAcrossWrap(true)) {
                 return false;
             }
             grantsNotCalled.increment();
@@ -335,7 +375,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     private void releasePermit() {
-        permits.getAndIncrement(RELEASED);
+        permits.getAndAdd(PERMITS, -1);
         // A waiter counts itself before it queues and drains after queueing, so reading the counter (a plain
         // volatile read, cheaper than inspecting the queue) never leaves it without the permit just freed.
         if (waiting.get() != 0) {
@@ -343,27 +383,9 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         }
     }
 
-    /**
-     * The permits free now, always within [0, maxConcurrentCalls], for metrics and events (no decision uses it).
-     *
-     * <p>Two counters read one after the other can be torn: permits released and taken again between the two
-     * reads make the pair disagree by as many. {@code acquired} unchanged across the read of {@code released}
-     * proves the pair was the state at that read: exact, and so in range. If every attempt is torn (a storm of
-     * acquisitions), the last pair is read {@code released} first, which can only overstate the permits held,
-     * never below zero; capped at the limit the bulkhead never exceeds, it shows the bulkhead at most fuller
-     * than it was for that moment, never a count it could not have.
-     */
+    /** The permits free now: one read of the word, so always within [0, maxConcurrentCalls]. */
     private int availableNow() {
-        for (int attempt = 0; attempt < CONSISTENT_READ_ATTEMPTS; attempt++) {
-            long acquired = permits.get(ACQUIRED);
-            long released = permits.get(RELEASED);
-            if (permits.get(ACQUIRED) == acquired) {
-                return (int) (maxConcurrentCalls - (acquired - released));
-            }
-        }
-        long released = permits.get(RELEASED);
-        long held = permits.get(ACQUIRED) - released;
-        return (int) (maxConcurrentCalls - Math.min(held, maxConcurrentCalls));
+        return maxConcurrentCalls - (int) permits.get(PERMITS);
     }
 
     private Waiter enqueue() {
@@ -435,7 +457,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back, the
             // grant counted as not a call. Not through releasePermit(): this loop is the drain, and it re-checks
             // the queue at once.
-            permits.getAndIncrement(RELEASED);
+            permits.getAndAdd(PERMITS, -1);
         }
     }
 
