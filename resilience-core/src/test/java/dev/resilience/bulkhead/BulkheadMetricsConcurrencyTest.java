@@ -292,7 +292,8 @@ class BulkheadMetricsConcurrencyTest {
         joinAll(List.of(sampler));
 
         assertThat(seen).allSatisfy(available -> assertThat(available).isBetween(0, LIMIT));
-        assertThat(seen).as("the reader saw calls in flight").anySatisfy(available -> assertThat(available).isLessThan(LIMIT));
+        assertThat(seen).as("the reader saw calls in flight")
+                .anySatisfy(available -> assertThat(available).isLessThan(LIMIT));
         assertThat(bulkhead.metrics()).isEqualTo(new BulkheadMetrics(LIMIT, LIMIT, 0,
                 (long) workers * callsPerWorker - rejected.sum(), rejected.sum()));
     }

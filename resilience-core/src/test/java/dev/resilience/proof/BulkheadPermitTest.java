@@ -251,7 +251,8 @@ class BulkheadPermitTest {
                 race.await(30, TimeUnit.SECONDS);
                 waiterThread.get().interrupt();
                 timer.get(30, TimeUnit.SECONDS);
-                assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(BulkheadFullException.class);
+                assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(BulkheadFullException.class);
                 assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isZero();
 
                 release.countDown();

@@ -43,10 +43,10 @@ import java.util.function.Supplier;
  * free permits a single exact read, always within [0, maxConcurrentCalls].
  *
  * <p>The permitted-calls metric is derived: the acquisitions minus the permits granted to waiters that are not
- * (yet) calls. Only a waiter's grant can fail to become a call (nobody left to take it, a waiter interrupted as it was
- * granted, an asynchronous call cancelled while queued), so only grants are counted, off the fast path: as
- * "not a call" in the same step that acquires them, and back out when the granted call really starts. A grant
- * that never runs stays counted and needs no further write. The count is exported as a monotonic counter, so
+ * (yet) calls. Only a waiter's grant can fail to become a call (nobody left to take it, a waiter interrupted as
+ * it was granted, an asynchronous call cancelled while queued), so only grants are counted, off the fast path:
+ * as "not a call" in the same step that acquires them, and back out when the granted call really starts. A
+ * grant that never runs stays counted and needs no further write. The count is exported as a monotonic counter, so
  * {@link #metrics()} must never see a grant's acquisition without its mark, or it would count a call and take
  * it back a moment later: grants take a {@link StampedLock} shared for that step, {@link #metrics()} takes it
  * exclusively for its reads.

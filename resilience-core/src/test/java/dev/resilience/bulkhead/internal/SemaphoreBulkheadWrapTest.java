@@ -99,7 +99,8 @@ class SemaphoreBulkheadWrapTest {
         assertThat(decreases).isEmpty();
         BulkheadMetrics metrics = bulkhead.metrics();
         assertThat(metrics.permittedCalls()).isEqualTo(start + ran.sum());
-        assertThat(metrics.permittedCalls() + metrics.rejectedCalls() - start).isEqualTo((long) workers * callsPerWorker);
+        assertThat(metrics.permittedCalls() + metrics.rejectedCalls() - start)
+                .isEqualTo((long) workers * callsPerWorker);
         assertThat(metrics.availableConcurrentCalls()).isEqualTo(4);
     }
 }
