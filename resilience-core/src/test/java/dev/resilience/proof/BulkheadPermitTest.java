@@ -219,6 +219,52 @@ class BulkheadPermitTest {
     }
 
     @Test
+    void aWaiterInterruptedAsItTimesOutGivesBackNoPermitItNeverHad() throws Exception {
+        ManualClock clock = new ManualClock();
+        Bulkhead bulkhead = Bulkhead.of("interrupted-timeout", BulkheadConfig.builder()
+                .maxConcurrentCalls(1).maxWaitDuration(Duration.ofMillis(100)).build(), clock);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < 1_000; round++) {
+                CountDownLatch holding = new CountDownLatch(1);
+                CountDownLatch release = new CountDownLatch(1);
+                Future<String> holder = pool.submit(() -> bulkhead.call(() -> {
+                    holding.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                    return "held";
+                }));
+                assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+                AtomicReference<Thread> waiterThread = new AtomicReference<>();
+                Future<String> waiter = pool.submit(() -> {
+                    waiterThread.set(Thread.currentThread());
+                    return bulkhead.call(() -> "waited");
+                });
+                soon().until(() -> bulkhead.metrics().waitingCalls() == 1);
+
+                // The waiter's timeout and its interrupt race each other; the permit stays with the holder.
+                CyclicBarrier race = new CyclicBarrier(2);
+                Future<?> timer = pool.submit(() -> {
+                    race.await(30, TimeUnit.SECONDS);
+                    clock.advance(Duration.ofMillis(100));
+                    return null;
+                });
+                race.await(30, TimeUnit.SECONDS);
+                waiterThread.get().interrupt();
+                timer.get(30, TimeUnit.SECONDS);
+                assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(BulkheadFullException.class);
+                assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isZero();
+
+                release.countDown();
+                assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("held");
+                assertSinglePermitBack(bulkhead, round);
+            }
+        } finally {
+            stop(pool);
+        }
+    }
+
+    @Test
     void asynchronousWaitersThatTimeOutNeverSwallowALaterPermit() throws Exception {
         ManualClock clock = new ManualClock();
         Bulkhead bulkhead = Bulkhead.of("async-waiters", BulkheadConfig.builder()

@@ -21,24 +21,53 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
  * The {@link Bulkhead} implementation.
  *
- * <p>Permits are an {@link AtomicInteger}: the uncontended acquire is one compare-and-set, the release one
- * increment, neither locks nor allocates. Callers that must wait (all permits taken, {@code maxWaitDuration
- * > 0}) enqueue a {@link Waiter} in a FIFO queue and a timer on the clock. A waiter is completed exactly once,
- * by whichever comes first: a release handing it a permit ({@code complete(true)}), its timer
- * ({@code complete(false)}), or its caller's interrupt. Completion is a compare-and-set, so a waiter that timed
- * out can never swallow a permit: the release path then fails to complete it, returns the permit and moves
- * on to the next waiter.
+ * <p>Permits are one {@code long}: its low 32 bits count the permits held, its high 32 bits the acquisitions
+ * (modulo 2<sup>32</sup>, see below). An acquire reads it and, while fewer than {@code maxConcurrentCalls} are
+ * held, adds one to both fields with a compare-and-set; a release subtracts one from the permits held. A
+ * permitted call is therefore exactly two atomic read-modify-writes, both on one word, and nothing else written
+ * that other threads share: no lock, no allocation, no separate counter of permitted calls. The word is padded
+ * away from other objects, and it is one word rather than two counters ({@code acquired} and {@code released})
+ * on purpose: an acquire must read what releases write, so two counters are two lines that move between cores
+ * on every call (measured on two cores: about 7 times slower than one line with two threads calling), and two
+ * adjacent {@code long}s are not even on one line for every placement of the object. One word also makes the
+ * free permits a single exact read, always within [0, maxConcurrentCalls].
+ *
+ * <p>The permitted-calls metric is derived: the acquisitions minus the permits granted to waiters that are not
+ * (yet) calls. Only a waiter's grant can fail to become a call (nobody left to take it, a waiter interrupted as
+ * it was granted, an asynchronous call cancelled while queued), so only grants are counted, off the fast path:
+ * as "not a call" in the same step that acquires them, and back out when the granted call really starts. A
+ * grant that never runs stays counted and needs no further write. The count is exported as a monotonic counter, so
+ * {@link #metrics()} must never see a grant's acquisition without its mark, or it would count a call and take
+ * it back a moment later: grants take a {@link StampedLock} shared for that step, {@link #metrics()} takes it
+ * exclusively for its reads.
+ *
+ * <p>The acquisitions field wraps every 2<sup>32</sup> acquisitions. The one acquisition that wraps it does so
+ * holding that lock shared and counts the wrap in {@link #wraps}: a fast-path acquisition that finds the field
+ * at its last value takes that path, so {@link #metrics()} never sees a wrap half done either.
+ *
+ * <p>Callers that must wait (all permits taken, {@code maxWaitDuration > 0}) enqueue a {@link Waiter} in a
+ * FIFO queue and a timer on the clock. A waiter is completed exactly once, by whichever comes first: a release
+ * handing it a permit ({@code complete(true)}), its timer ({@code complete(false)}), or its caller's
+ * interrupt. Completion is a compare-and-set, so a waiter that timed out can never swallow a permit: the
+ * release path then fails to complete it, returns the permit and moves on to the next waiter.
  *
  * <p>No lost wake-ups: a permit free while a live waiter is queued is a state that only a release or an
  * enqueue can create, and both are followed by {@link #drain()}, which hands free permits to queued waiters
  * until one side is empty.
+ *
+ * <p>Events cost nothing when nobody listens: a call reads {@link EventPublisher#hasListeners()} once, as it
+ * starts, and publishes both its {@code CALL_PERMITTED} and its {@code CALL_FINISHED} only if someone did, so a
+ * listener sees the two events of a call in pairs.
  */
 public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
@@ -47,12 +76,30 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private final Clock clock;
     private final int maxConcurrentCalls;
     private final long maxWaitNanos;
-    private final AtomicInteger available;
+    /** The permit word (see the class comment) at {@link #PERMITS}, padded on both sides. */
+    private final AtomicLongArray permits = new AtomicLongArray(2 * PADDING + 1);
+    /** Times the acquisitions field of the permit word wrapped around. */
+    private final AtomicLong wraps = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
     private final ConcurrentLinkedQueue<Waiter> waiters = new ConcurrentLinkedQueue<>();
-    private final LongAdder permitted = new LongAdder();
+    /** Permits granted to waiters that are not (yet) calls; see the class comment. */
+    private final LongAdder grantsNotCalled = new LongAdder();
+    /** Shared: a grant's acquisition and its mark in {@link #grantsNotCalled}; exclusive: the metrics' reads. */
+    private final StampedLock grantAccounting = new StampedLock();
     private final LongAdder rejected = new LongAdder();
     private final EventPublisher<BulkheadEvent> events = new EventPublisher<>();
+
+    /**
+     * Longs on each side of the permit word: 128 bytes, two cache lines, so that neither another object nor
+     * this array's header (read by every access, for the bounds check) shares its line, even with the
+     * adjacent-line prefetch.
+     */
+    private static final int PADDING = 16;
+    private static final int PERMITS = PADDING;
+    /** Added by an acquisition: one more acquisition, one more permit held. */
+    private static final long ONE_ACQUISITION = (1L << 32) + 1;
+    /** The acquisitions field's last value before it wraps. */
+    private static final long LAST_BEFORE_WRAP = 0xFFFF_FFFFL;
 
     /**
      * @param name instance name
@@ -60,12 +107,18 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
      * @param clock times waits and stamps events
      */
     public SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock) {
+        this(name, config, clock, 0);
+    }
+
+    /** For tests of the acquisitions field wrapping: starts as if {@code acquisitions} calls had run. */
+    SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock, long acquisitions) {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxConcurrentCalls = config.maxConcurrentCalls();
         this.maxWaitNanos = Durations.saturatedNanos(config.maxWaitDuration());
-        this.available = new AtomicInteger(maxConcurrentCalls);
+        this.permits.set(PERMITS, acquisitions << 32);
+        this.wraps.set(acquisitions >>> 32);
     }
 
     @Override
@@ -80,8 +133,17 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     @Override
     public BulkheadMetrics metrics() {
-        return new BulkheadMetrics(maxConcurrentCalls, Math.max(0, available.get()), waiting.get(),
-                permitted.sum(), rejected.sum());
+        long permitted;
+        long stamp = grantAccounting.writeLock();
+        try {
+            // Every grant's mark is paired with its acquisition, no wrap is half done; a granted call starting
+            // meanwhile only adds one.
+            long word = permits.get(PERMITS);
+            permitted = (wraps.get() << 32) + (word >>> 32) - grantsNotCalled.sum();
+        } finally {
+            grantAccounting.unlockWrite(stamp);
+        }
+        return new BulkheadMetrics(maxConcurrentCalls, availableNow(), waiting.get(), permitted, rejected.sum());
     }
 
     @Override
@@ -104,10 +166,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             @Override
             public Object invoke(Object call, Invoker.Runner runner) throws Throwable {
                 acquireOrThrow();
+                boolean listened = events.hasListeners();
                 try {
+                    if (listened) {
+                        publish(BulkheadEvent.Type.CALL_PERMITTED);
+                    }
                     return next.invoke(call, runner);
                 } finally {
-                    release();
+                    finish(listened);
                 }
             }
         };
@@ -115,7 +181,6 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     private void acquireOrThrow() {
         if (tryAcquire()) {
-            onPermitted();
             return;
         }
         if (maxWaitNanos == 0) {
@@ -126,12 +191,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         try {
             granted = waiter.get();
         } catch (InterruptedException e) {
-            if (!waiter.complete(Boolean.FALSE)) {
-                // Granted just as we were interrupted: the permit is ours, give it back (no call ran).
-                returnPermit();
-            } else {
+            if (waiter.complete(Boolean.FALSE)) {
                 abandon(waiter);
+            } else if (Boolean.TRUE.equals(waiter.getNow(Boolean.FALSE))) {
+                // Granted just as we were interrupted: the permit is ours, give it back (no call ran, and the
+                // grant stays counted as not a call).
+                releasePermit();
             }
+            // else: timed out just as we were interrupted; the timer abandoned the waiter, no permit is ours.
             Thread.currentThread().interrupt();
             throw onRejected(true);
         } catch (ExecutionException e) {
@@ -140,7 +207,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         if (!granted) {
             throw onRejected(false);
         }
-        onPermitted();
+        grantsNotCalled.decrement(); // the call runs now
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -151,7 +218,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         Objects.requireNonNull(next, "next");
         return call -> {
             if (tryAcquire()) {
-                return run(next, call, new CompletableFuture<>());
+                return run(next, call, new CompletableFuture<>(), false);
             }
             if (maxWaitNanos == 0) {
                 return CompletableFuture.failedFuture(onRejected(false));
@@ -160,7 +227,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
             Waiter waiter = enqueue();
             waiter.whenComplete((granted, ignored) -> {
                 if (Boolean.TRUE.equals(granted)) {
-                    run(next, call, result);
+                    run(next, call, result, true);
                 } else if (!result.isDone()) {
                     result.completeExceptionally(onRejected(false));
                 }
@@ -176,32 +243,39 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     /**
-     * Runs the call holding a permit. The permit is returned exactly once: when the call's own stage completes,
-     * at once if the supplier threw or returned null, or at once if {@code result} was cancelled while queued.
+     * Runs the call holding a permit, {@code granted} to it as a waiter or taken at once. The permit is returned
+     * exactly once: when the call's own stage completes, at once if the supplier threw or returned null, or at
+     * once if {@code result} was cancelled while queued.
      * Cancelling {@code result} after the call started cancels the call's stage; the permit comes back when
      * that stage has completed, so a call still running never leaves its permit free for another.
      */
     private CompletionStage<?> run(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call,
-                                   CompletableFuture<Object> result) {
+                                   CompletableFuture<Object> result, boolean granted) {
         if (result.isDone()) {
-            release(); // cancelled while queued: the call does not run
+            releasePermit(); // cancelled while queued: the call does not run, its grant stays counted as not a call
             return result;
         }
-        onPermitted();
+        if (granted) {
+            grantsNotCalled.decrement(); // the call runs now
+        }
+        boolean listened = events.hasListeners();
         CompletionStage<?> stage;
         try {
+            if (listened) {
+                publish(BulkheadEvent.Type.CALL_PERMITTED);
+            }
             stage = next.invoke(call);
         } catch (Throwable t) {
-            release();
+            finish(listened);
             result.completeExceptionally(t);
             return result;
         }
         if (stage == null) {
-            release();
+            finish(listened);
             result.completeExceptionally(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
             return result;
         }
-        stage.whenComplete(releaseAndForwardTo(result));
+        stage.whenComplete(finishAndForwardTo(result, listened));
         result.whenComplete((v, t) -> {
             if (result.isCancelled()) {
                 cancel(stage);
@@ -210,9 +284,9 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         return result;
     }
 
-    private BiConsumer<Object, Throwable> releaseAndForwardTo(CompletableFuture<Object> result) {
+    private BiConsumer<Object, Throwable> finishAndForwardTo(CompletableFuture<Object> result, boolean listened) {
         return (v, t) -> {
-            release();
+            finish(listened);
             if (t != null) {
                 result.completeExceptionally(t);
             } else {
@@ -232,32 +306,86 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Permits
 
+    /** Takes a permit if one is free; {@code false} means the bulkhead was full when the word was last read. */
     private boolean tryAcquire() {
+        long word = permits.get(PERMITS);
         for (;;) {
-            int current = available.get();
-            if (current <= 0) {
+            if ((int) word >= maxConcurrentCalls) {
                 return false;
             }
-            if (available.compareAndSet(current, current - 1)) {
+            if ((word >>> 32) == LAST_BEFORE_WRAP) {
+                return tryAcquireAcrossWrap(false);
+            }
+            long witness = permits.compareAndExchange(PERMITS, word, word + ONE_ACQUISITION);
+            if (witness == word) {
                 return true;
+            }
+            word = witness;
+        }
+    }
+
+    /**
+     * {@link #tryAcquire()} when the acquisitions field may wrap: holding {@link #grantAccounting} shared (taken
+     * here unless {@code sharedHeld}), so that {@link #metrics()} sees the wrap and its count together.
+     */
+    private boolean tryAcquireAcrossWrap(boolean sharedHeld) {
+        long stamp = sharedHeld ? 0 : grantAccounting.readLock();
+        try {
+            long word = permits.get(PERMITS);
+            for (;;) {
+                if ((int) word >= maxConcurrentCalls) {
+                    return false;
+                }
+                long witness = permits.compareAndExchange(PERMITS, word, word + ONE_ACQUISITION);
+                if (witness == word) {
+                    if ((word >>> 32) == LAST_BEFORE_WRAP) {
+                        wraps.incrementAndGet(); // only the acquisition from the last value wraps the field
+                    }
+                    return true;
+                }
+                word = witness;
+            }
+        } finally {
+            if (!sharedHeld) {
+                grantAccounting.unlockRead(stamp);
             }
         }
     }
 
-    private void release() {
-        returnPermit();
-        if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis(), available.get()));
+    /** Ends a permitted call: its permit back, then its event if it started with a listener. */
+    private void finish(boolean listened) {
+        releasePermit();
+        if (listened) {
+            publish(BulkheadEvent.Type.CALL_FINISHED);
         }
     }
 
-    private void returnPermit() {
-        available.incrementAndGet();
+    /** Takes a permit for a waiter, counted as not a call until the waiter's call starts (see the class comment). */
+    private boolean tryAcquireForWaiter() {
+        long stamp = grantAccounting.readLock();
+        try {
+            if (!tryAcquireAcrossWrap(true)) {
+                return false;
+            }
+            grantsNotCalled.increment();
+            return true;
+        } finally {
+            grantAccounting.unlockRead(stamp);
+        }
+    }
+
+    private void releasePermit() {
+        permits.getAndAdd(PERMITS, -1);
         // A waiter counts itself before it queues and drains after queueing, so reading the counter (a plain
         // volatile read, cheaper than inspecting the queue) never leaves it without the permit just freed.
         if (waiting.get() != 0) {
             drain();
         }
+    }
+
+    /** The permits free now: one read of the word, so always within [0, maxConcurrentCalls]. */
+    private int availableNow() {
+        return maxConcurrentCalls - (int) permits.get(PERMITS);
     }
 
     private Waiter enqueue() {
@@ -317,7 +445,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
                 waiters.remove(head);
                 continue;
             }
-            if (!tryAcquire()) {
+            if (!tryAcquireForWaiter()) {
                 return;
             }
             Waiter polled = waiters.poll();
@@ -326,8 +454,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
                 polled.timer.cancel();
                 continue;
             }
-            // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back.
-            available.incrementAndGet();
+            // Nobody to hand it to after all (taken by another drain, timed out, cancelled): give it back, the
+            // grant counted as not a call. Not through releasePermit(): this loop is the drain, and it re-checks
+            // the queue at once.
+            permits.getAndAdd(PERMITS, -1);
         }
     }
 
@@ -339,17 +469,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Events
 
-    private void onPermitted() {
-        permitted.increment();
-        if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_PERMITTED, clock.currentTimeMillis(), available.get()));
-        }
+    private void publish(BulkheadEvent.Type type) {
+        events.publish(new BulkheadEvent(name, type, clock.currentTimeMillis(), availableNow()));
     }
 
     private BulkheadFullException onRejected(boolean interrupted) {
         rejected.increment();
         if (events.hasListeners()) {
-            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CALL_REJECTED, clock.currentTimeMillis(), available.get()));
+            publish(BulkheadEvent.Type.CALL_REJECTED);
         }
         String message = "Bulkhead '" + name + "' is full: all " + maxConcurrentCalls + " concurrent calls are taken"
                 + (interrupted
