@@ -20,6 +20,18 @@ public interface Clock {
     long nanoTime();
 
     /**
+     * Time on the {@link #nanoTime()} scale for placing outcomes in per-second buckets, where a clock read per call
+     * would cost more than the bucket itself. It is never ahead of {@link #nanoTime()} but may lag it a little (the
+     * system clock's lags by at most about 10 ms plus scheduling delay: a daemon thread refreshes it while it is
+     * being read), so it must not time durations. The default is {@link #nanoTime()}, exact, as a test clock wants.
+     *
+     * @return time in nanoseconds, possibly slightly behind {@link #nanoTime()}
+     */
+    default long coarseNanoTime() {
+        return nanoTime();
+    }
+
+    /**
      * @return wall-clock time in milliseconds since the epoch, for event timestamps only
      */
     long currentTimeMillis();
@@ -60,6 +72,12 @@ public interface Clock {
         @Override
         public long nanoTime() {
             return System.nanoTime();
+        }
+
+        /** The time of the last tick of a daemon thread that runs while this is read (see {@link CoarseTicker}). */
+        @Override
+        public long coarseNanoTime() {
+            return CoarseTicker.INSTANCE.nanoTime();
         }
 
         @Override

@@ -44,8 +44,9 @@ import java.util.function.Predicate;
  * successes into the window. Concurrent callers succeeding therefore write no shared cache line, and the window sees
  * the successes no later than the next outcome that could change a decision.
  *
- * <p>Clock reads on the CLOSED success path: none for a COUNT_BASED window without slow-call detection, one (the
- * end time) for a TIME_BASED window without it, two (start and end) with slow-call detection.
+ * <p>Clock reads on the CLOSED success path: none for a COUNT_BASED window without slow-call detection, one
+ * {@link Clock#coarseNanoTime() coarse} read (a volatile read on the system clock, to pick the per-second bucket)
+ * for a TIME_BASED window without it, two (start and end) with slow-call detection.
  */
 public final class CircuitBreakerImpl extends PolicySupport implements CircuitBreaker {
 
@@ -260,7 +261,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             }
             (failure ? failedNanos : successfulNanos).add(took);
         } else if (admitted.needsTime()) {
-            now = clock.nanoTime();
+            now = clock.coarseNanoTime(); // only to pick a per-second bucket
         }
         if (category == Outcome.SUCCESS && admitted.deferSuccess()) {
             return;
