@@ -207,4 +207,164 @@ class DeferredSuccessTest {
         assertThat(successes.get()).isPositive();
         assertThat(cb.metrics().totalSuccessfulCalls()).isEqualTo(successes.get());
     }
+
+    private CircuitBreaker timeBreaker(int seconds, int minimumCalls) {
+        return CircuitBreaker.of("deferred-time", CircuitBreakerConfig.builder()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED).slidingWindowSize(seconds)
+                .minimumNumberOfCalls(minimumCalls).failureRateThreshold(50).slowCallDurationThreshold(Duration.ZERO)
+                .build(), clock);
+    }
+
+    @Test
+    void timeWindowSuccessesShowInTheMetricsAtOnce() {
+        CircuitBreaker cb = timeBreaker(10, 4);
+        for (int i = 0; i < 7; i++) {
+            succeed(cb);
+        }
+        assertThat(cb.metrics().bufferedCalls()).isEqualTo(7);
+        assertThat(cb.metrics().totalSuccessfulCalls()).isEqualTo(7);
+    }
+
+    @Test
+    void timeWindowSuccessesExpireWithTheSecondTheyHappenedIn() {
+        CircuitBreaker cb = timeBreaker(2, 4);
+        for (int i = 0; i < 5; i++) {
+            succeed(cb);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            succeed(cb);
+        }
+        assertThat(cb.metrics().bufferedCalls()).isEqualTo(8);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(cb.metrics().bufferedCalls()).isEqualTo(3);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(cb.metrics().bufferedCalls()).isZero();
+        assertThat(cb.metrics().totalSuccessfulCalls()).isEqualTo(8);
+    }
+
+    @Test
+    void timeWindowSuccessesCountAgainstLaterFailuresOfTheSameSecond() {
+        CircuitBreaker cb = timeBreaker(10, 4);
+        for (int i = 0; i < 3; i++) {
+            succeed(cb);
+        }
+        fail(cb);
+        assertThat(cb.state()).isEqualTo(State.CLOSED);
+        assertThat(cb.metrics().failureRate()).isEqualTo(25f);
+        fail(cb);
+        fail(cb); // 3 of 6
+        assertThat(cb.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void aTimeWindowSuccessThatCompletesTheMinimumWithFailuresInTheWindowOpensTheBreakerAtOnce() {
+        CircuitBreaker cb = timeBreaker(10, 4);
+        fail(cb);
+        fail(cb);
+        succeed(cb);
+        assertThat(cb.state()).isEqualTo(State.CLOSED);
+        succeed(cb);
+        assertThat(cb.state()).isEqualTo(State.OPEN);
+    }
+
+    @Test
+    void timeWindowOutcomesAreEachCountedExactlyOnceWhileTheClockMoves() throws Exception {
+        int threads = 16;
+        int callsPerThread = 20_000;
+        CircuitBreaker cb = timeBreaker(5, 100);
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        AtomicLong successes = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < callsPerThread; i++) {
+                        if (i % 16 == 15) {
+                            fail(cb);
+                            failures.incrementAndGet();
+                        } else {
+                            succeed(cb);
+                            successes.incrementAndGet();
+                        }
+                        if (i % 1_000 == 0) {
+                            CircuitBreakerMetrics m = cb.metrics();
+                            assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        Thread ticker = new Thread(() -> {
+            try {
+                start.await();
+                while (!done.get()) {
+                    clock.advance(Duration.ofMillis(100));
+                    Thread.onSpinWait();
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        });
+        ticker.start();
+        for (Thread worker : workers) {
+            worker.join(60_000);
+        }
+        done.set(true);
+        ticker.join(10_000);
+        assertThat(errors).isEmpty();
+        CircuitBreakerMetrics m = cb.metrics();
+        assertThat(cb.state()).isEqualTo(State.CLOSED);
+        assertThat(m.totalSuccessfulCalls()).isEqualTo(successes.get());
+        assertThat(m.totalFailedCalls()).isEqualTo(failures.get());
+        // Every outcome of the last five seconds is in the window exactly once: once the clock stops, moving it on by
+        // the window's length empties it, and nothing is left over or taken twice.
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(cb.metrics().bufferedCalls()).isZero();
+        assertThat(cb.metrics().failedCalls()).isZero();
+    }
+
+    @Test
+    void concurrentTimeWindowOutcomesOfOneSecondEnterTheWindowExactlyOnce() throws Exception {
+        int threads = 16;
+        int callsPerThread = 5_000;
+        CircuitBreaker cb = timeBreaker(10, 100);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < callsPerThread; i++) {
+                        if (i % 100 == 99) {
+                            fail(cb);
+                        } else {
+                            succeed(cb);
+                        }
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        for (Thread worker : workers) {
+            worker.join(60_000);
+        }
+        assertThat(errors).isEmpty();
+        CircuitBreakerMetrics m = cb.metrics();
+        assertThat(m.bufferedCalls()).isEqualTo((long) threads * callsPerThread);
+        assertThat(m.failedCalls()).isEqualTo((long) threads * (callsPerThread / 100));
+        assertThat(m.successfulCalls()).isEqualTo(m.totalSuccessfulCalls());
+    }
 }

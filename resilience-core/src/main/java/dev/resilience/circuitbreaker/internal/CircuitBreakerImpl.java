@@ -62,7 +62,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final AtomicLong notPermitted = new AtomicLong();
     // Running totals for metrics registries: striped counters, so recording costs no contention and no allocation.
     private final LongAdder successfulTotal = new LongAdder();
-    /** Deferred successes (see {@link Closed#deferSuccess()}) counted once they are accounted for, never before. */
+    /** Deferred successes (see {@link Closed#deferSuccess}) counted once they are accounted for, never before. */
     private final AtomicLong deferredSuccessTotal = new AtomicLong();
     private final LongAdder failedTotal = new LongAdder();
     private final LongAdder ignoredTotal = new LongAdder();
@@ -263,7 +263,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         } else if (admitted.needsTime()) {
             now = clock.coarseNanoTime(); // only to pick a per-second bucket
         }
-        if (category == Outcome.SUCCESS && admitted.deferSuccess()) {
+        if (category == Outcome.SUCCESS && admitted.deferSuccess(now)) {
             return;
         }
         (failure ? failedTotal : successfulTotal).increment();
@@ -433,9 +433,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         /**
          * Counts a fast success without entering it into the window yet, where that cannot change a decision.
          *
+         * @param nowNanos the time read for the outcome (0 where none is needed)
          * @return whether the success was counted; {@code false}: record it as usual
          */
-        boolean deferSuccess() {
+        boolean deferSuccess(long nowNanos) {
             return false;
         }
 
@@ -469,29 +470,52 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         abstract CircuitBreakerMetrics metrics(long notPermittedCalls);
     }
 
+    /**
+     * Fast successes waiting to enter a CLOSED window: a striped count, and how much of it has been taken into the
+     * window (and the running total) so far. For a time window, they all belong to one second.
+     */
+    private static final class Deferred {
+
+        final long second;
+        final LongAdder count = new LongAdder();
+        final AtomicLong taken = new AtomicLong();
+
+        Deferred(long second) {
+            this.second = second;
+        }
+
+        /** @return the successes counted since the last take, now taken by the caller alone */
+        long take() {
+            long total = count.sum();
+            long done;
+            while ((done = taken.get()) < total) {
+                if (taken.compareAndSet(done, total)) {
+                    return total - done;
+                }
+            }
+            return 0L;
+        }
+    }
+
     private final class Closed extends BreakerState {
 
         private final CountWindow countWindow;
         private final TimeWindow timeWindow;
         /**
-         * Fast successes not yet in the count window: a striped counter, so that two threads recording successes
-         * write different cache lines instead of taking turns on the window's sequence.
+         * Fast successes not yet in the window: a striped counter, so that two threads recording successes write
+         * different cache lines instead of taking turns on the window. A time window gets a new one for each second.
          */
-        private final LongAdder deferredSuccesses;
-        /** How many of {@link #deferredSuccesses} have entered the window. */
-        private final AtomicLong flushedSuccesses;
+        private final AtomicReference<Deferred> deferred;
 
         Closed() {
             if (timeBased) {
                 countWindow = null;
                 timeWindow = new TimeWindow(config.slidingWindowSize(), clock.nanoTime());
-                deferredSuccesses = null;
-                flushedSuccesses = null;
+                deferred = new AtomicReference<>(new Deferred(timeWindow.latestSecond()));
             } else {
                 countWindow = new CountWindow(config.slidingWindowSize());
                 timeWindow = null;
-                deferredSuccesses = new LongAdder();
-                flushedSuccesses = new AtomicLong();
+                deferred = new AtomicReference<>(new Deferred(0L));
             }
         }
 
@@ -512,82 +536,107 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         void record(int category, long nowNanos) {
+            flushDeferred(deferred.get());
             if (countWindow != null) {
-                flushDeferred();
                 evaluate(countWindow.record(category));
                 return;
             }
             timeWindow.record(category, nowNanos);
-            long slowFailures = timeWindow.slowFailures();
-            long fastFailures = timeWindow.fastFailures();
-            long slowSuccesses = timeWindow.slowSuccesses();
-            long fastSuccesses = timeWindow.fastSuccesses();
-            evaluate(fastSuccesses + slowSuccesses + fastFailures + slowFailures, fastFailures + slowFailures,
-                    slowSuccesses + slowFailures);
+            Deferred current = deferred.get();
+            if (current.second < timeWindow.latestSecond()
+                    && deferred.compareAndSet(current, new Deferred(timeWindow.latestSecond()))) {
+                flushDeferred(current); // successes a racing call added to the second just left
+            }
+            evaluateTimeWindow();
         }
 
         /**
-         * A fast success that cannot open the breaker waits in {@link #deferredSuccesses}, a striped counter, so that
-         * concurrent successes write no shared cache line. It is added to the running total when it enters the window
-         * or, if this state has been left meanwhile, when the state's exit or the call itself notices: the counter is
-         * raised before the state is read and {@link #exit()} reads the counter after the state changed, so at least
-         * one of them sees the success, and {@link #flushedSuccesses} makes sure that only one counts it.
+         * A fast success that cannot open the breaker waits in {@link #deferred}, so that concurrent successes write no
+         * shared cache line; for a time window only while its second is the window's latest (the first success of a
+         * new second takes the usual path, which moves the window on). It is added to the window and the running
+         * total by the next flush: any other outcome, a metrics read, the state's exit or the start of a new second.
+         * The counter is raised before the state and the current {@link Deferred} are read again, and whoever
+         * retires either reads the counter after retiring it, so at least one of them sees the success, and
+         * {@link Deferred#take()} makes sure that only one counts it.
          */
         @Override
-        boolean deferSuccess() {
-            if (countWindow == null || !mayDefer(countWindow.snapshot())) {
+        boolean deferSuccess(long nowNanos) {
+            Deferred d = deferred.get();
+            if (countWindow != null) {
+                if (!mayDefer(countWindow.snapshot())) {
+                    return false;
+                }
+            } else if (timeWindow.secondOf(nowNanos) != d.second || !mayDeferInTimeWindow()) {
                 return false;
             }
-            deferredSuccesses.increment();
-            if (state.get() != this) {
-                flushDeferred(false);
+            d.count.increment();
+            if (state.get() != this || deferred.get() != d) {
+                flushDeferred(d);
             }
             return true;
         }
 
         @Override
         void exit() {
-            if (countWindow != null) {
-                flushDeferred(false);
-            }
+            flushDeferred(deferred.get());
         }
 
         /**
-         * Whether a fast success may wait in {@link #deferredSuccesses} instead of entering the window now: only when
-         * entering now could not open the breaker. A success never raises a rate, so it can only open the breaker by
-         * bringing the window up to the minimum number of calls; with the minimum already reached, or with nothing
-         * but fast successes in the window (thresholds are above 0 %), it cannot. Both conditions stay true until the
-         * window is replaced: the buffered count never shrinks, and every other outcome flushes the deferred
-         * successes before it enters.
+         * Whether a fast success may wait in {@link #deferred} instead of entering the window now: only when entering
+         * now could not open the breaker. A success never raises a rate, so it can only open the breaker by bringing
+         * the window up to the minimum number of calls; with the minimum already reached, or with nothing but fast
+         * successes in the window (thresholds are above 0 %), it cannot. In a count window both conditions stay true
+         * until the window is replaced: the buffered count never shrinks, and every other outcome flushes the
+         * deferred successes before it enters. In a time window seconds expire; deferred successes are then
+         * evaluated when they enter, as if they had ended then.
          */
         private boolean mayDefer(long aggregate) {
             return (aggregate & ~CountWindow.FIELD_MASK) == 0 || CountWindow.buffered(aggregate) >= closedMinimumCalls;
         }
 
-        /**
-         * Moves the successes deferred so far into the running total and the window, each evaluated as if recorded on
-         * its own. Racing flushers split the deferred count between them through {@link #flushedSuccesses}, so each
-         * success is counted and enters exactly once; more than a window's size of them leave the same window as
-         * exactly a window's size.
-         */
-        private void flushDeferred() {
-            flushDeferred(true);
+        private boolean mayDeferInTimeWindow() {
+            long others = timeWindow.slowSuccesses() + timeWindow.fastFailures() + timeWindow.slowFailures();
+            return others == 0 || timeWindow.fastSuccesses() + others >= closedMinimumCalls;
         }
 
-        /** @param intoWindow whether the successes enter the window too (not once the state has been left) */
-        private void flushDeferred(boolean intoWindow) {
-            long total = deferredSuccesses.sum();
-            long flushed;
-            while ((flushed = flushedSuccesses.get()) < total) {
-                if (flushedSuccesses.compareAndSet(flushed, total)) {
-                    deferredSuccessTotal.addAndGet(total - flushed);
-                    long count = intoWindow ? Math.min(total - flushed, countWindow.size()) : 0;
-                    for (long i = 0; i < count; i++) {
-                        evaluate(countWindow.record(Outcome.SUCCESS));
-                    }
-                    return;
-                }
+        /**
+         * Moves the successes of {@code d} not yet taken into the running total and, while this state is current,
+         * into the window: each evaluated as if recorded on its own (a count window; more than its size of them leave
+         * the same window as exactly its size), or all at once into their second (a time window, evaluated at the
+         * first count that reaches the minimum, where the failure rate is highest).
+         */
+        private void flushDeferred(Deferred d) {
+            long successes = d.take();
+            if (successes == 0) {
+                return;
             }
+            deferredSuccessTotal.addAndGet(successes);
+            if (state.get() != this) {
+                return; // the window was left behind with the state
+            }
+            if (countWindow != null) {
+                long count = Math.min(successes, countWindow.size());
+                for (long i = 0; i < count; i++) {
+                    evaluate(countWindow.record(Outcome.SUCCESS));
+                }
+                return;
+            }
+            long failed = timeWindow.fastFailures() + timeWindow.slowFailures();
+            long slow = timeWindow.slowSuccesses() + timeWindow.slowFailures();
+            long before = timeWindow.fastSuccesses() + timeWindow.slowSuccesses() + failed;
+            long first = Math.max(before + 1, closedMinimumCalls);
+            if (timeWindow.addSuccesses(d.second, successes) && first <= before + successes) {
+                evaluate(first, failed, slow);
+            }
+        }
+
+        private void evaluateTimeWindow() {
+            long slowFailures = timeWindow.slowFailures();
+            long fastFailures = timeWindow.fastFailures();
+            long slowSuccesses = timeWindow.slowSuccesses();
+            long fastSuccesses = timeWindow.fastSuccesses();
+            evaluate(fastSuccesses + slowSuccesses + fastFailures + slowFailures, fastFailures + slowFailures,
+                    slowSuccesses + slowFailures);
         }
 
         private void evaluate(long aggregate) {
@@ -607,8 +656,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         long[] frozenCounts() {
+            flushDeferred(deferred.get());
             if (countWindow != null) {
-                flushDeferred();
                 return countsOf(countWindow.snapshot());
             }
             timeWindow.advance(clock.nanoTime());

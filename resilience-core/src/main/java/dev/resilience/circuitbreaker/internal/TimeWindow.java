@@ -99,7 +99,37 @@ final class TimeWindow {
         return slowFailures.get();
     }
 
-    private long secondOf(long nowNanos) {
+    /**
+     * Adds fast successes to the bucket of {@code second}, a second the window has already reached, unless it has
+     * left the window meanwhile (then they have expired, as they would have in it).
+     *
+     * @param second a second at most the latest
+     * @param successes how many
+     * @return whether they were added
+     */
+    boolean addSuccesses(long second, long successes) {
+        int index = (int) (second % size);
+        long tag;
+        int spins = 0;
+        while ((tag = tags.get(index)) < second) {
+            spins = backOff(spins); // the roller that reached this second has not tagged its bucket yet
+        }
+        if (tag != second) {
+            return false;
+        }
+        // Total first, then bucket, as in record: a racing expiry can then never take the total below zero.
+        fastSuccesses.addAndGet(successes);
+        counts.addAndGet(index * 4 + Outcome.SUCCESS, successes);
+        return true;
+    }
+
+    /** @return the latest second the window has reached, counted from its creation */
+    long latestSecond() {
+        return latestEpoch.get();
+    }
+
+    /** @return the second (counted from the window's creation) that {@code nowNanos} falls in */
+    long secondOf(long nowNanos) {
         return Math.floorDiv(nowNanos - originNanos, NANOS_PER_SECOND);
     }
 
