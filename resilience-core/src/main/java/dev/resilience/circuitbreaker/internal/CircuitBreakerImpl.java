@@ -38,10 +38,11 @@ import java.util.function.Predicate;
  * state. Per call nothing is allocated (the state objects already exist) and no lock is taken; transitions
  * allocate the new state object (with a fresh window).
  *
- * <p>In a CLOSED COUNT_BASED breaker a fast success that cannot open the breaker (the window already holds the
- * minimum number of calls, or nothing but fast successes) does not enter the window at once: it increments a striped
- * counter, and every other outcome, every metrics snapshot and the transition out of CLOSED first move those
- * successes into the window. Concurrent callers succeeding therefore write no shared cache line, and the window sees
+ * <p>In a CLOSED breaker a fast success that cannot open the breaker (the window already holds the minimum number of
+ * calls, or nothing but fast successes) does not enter the window at once: it increments a striped counter (for a
+ * TIME_BASED window, one per second, while that second is the window's latest), and every other outcome, every
+ * metrics snapshot, the transition out of CLOSED and the start of a new second first move those successes into the
+ * window. Concurrent callers succeeding therefore write no shared cache line, and the window sees
  * the successes no later than the next outcome that could change a decision.
  *
  * <p>Clock reads on the CLOSED success path: none for a COUNT_BASED window without slow-call detection, one
