@@ -29,6 +29,61 @@ class DeferredSuccessTest {
                 .build(), clock);
     }
 
+    /** The body of one call of a racing worker thread. */
+    private interface Call {
+        void run(int i) throws Exception;
+    }
+
+    /**
+     * Starts {@code threads} workers that each run {@code call} for {@code i = 0 .. callsPerThread - 1}, and, if given,
+     * one more thread that repeats {@code meanwhile} until the workers are done; all leave one barrier together.
+     *
+     * @return what any of them threw
+     */
+    private static List<Throwable> race(int threads, int callsPerThread, Call call, Runnable meanwhile)
+            throws InterruptedException {
+        CyclicBarrier start = new CyclicBarrier(meanwhile == null ? threads : threads + 1);
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread worker = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < callsPerThread; i++) {
+                        call.run(i);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            workers.add(worker);
+            worker.start();
+        }
+        Thread background = null;
+        if (meanwhile != null) {
+            background = new Thread(() -> {
+                try {
+                    start.await();
+                    while (!done.get()) {
+                        meanwhile.run();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            });
+            background.start();
+        }
+        for (Thread worker : workers) {
+            worker.join(60_000);
+        }
+        done.set(true);
+        if (background != null) {
+            background.join(10_000);
+        }
+        return errors;
+    }
+
     @Test
     void successesShowInTheWindowMetricsAtOnce() {
         CircuitBreaker cb = breaker(10, 10);
@@ -111,39 +166,22 @@ class DeferredSuccessTest {
         int callsPerThread = 20_000;
         // 1 failure in 16 calls stays far below 50 %, so the breaker stays CLOSED throughout
         CircuitBreaker cb = breaker(1_000, 100);
-        CyclicBarrier start = new CyclicBarrier(threads);
         AtomicLong successes = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        List<Thread> workers = new ArrayList<>();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < callsPerThread; i++) {
-                        if (i % 16 == 15) {
-                            fail(cb);
-                            failures.incrementAndGet();
-                        } else {
-                            succeed(cb);
-                            successes.incrementAndGet();
-                        }
-                        if (i % 1_000 == 0) {
-                            CircuitBreakerMetrics m = cb.metrics();
-                            assertThat(m.bufferedCalls()).isBetween(0L, 1_000L);
-                            assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
-                        }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            workers.add(worker);
-            worker.start();
-        }
-        for (Thread worker : workers) {
-            worker.join(60_000);
-        }
+        List<Throwable> errors = race(threads, callsPerThread, i -> {
+            if (i % 16 == 15) {
+                fail(cb);
+                failures.incrementAndGet();
+            } else {
+                succeed(cb);
+                successes.incrementAndGet();
+            }
+            if (i % 1_000 == 0) {
+                CircuitBreakerMetrics m = cb.metrics();
+                assertThat(m.bufferedCalls()).isBetween(0L, 1_000L);
+                assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
+            }
+        }, null);
         assertThat(errors).isEmpty();
         CircuitBreakerMetrics m = cb.metrics();
         assertThat(cb.state()).isEqualTo(State.CLOSED);
@@ -161,47 +199,18 @@ class DeferredSuccessTest {
         int threads = 16;
         int callsPerThread = 20_000;
         CircuitBreaker cb = breaker(100, 10);
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
         AtomicLong successes = new AtomicLong();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < callsPerThread; i++) {
-                        try {
-                            cb.call(() -> "ok");
-                            successes.incrementAndGet();
-                        } catch (CallNotPermittedException rejected) {
-                            // the mover had the breaker open: not admitted, not a success
-                        }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            workers.add(worker);
-            worker.start();
-        }
-        Thread mover = new Thread(() -> {
+        List<Throwable> errors = race(threads, callsPerThread, i -> {
             try {
-                start.await();
-                while (!done.get()) {
-                    cb.transitionToOpenState();
-                    cb.transitionToClosedState();
-                }
-            } catch (Throwable e) {
-                errors.add(e);
+                cb.call(() -> "ok");
+                successes.incrementAndGet();
+            } catch (CallNotPermittedException rejected) {
+                // the mover had the breaker open: not admitted, not a success
             }
+        }, () -> {
+            cb.transitionToOpenState();
+            cb.transitionToClosedState();
         });
-        mover.start();
-        for (Thread worker : workers) {
-            worker.join(60_000);
-        }
-        done.set(true);
-        mover.join(10_000);
         assertThat(errors).isEmpty();
         // Every admitted call was admitted by a CLOSED state and is recorded, also when that state was left while it ran.
         assertThat(successes.get()).isPositive();
@@ -273,60 +282,28 @@ class DeferredSuccessTest {
         int threads = 16;
         int callsPerThread = 20_000;
         CircuitBreaker cb = timeBreaker(5, 100);
-        CyclicBarrier start = new CyclicBarrier(threads + 1);
         AtomicLong successes = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < callsPerThread; i++) {
-                        if (i % 16 == 15) {
-                            fail(cb);
-                            failures.incrementAndGet();
-                        } else {
-                            succeed(cb);
-                            successes.incrementAndGet();
-                        }
-                        if (i % 1_000 == 0) {
-                            CircuitBreakerMetrics m = cb.metrics();
-                            assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
-                        }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            workers.add(worker);
-            worker.start();
-        }
-        Thread ticker = new Thread(() -> {
-            try {
-                start.await();
-                while (!done.get()) {
-                    clock.advance(Duration.ofMillis(100));
-                    Thread.onSpinWait();
-                }
-            } catch (Throwable e) {
-                errors.add(e);
+        List<Throwable> errors = race(threads, callsPerThread, i -> {
+            if (i % 16 == 15) {
+                fail(cb);
+                failures.incrementAndGet();
+            } else {
+                succeed(cb);
+                successes.incrementAndGet();
             }
-        });
-        ticker.start();
-        for (Thread worker : workers) {
-            worker.join(60_000);
-        }
-        done.set(true);
-        ticker.join(10_000);
+            if (i % 1_000 == 0) {
+                CircuitBreakerMetrics m = cb.metrics();
+                assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
+            }
+        }, () -> clock.advance(Duration.ofMillis(100)));
         assertThat(errors).isEmpty();
         CircuitBreakerMetrics m = cb.metrics();
         assertThat(cb.state()).isEqualTo(State.CLOSED);
         assertThat(m.totalSuccessfulCalls()).isEqualTo(successes.get());
         assertThat(m.totalFailedCalls()).isEqualTo(failures.get());
-        // Every outcome of the last five seconds is in the window exactly once: once the clock stops, moving it on by
-        // the window's length empties it, and nothing is left over or taken twice.
+        // The window's totals agree with its per-second buckets: moving the stopped clock on by the window's length
+        // empties it; a success added to a total but not to its bucket (or to a bucket twice) would be left over.
         clock.advance(Duration.ofSeconds(5));
         assertThat(cb.metrics().bufferedCalls()).isZero();
         assertThat(cb.metrics().failedCalls()).isZero();
@@ -337,30 +314,13 @@ class DeferredSuccessTest {
         int threads = 16;
         int callsPerThread = 5_000;
         CircuitBreaker cb = timeBreaker(10, 100);
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int i = 0; i < callsPerThread; i++) {
-                        if (i % 100 == 99) {
-                            fail(cb);
-                        } else {
-                            succeed(cb);
-                        }
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                }
-            });
-            workers.add(worker);
-            worker.start();
-        }
-        for (Thread worker : workers) {
-            worker.join(60_000);
-        }
+        List<Throwable> errors = race(threads, callsPerThread, i -> {
+            if (i % 100 == 99) {
+                fail(cb);
+            } else {
+                succeed(cb);
+            }
+        }, null);
         assertThat(errors).isEmpty();
         CircuitBreakerMetrics m = cb.metrics();
         assertThat(m.bufferedCalls()).isEqualTo((long) threads * callsPerThread);
