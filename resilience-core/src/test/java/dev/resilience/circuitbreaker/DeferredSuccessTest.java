@@ -84,6 +84,27 @@ class DeferredSuccessTest {
         return errors;
     }
 
+    /**
+     * A racing call that fails every 16th time and counts what it did; every 1,000th call also samples the metrics,
+     * which must stay consistent (failed within buffered, buffered at most {@code maxBuffered}).
+     */
+    private static Call oneFailureIn16(CircuitBreaker cb, AtomicLong successes, AtomicLong failures, long maxBuffered) {
+        return i -> {
+            if (i % 16 == 15) {
+                fail(cb);
+                failures.incrementAndGet();
+            } else {
+                succeed(cb);
+                successes.incrementAndGet();
+            }
+            if (i % 1_000 == 0) {
+                CircuitBreakerMetrics m = cb.metrics();
+                assertThat(m.bufferedCalls()).isBetween(0L, maxBuffered);
+                assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
+            }
+        };
+    }
+
     @Test
     void successesShowInTheWindowMetricsAtOnce() {
         CircuitBreaker cb = breaker(10, 10);
@@ -168,20 +189,7 @@ class DeferredSuccessTest {
         CircuitBreaker cb = breaker(1_000, 100);
         AtomicLong successes = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        List<Throwable> errors = race(threads, callsPerThread, i -> {
-            if (i % 16 == 15) {
-                fail(cb);
-                failures.incrementAndGet();
-            } else {
-                succeed(cb);
-                successes.incrementAndGet();
-            }
-            if (i % 1_000 == 0) {
-                CircuitBreakerMetrics m = cb.metrics();
-                assertThat(m.bufferedCalls()).isBetween(0L, 1_000L);
-                assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
-            }
-        }, null);
+        List<Throwable> errors = race(threads, callsPerThread, oneFailureIn16(cb, successes, failures, 1_000L), null);
         assertThat(errors).isEmpty();
         CircuitBreakerMetrics m = cb.metrics();
         assertThat(cb.state()).isEqualTo(State.CLOSED);
@@ -284,19 +292,8 @@ class DeferredSuccessTest {
         CircuitBreaker cb = timeBreaker(5, 100);
         AtomicLong successes = new AtomicLong();
         AtomicLong failures = new AtomicLong();
-        List<Throwable> errors = race(threads, callsPerThread, i -> {
-            if (i % 16 == 15) {
-                fail(cb);
-                failures.incrementAndGet();
-            } else {
-                succeed(cb);
-                successes.incrementAndGet();
-            }
-            if (i % 1_000 == 0) {
-                CircuitBreakerMetrics m = cb.metrics();
-                assertThat(m.failedCalls()).isBetween(0L, m.bufferedCalls());
-            }
-        }, () -> clock.advance(Duration.ofMillis(100)));
+        List<Throwable> errors = race(threads, callsPerThread, oneFailureIn16(cb, successes, failures, Long.MAX_VALUE),
+                () -> clock.advance(Duration.ofMillis(100)));
         assertThat(errors).isEmpty();
         CircuitBreakerMetrics m = cb.metrics();
         assertThat(cb.state()).isEqualTo(State.CLOSED);

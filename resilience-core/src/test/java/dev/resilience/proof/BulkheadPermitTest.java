@@ -190,26 +190,13 @@ class BulkheadPermitTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 300; round++) {
-                CountDownLatch holding = new CountDownLatch(1);
-                CountDownLatch release = new CountDownLatch(1);
-                Future<String> holder = pool.submit(() -> bulkhead.call(() -> {
-                    holding.countDown();
-                    release.await(30, TimeUnit.SECONDS);
-                    return "held";
-                }));
-                assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
-                AtomicReference<Thread> waiterThread = new AtomicReference<>();
-                Future<String> waiter = pool.submit(() -> {
-                    waiterThread.set(Thread.currentThread());
-                    return bulkhead.call(() -> "waited");
-                });
-                soon().until(() -> bulkhead.metrics().waitingCalls() == 1);
+                Queued queued = holdAndQueue(bulkhead, pool);
 
                 // The release hands the permit to the waiter while the waiter is being interrupted.
-                release.countDown();
-                waiterThread.get().interrupt();
-                assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("held");
-                assertWaitedOrRejected(waiter);
+                queued.release().countDown();
+                queued.waiterThread().interrupt();
+                assertThat(queued.holder().get(30, TimeUnit.SECONDS)).isEqualTo("held");
+                assertWaitedOrRejected(queued.waiter());
 
                 assertSinglePermitBack(bulkhead, round);
             }
@@ -226,20 +213,7 @@ class BulkheadPermitTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             for (int round = 0; round < 1_000; round++) {
-                CountDownLatch holding = new CountDownLatch(1);
-                CountDownLatch release = new CountDownLatch(1);
-                Future<String> holder = pool.submit(() -> bulkhead.call(() -> {
-                    holding.countDown();
-                    release.await(30, TimeUnit.SECONDS);
-                    return "held";
-                }));
-                assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
-                AtomicReference<Thread> waiterThread = new AtomicReference<>();
-                Future<String> waiter = pool.submit(() -> {
-                    waiterThread.set(Thread.currentThread());
-                    return bulkhead.call(() -> "waited");
-                });
-                soon().until(() -> bulkhead.metrics().waitingCalls() == 1);
+                Queued queued = holdAndQueue(bulkhead, pool);
 
                 // The waiter's timeout and its interrupt race each other; the permit stays with the holder.
                 CyclicBarrier race = new CyclicBarrier(2);
@@ -249,14 +223,14 @@ class BulkheadPermitTest {
                     return null;
                 });
                 race.await(30, TimeUnit.SECONDS);
-                waiterThread.get().interrupt();
+                queued.waiterThread().interrupt();
                 timer.get(30, TimeUnit.SECONDS);
-                assertThatThrownBy(() -> waiter.get(30, TimeUnit.SECONDS))
+                assertThatThrownBy(() -> queued.waiter().get(30, TimeUnit.SECONDS))
                         .hasCauseInstanceOf(BulkheadFullException.class);
                 assertThat(bulkhead.metrics().availableConcurrentCalls()).as("round %d", round).isZero();
 
-                release.countDown();
-                assertThat(holder.get(30, TimeUnit.SECONDS)).isEqualTo("held");
+                queued.release().countDown();
+                assertThat(queued.holder().get(30, TimeUnit.SECONDS)).isEqualTo("held");
                 assertSinglePermitBack(bulkhead, round);
             }
         } finally {
@@ -388,6 +362,28 @@ class BulkheadPermitTest {
     }
 
     /** A waiter either got the permit and ran, or was turned away; nothing else. */
+    /** A call holding a one-permit bulkhead until released, and a second call queued behind it on its own thread. */
+    private record Queued(Future<String> holder, CountDownLatch release, Future<String> waiter, Thread waiterThread) {
+    }
+
+    private static Queued holdAndQueue(Bulkhead bulkhead, ExecutorService pool) throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<String> holder = pool.submit(() -> bulkhead.call(() -> {
+            holding.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return "held";
+        }));
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+        AtomicReference<Thread> waiterThread = new AtomicReference<>();
+        Future<String> waiter = pool.submit(() -> {
+            waiterThread.set(Thread.currentThread());
+            return bulkhead.call(() -> "waited");
+        });
+        soon().until(() -> bulkhead.metrics().waitingCalls() == 1);
+        return new Queued(holder, release, waiter, waiterThread.get());
+    }
+
     private static void assertWaitedOrRejected(Future<String> waiter) throws Exception {
         try {
             assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("waited");
