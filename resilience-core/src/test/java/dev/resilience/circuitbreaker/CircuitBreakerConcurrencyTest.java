@@ -246,4 +246,34 @@ class CircuitBreakerConcurrencyTest {
         assertThat(admitted).hasValue(threads);
         assertThat(events).containsExactly("OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
     }
+
+    @Test
+    void everyRejectionOfAnOpenBreakerIsCountedOnceAndCarriesTheRemainingWait() throws Exception {
+        int threads = 16;
+        int callsPerThread = 5_000;
+        CircuitBreaker cb = CircuitBreaker.of("shut", CircuitBreakerConfig.builder()
+                .waitDurationInOpenState(Duration.ofSeconds(10)).build(), clock);
+        cb.transitionToOpenState();
+        clock.advance(Duration.ofSeconds(3));
+        AtomicInteger rejected = new AtomicInteger();
+        AtomicInteger wrongWait = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        runAll(threads, id -> {
+            start.await();
+            for (int i = 0; i < callsPerThread; i++) {
+                try {
+                    cb.call(() -> "never");
+                } catch (CallNotPermittedException e) {
+                    rejected.incrementAndGet();
+                    if (!e.retryAfter().equals(java.util.Optional.of(Duration.ofSeconds(7)))) {
+                        wrongWait.incrementAndGet();
+                    }
+                }
+            }
+        });
+        assertThat(rejected).hasValue(threads * callsPerThread);
+        assertThat(wrongWait).hasValue(0);
+        assertThat(cb.metrics().notPermittedCalls()).isEqualTo(threads * callsPerThread);
+        assertThat(cb.state()).isEqualTo(State.OPEN);
+    }
 }

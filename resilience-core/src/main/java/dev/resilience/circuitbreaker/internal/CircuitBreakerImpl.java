@@ -51,20 +51,22 @@ import java.util.function.Predicate;
  */
 public final class CircuitBreakerImpl extends PolicySupport implements CircuitBreaker {
 
-    private static final int PERMIT = 0;
-    private static final int REJECT = 1;
-    private static final int RETRY = 2;
+    // What tryAcquire decides. Any other value is a rejection carrying the remaining open-state wait in nanoseconds
+    // (REJECT: unknown), so that rejecting reads the clock at most once.
+    private static final long PERMIT = Long.MIN_VALUE;
+    private static final long RETRY = Long.MIN_VALUE + 1;
+    private static final long REJECT = -1L;
 
     private final String name;
     private final CircuitBreakerConfig config;
     private final Clock clock;
     private final EventPublisher<CircuitBreakerEvent> publisher = new EventPublisher<>();
     private final AtomicReference<BreakerState> state;
-    private final AtomicLong notPermitted = new AtomicLong();
+    private final LongAdder notPermitted = new LongAdder();
     // Running totals for metrics registries: striped counters, so recording costs no contention and no allocation.
     private final LongAdder successfulTotal = new LongAdder();
     /** Deferred successes (see {@link Closed#deferSuccess}) counted once they are accounted for, never before. */
-    private final AtomicLong deferredSuccessTotal = new AtomicLong();
+    private final LongAdder deferredSuccessTotal = new LongAdder();
     private final LongAdder failedTotal = new LongAdder();
     private final LongAdder ignoredTotal = new LongAdder();
     // Time spent in recorded calls, kept only when the breaker times calls anyway (slow-call detection on).
@@ -132,7 +134,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     @Override
     public CircuitBreakerMetrics metrics() {
-        return state.get().metrics(notPermitted.get());
+        return state.get().metrics(notPermitted.sum());
     }
 
     // ---------------------------------------------------------------- decoration
@@ -195,14 +197,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private BreakerState acquire() {
         while (true) {
             BreakerState current = state.get();
-            int decision = current.tryAcquire();
+            long decision = current.tryAcquire();
             if (decision == PERMIT) {
                 return current;
             }
-            if (decision == REJECT) {
-                notPermitted.incrementAndGet();
-                CallNotPermittedException rejection =
-                        new CallNotPermittedException(name, current.state(), current.retryAfterNanos());
+            if (decision != RETRY) {
+                notPermitted.increment();
+                CallNotPermittedException rejection = new CallNotPermittedException(name, current.state(), decision);
                 if (publisher.hasListeners()) {
                     publish(CircuitBreakerEvent.Type.NOT_PERMITTED, Map.of("state", current.state().name()));
                 }
@@ -370,7 +371,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     @Override
     public void reset() {
         BreakerState previous = state.getAndSet(new Closed());
-        notPermitted.set(0);
+        notPermitted.reset();
         previous.exit();
         if (publisher.hasListeners()) {
             if (previous.state() != State.CLOSED) {
@@ -404,7 +405,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         long slow = c[Outcome.SLOW_SUCCESS] + c[Outcome.SLOW_FAILURE];
         return new CircuitBreakerMetrics(s, rate(failed, buffered, minimumCalls), rate(slow, buffered, minimumCalls),
                 buffered, failed, slow, c[Outcome.SLOW_FAILURE], c[Outcome.SUCCESS] + c[Outcome.SLOW_SUCCESS], notPermittedCalls,
-                successfulTotal.sum() + deferredSuccessTotal.get(), failedTotal.sum(), ignoredTotal.sum(),
+                successfulTotal.sum() + deferredSuccessTotal.sum(), failedTotal.sum(), ignoredTotal.sum(),
                 slowNanos > 0 ? successfulNanos.sum() : -1, slowNanos > 0 ? failedNanos.sum() : -1);
     }
 
@@ -419,12 +420,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         abstract State state();
 
-        /** @return PERMIT, REJECT or RETRY (the state changed: read it again) */
-        abstract int tryAcquire();
-
-        long retryAfterNanos() {
-            return -1L;
-        }
+        /**
+         * @return PERMIT, RETRY (the state changed: read it again), or a rejection: the remaining open-state wait in
+         *     nanoseconds, or REJECT when unknown
+         */
+        abstract long tryAcquire();
 
         /** @return whether outcomes of calls admitted by this state are recorded at all */
         boolean recording() {
@@ -526,7 +526,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
 
         @Override
-        int tryAcquire() {
+        long tryAcquire() {
             return PERMIT;
         }
 
@@ -611,7 +611,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (successes == 0) {
                 return;
             }
-            deferredSuccessTotal.addAndGet(successes);
+            deferredSuccessTotal.add(successes);
             if (state.get() != this) {
                 return; // the window was left behind with the state
             }
@@ -690,17 +690,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
 
         @Override
-        int tryAcquire() {
-            if (clock.nanoTime() - openedAt >= openNanos) {
+        long tryAcquire() {
+            long elapsed = clock.nanoTime() - openedAt;
+            if (elapsed >= openNanos) {
                 transition(this, new HalfOpen());
                 return RETRY;
             }
-            return REJECT;
-        }
-
-        @Override
-        long retryAfterNanos() {
-            return Math.max(0L, openNanos - (clock.nanoTime() - openedAt));
+            return openNanos - elapsed;
         }
 
         @Override
@@ -751,7 +747,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
 
         @Override
-        int tryAcquire() {
+        long tryAcquire() {
             if (maxHalfOpenNanos > 0 && clock.nanoTime() - enteredAt >= maxHalfOpenNanos) {
                 transition(this, new Open(frozenCounts(), halfOpenCalls));
                 return RETRY;
@@ -836,7 +832,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
 
         @Override
-        int tryAcquire() {
+        long tryAcquire() {
             return fixed == State.DISABLED ? PERMIT : REJECT;
         }
 
