@@ -265,36 +265,60 @@ class BulkheadMetricsConcurrencyTest {
         int workers = 8;
         int callsPerWorker = 50_000;
         LongAdder rejected = new LongAdder();
+        AtomicBoolean done = new AtomicBoolean();
+        Set<Integer> seen = new HashSet<>();
+        // The calls are far too short for a reader to catch one in flight by chance on every machine, so the first
+        // admitted call of the first worker stays in until the reader has seen it; the others run meanwhile.
+        CountDownLatch readerSawACallInFlight = new CountDownLatch(1);
+        Thread sampler = new Thread(() -> {
+            while (!done.get()) {
+                int available = bulkhead.metrics().availableConcurrentCalls();
+                seen.add(available);
+                if (available < LIMIT) {
+                    readerSawACallInFlight.countDown();
+                }
+            }
+        }, "sampled-reader");
+        AtomicBoolean heldUntilSeen = new AtomicBoolean();
+        LongAdder calls = new LongAdder();
         List<Thread> callers = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
+            boolean holder = w == 0;
             callers.add(new Thread(() -> {
-                for (int i = 0; i < callsPerWorker; i++) {
+                boolean held = !holder;
+                for (int i = 0; i < callsPerWorker || !held; i++) {
+                    boolean hold = !held;
+                    calls.increment();
                     try {
-                        bulkhead.call(() -> "ok");
+                        bulkhead.call(() -> hold && holdUntil(readerSawACallInFlight, heldUntilSeen));
+                        held = true;
                     } catch (BulkheadFullException e) {
                         rejected.increment();
                     }
                 }
             }, "sampled-caller-" + w));
         }
-        AtomicBoolean done = new AtomicBoolean();
-        Set<Integer> seen = new HashSet<>();
-        Thread sampler = new Thread(() -> {
-            while (!done.get()) {
-                seen.add(bulkhead.metrics().availableConcurrentCalls());
-            }
-        }, "sampled-reader");
 
-        callers.forEach(Thread::start);
         sampler.start();
+        callers.forEach(Thread::start);
         joinAll(callers);
         done.set(true);
         joinAll(List.of(sampler));
 
+        assertThat(heldUntilSeen).as("the reader saw the held call in flight").isTrue();
         assertThat(seen).allSatisfy(available -> assertThat(available).isBetween(0, LIMIT));
-        assertThat(seen).as("the reader saw calls in flight")
-                .anySatisfy(available -> assertThat(available).isLessThan(LIMIT));
+        assertThat(calls.sum()).isGreaterThanOrEqualTo((long) workers * callsPerWorker);
         assertThat(bulkhead.metrics()).isEqualTo(new BulkheadMetrics(LIMIT, LIMIT, 0,
-                (long) workers * callsPerWorker - rejected.sum(), rejected.sum()));
+                calls.sum() - rejected.sum(), rejected.sum()));
+    }
+
+    /** Stays in the call until {@code seen} opens; records whether it did. */
+    private static boolean holdUntil(CountDownLatch seen, AtomicBoolean heldUntilSeen) {
+        try {
+            heldUntilSeen.set(seen.await(30, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
     }
 }
