@@ -20,7 +20,6 @@ final class MethodSpec {
     private final boolean async;
     private final boolean completableFuture;
     private final boolean cloneEachAttempt;
-    private final Invoker.Runner runner;
 
     MethodSpec(List<Policy> policies, Invoker invoker, AsyncInvoker asyncInvoker, boolean async,
                boolean completableFuture, boolean cloneEachAttempt) {
@@ -30,14 +29,19 @@ final class MethodSpec {
         this.async = async;
         this.completableFuture = completableFuture;
         this.cloneEachAttempt = cloneEachAttempt;
-        this.runner = cloneEachAttempt ? InvocationCall.PROCEED_CLONE : InvocationCall.PROCEED;
     }
 
-    Object invoke(MethodInvocation invocation) throws Throwable {
+    /**
+     * @param invocation the intercepted call
+     * @param attempts how the proxy of this call runs an attempt that may be repeated
+     * @return the call's result (a stage for an asynchronous method)
+     * @throws Throwable what the call or a policy throws
+     */
+    Object invoke(MethodInvocation invocation, AttemptRunner attempts) throws Throwable {
         if (!async) {
-            return invoker.invoke(invocation, runner);
+            return invoker.invoke(invocation, cloneEachAttempt ? attempts : InvocationCall.PROCEED);
         }
-        CompletionStage<?> stage = asyncInvoker.invoke(new InvocationCall(invocation, cloneEachAttempt));
+        CompletionStage<?> stage = asyncInvoker.invoke(new InvocationCall(invocation, cloneEachAttempt ? attempts : null));
         return completableFuture ? stage.toCompletableFuture() : stage;
     }
 

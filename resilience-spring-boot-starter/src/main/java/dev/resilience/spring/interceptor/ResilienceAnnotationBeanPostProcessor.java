@@ -73,18 +73,20 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         if (specs.isEmpty()) {
             return bean;
         }
-        ResilienceMethodInterceptor interceptor = new ResilienceMethodInterceptor(specs, gate.get());
+        boolean existingProxy = bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean);
+        ProxyFactory proxyFactory = existingProxy ? null : new ProxyFactory(bean);
+        ResilienceMethodInterceptor interceptor = new ResilienceMethodInterceptor(specs, gate.get(),
+                existingProxy ? AttemptRunner.ALWAYS_CLONE : AttemptRunner.following(proxyFactory));
         DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new StaticMethodMatcherPointcut() {
             @Override
             public boolean matches(Method method, Class<?> type) {
                 return interceptor.handles(method);
             }
         }, interceptor);
-        if (bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean)) {
-            advised.addAdvisor(0, advisor);
+        if (existingProxy) {
+            ((Advised) bean).addAdvisor(0, advisor);
             return bean;
         }
-        ProxyFactory proxyFactory = new ProxyFactory(bean);
         proxyFactory.copyFrom(this);
         if (!proxyFactory.isProxyTargetClass()) {
             evaluateProxyInterfaces(bean.getClass(), proxyFactory);

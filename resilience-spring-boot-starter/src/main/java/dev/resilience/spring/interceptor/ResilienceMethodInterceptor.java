@@ -17,10 +17,12 @@ final class ResilienceMethodInterceptor implements MethodInterceptor {
 
     private final Map<Method, MethodSpec> specs;
     private final ShutdownGate gate;
+    private final AttemptRunner attempts;
 
-    ResilienceMethodInterceptor(Map<Method, MethodSpec> specs, ShutdownGate gate) {
+    ResilienceMethodInterceptor(Map<Method, MethodSpec> specs, ShutdownGate gate, AttemptRunner attempts) {
         this.specs = specs;
         this.gate = gate;
+        this.attempts = attempts;
     }
 
     @Override
@@ -39,7 +41,7 @@ final class ResilienceMethodInterceptor implements MethodInterceptor {
         if (spec.isAsync()) {
             Object result;
             try {
-                result = spec.invoke(invocation);
+                result = spec.invoke(invocation, attempts);
             } catch (Throwable t) {
                 gate.exit();
                 throw t;
@@ -48,7 +50,7 @@ final class ResilienceMethodInterceptor implements MethodInterceptor {
             return result;
         }
         try {
-            return spec.invoke(invocation);
+            return spec.invoke(invocation, attempts);
         } finally {
             gate.exit();
         }

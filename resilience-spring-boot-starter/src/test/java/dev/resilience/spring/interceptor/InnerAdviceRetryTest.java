@@ -62,4 +62,26 @@ class InnerAdviceRetryTest {
             assertThat(target.calls).hasValue(3);
         });
     }
+
+    @Test
+    void adviceAddedToOurProxyLaterRunsForEveryAttemptAndNoLongerOnceRemoved() {
+        Flaky target = new Flaky();
+        runner.withBean("flaky", Flaky.class, () -> target).run(context -> {
+            Flaky flaky = context.getBean(Flaky.class);
+            AtomicInteger innerAdvice = new AtomicInteger();
+            MethodInterceptor inner = invocation -> {
+                innerAdvice.incrementAndGet();
+                return invocation.proceed();
+            };
+            ((Advised) flaky).addAdvice(inner);
+            assertThatThrownBy(flaky::call).isInstanceOf(IllegalStateException.class);
+            assertThat(innerAdvice).hasValue(3);
+            assertThat(target.calls).hasValue(3);
+
+            ((Advised) flaky).removeAdvice(inner);
+            assertThatThrownBy(flaky::call).isInstanceOf(IllegalStateException.class);
+            assertThat(innerAdvice).hasValue(3);
+            assertThat(target.calls).hasValue(6);
+        });
+    }
 }
