@@ -602,9 +602,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         /**
          * Moves the successes of {@code d} not yet taken into the running total and, while this state is current,
-         * into the window: each evaluated as if recorded on its own (a count window; more than its size of them leave
-         * the same window as exactly its size), or all at once into their second (a time window, evaluated at the
-         * first count that reaches the minimum, where the failure rate is highest).
+         * into the window, all at once: into a count window as one batch (more than its size of them leave the same
+         * window as exactly its size), or into their second of a time window. Either is evaluated at the first count
+         * that reaches the minimum, where the failure rate is highest; recording them one by one, each evaluated,
+         * could open the breaker there and nowhere else.
          */
         private void flushDeferred(Deferred d) {
             long successes = d.take();
@@ -616,10 +617,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 return; // the window was left behind with the state
             }
             if (countWindow != null) {
-                long count = Math.min(successes, countWindow.size());
-                for (long i = 0; i < count; i++) {
-                    evaluate(countWindow.record(Outcome.SUCCESS));
-                }
+                evaluate(countWindow.recordSuccesses((int) Math.min(successes, countWindow.size()), closedMinimumCalls));
                 return;
             }
             long failed = timeWindow.fastFailures() + timeWindow.slowFailures();

@@ -26,6 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * write) to the aggregate, so every field stays within [0, N] and the packed arithmetic never borrows across
  * fields. With N = 1 and many threads this degrades into a queue, which is still correct. Between taking a
  * sequence and publishing, the code cannot throw, so no waiter can wait for a writer that gave up.
+ *
+ * <p><b>Batches.</b> {@link #recordSuccesses} takes up to N sequences at once, waits for each of its slots in turn,
+ * makes one add for all of them and then publishes its slots: the aggregate switches all of its slots in one step.
  */
 final class CountWindow {
 
@@ -67,23 +70,76 @@ final class CountWindow {
      */
     long record(int category) {
         long seq = counters.getAndIncrement(SEQUENCE);
-        int index = (int) (seq % size) * stride;
-        long delta = 1L << (category << 4);
-        if (seq >= size) {
-            long previous = seq - size;
-            long slot;
-            int spins = 0;
-            while ((slot = slots.get(index)) >> 2 != previous) {
-                spins = backOff(spins);
-            }
-            delta -= 1L << (((int) slot & 3) << 4);
-        }
+        int index = slotIndex(seq);
+        long delta = (1L << (category << 4)) - awaitEvicted(seq, index);
         // In a steady state the evicted outcome usually equals the new one: nothing changes, so skip the
         // read-modify-write (the common success path then costs one contended atomic instead of two).
         long after = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
         // Release ordering suffices: the waiter reads the slot with acquire semantics and then needs our add.
         slots.setRelease(index, (seq << 2) | category);
         return after;
+    }
+
+    /**
+     * Records {@code n} fast successes as one step: one sequence update and at most one aggregate update for all of
+     * them, instead of one each. The writers awaited (of sequences {@code n} or fewer slots back) all hold smaller
+     * sequences than this batch, so no two writers ever wait for each other.
+     *
+     * @param n how many, from 1 to the window's size
+     * @param minimum the minimum number of calls of the window's breaker
+     * @return the packed aggregate as it would have been right after the first of these successes that brings the
+     *     window to {@code minimum} outcomes (where, among the points at or over the minimum, the failure and slow-call
+     *     rates are highest: each later success can only lower them), or right after the last one if none does
+     */
+    long recordSuccesses(int n, int minimum) {
+        if (n < 1 || n > size) {
+            throw new IllegalArgumentException("between 1 and " + size + " successes at once, but was " + n);
+        }
+        long first = counters.getAndAdd(SEQUENCE, n);
+        long delta = n; // n fast successes: field 0
+        for (long seq = first; seq < first + n; seq++) {
+            delta -= awaitEvicted(seq, slotIndex(seq));
+        }
+        long after = delta == 0 ? counters.get(AGGREGATE) : counters.addAndGet(AGGREGATE, delta);
+        long point = after - delta;
+        boolean reached = false;
+        for (long seq = first; seq < first + n; seq++) {
+            int index = slotIndex(seq);
+            if (!reached) {
+                // The slot still holds the outcome this success evicts: nobody writes it before we publish.
+                point += 1 - evictedField(seq, slots.get(index));
+                reached = buffered(point) >= minimum;
+            }
+            slots.setRelease(index, (seq << 2) | Outcome.SUCCESS);
+        }
+        return reached ? point : after;
+    }
+
+    private int slotIndex(long seq) {
+        return (int) (seq % size) * stride;
+    }
+
+    /**
+     * Waits until the slot of {@code seq} shows the outcome that {@code seq} evicts (written {@code size} sequences
+     * earlier).
+     *
+     * @return that outcome's unit in the packed aggregate, or 0 while the ring has not come round yet
+     */
+    private long awaitEvicted(long seq, int index) {
+        if (seq < size) {
+            return 0L;
+        }
+        long previous = seq - size;
+        long slot;
+        int spins = 0;
+        while ((slot = slots.get(index)) >> 2 != previous) {
+            spins = backOff(spins);
+        }
+        return evictedField(seq, slot);
+    }
+
+    private long evictedField(long seq, long slot) {
+        return seq < size ? 0L : 1L << (((int) slot & 3) << 4);
     }
 
     /**

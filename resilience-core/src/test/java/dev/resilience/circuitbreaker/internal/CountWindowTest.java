@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CountWindowTest {
 
@@ -52,8 +53,16 @@ class CountWindowTest {
         }
     }
 
-    /** Runs 32 recording threads released together plus a sampler; returns per-category counts recorded. */
     private static long[] hammer(CountWindow w, int threads, int perThread, Queue<String> problems) throws Exception {
+        return hammer(w, threads, perThread, false, problems);
+    }
+
+    /**
+     * Runs recording threads released together plus a sampler; with {@code batches}, a quarter of the steps record a
+     * batch of successes instead of one outcome. Returns per-category counts recorded.
+     */
+    private static long[] hammer(CountWindow w, int threads, int perThread, boolean batches, Queue<String> problems)
+            throws Exception {
         AtomicLongArray recorded = new AtomicLongArray(4);
         CyclicBarrier start = new CyclicBarrier(threads + 1);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -73,6 +82,12 @@ class CountWindowTest {
                 }
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < perThread; i++) {
+                    if (batches && random.nextInt(4) == 0) {
+                        int n = 1 + random.nextInt(Math.min(w.size(), 8));
+                        assertConsistent(w.recordSuccesses(n, 1 + random.nextInt(w.size())), w.size(), problems);
+                        recorded.addAndGet(Outcome.SUCCESS, n);
+                        continue;
+                    }
                     int category = random.nextInt(4);
                     assertConsistent(w.record(category), w.size(), problems);
                     recorded.incrementAndGet(category);
@@ -126,5 +141,96 @@ class CountWindowTest {
         hammer(w, 32, 500, problems);
         assertThat(problems).isEmpty();
         assertThat(CountWindow.buffered(w.snapshot())).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchOfSuccessesLeavesTheWindowAsTheSameSuccessesOneByOneWould() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int round = 0; round < 200; round++) {
+            int size = 1 + random.nextInt(12);
+            CountWindow batched = new CountWindow(size);
+            CountWindow single = new CountWindow(size);
+            for (int i = random.nextInt(30); i > 0; i--) {
+                int category = random.nextInt(4);
+                batched.record(category);
+                single.record(category);
+            }
+            int n = 1 + random.nextInt(size);
+            long last = 0;
+            for (int i = 0; i < n; i++) {
+                last = single.record(Outcome.SUCCESS);
+            }
+            batched.recordSuccesses(n, size + 1);
+            assertThat(batched.snapshot()).as("round %d", round).isEqualTo(single.snapshot()).isEqualTo(last);
+            // both go on evicting the same outcomes
+            assertThat(batched.record(Outcome.SLOW_FAILURE)).isEqualTo(single.record(Outcome.SLOW_FAILURE));
+        }
+    }
+
+    @Test
+    void aBatchReportsTheWindowAtTheSuccessThatFirstReachesTheMinimum() {
+        CountWindow w = new CountWindow(10);
+        w.record(Outcome.FAILURE);
+        w.record(Outcome.SLOW_FAILURE);
+        w.record(Outcome.FAILURE);
+        long point = w.recordSuccesses(4, 5);
+        assertThat(CountWindow.buffered(point)).isEqualTo(5);
+        assertThat(CountWindow.failed(point)).isEqualTo(3);
+        assertThat(CountWindow.buffered(w.snapshot())).isEqualTo(7);
+    }
+
+    @Test
+    void aBatchAlreadyOverTheMinimumReportsTheWindowAfterItsFirstSuccess() {
+        CountWindow w = new CountWindow(4);
+        for (int i = 0; i < 4; i++) {
+            w.record(Outcome.FAILURE);
+        }
+        long point = w.recordSuccesses(3, 2);
+        assertThat(CountWindow.buffered(point)).isEqualTo(4);
+        assertThat(CountWindow.failed(point)).isEqualTo(3);
+        assertThat(CountWindow.failed(w.snapshot())).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchThatNeverReachesTheMinimumReportsTheWindowAfterItsLastSuccess() {
+        CountWindow w = new CountWindow(10);
+        w.record(Outcome.FAILURE);
+        long point = w.recordSuccesses(3, 10);
+        assertThat(point).isEqualTo(w.snapshot());
+        assertThat(CountWindow.buffered(point)).isEqualTo(4);
+    }
+
+    @Test
+    void aBatchHoldsBetweenOneSuccessAndTheWindowsSize() {
+        CountWindow w = new CountWindow(5);
+        assertThatThrownBy(() -> w.recordSuccesses(0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 5");
+        assertThatThrownBy(() -> w.recordSuccesses(6, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 6");
+        assertThat(w.snapshot()).isZero();
+    }
+
+    @Test
+    void batchesAndSingleOutcomesFromThirtyTwoThreadsGiveExactTotals() throws Exception {
+        Queue<String> problems = new ConcurrentLinkedQueue<>();
+        CountWindow w = new CountWindow(65_535);
+        long[] recorded = hammer(w, 32, 500, true, problems);
+        assertThat(problems).isEmpty();
+        long a = w.snapshot();
+        for (int c = 0; c < 4; c++) {
+            assertThat((long) CountWindow.count(a, c)).as("category %d", c).isEqualTo(recorded[c]);
+        }
+    }
+
+    @Test
+    void batchesLappingATinyWindowFromThirtyTwoThreadsNeverBreakTheInvariants() throws Exception {
+        Queue<String> problems = new ConcurrentLinkedQueue<>();
+        CountWindow w = new CountWindow(3);
+        hammer(w, 32, 500, true, problems);
+        assertThat(problems).isEmpty();
+        assertThat(CountWindow.buffered(w.snapshot())).isEqualTo(3);
+        long a = w.recordSuccesses(3, 3);
+        assertThat(CountWindow.count(w.snapshot(), Outcome.SUCCESS)).isEqualTo(3);
+        assertThat(CountWindow.buffered(a)).isEqualTo(3);
     }
 }
