@@ -1,55 +1,19 @@
 package dev.resilience.circuitbreaker;
 
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import dev.resilience.core.Clock;
+import dev.resilience.core.CountingClock;
 import dev.resilience.core.ManualClock;
-import dev.resilience.core.Scheduled;
 import dev.resilience.core.ThrowingSupplier;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** What the CLOSED success path costs: clock reads and allocations. */
 class CircuitBreakerHotPathTest {
-
-    /** Counts nanoTime reads. */
-    private static final class CountingClock implements Clock {
-        final ManualClock delegate = new ManualClock();
-        final AtomicInteger nanoTimeReads = new AtomicInteger();
-        final AtomicInteger coarseReads = new AtomicInteger();
-
-        @Override
-        public long nanoTime() {
-            nanoTimeReads.incrementAndGet();
-            return delegate.nanoTime();
-        }
-
-        @Override
-        public long coarseNanoTime() {
-            coarseReads.incrementAndGet();
-            return delegate.nanoTime();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return delegate.currentTimeMillis();
-        }
-
-        @Override
-        public void sleep(long nanos) throws InterruptedException {
-            delegate.sleep(nanos);
-        }
-
-        @Override
-        public Scheduled schedule(Runnable task, long delayNanos) {
-            return delegate.schedule(task, delayNanos);
-        }
-    }
 
     private static int readsPerSuccess(CircuitBreakerConfig config) {
         CountingClock clock = new CountingClock();

@@ -87,10 +87,7 @@ class RateLimiterAsyncTest {
     void cancelledCallWaitingForItsPeriodNeverStarts() {
         limiter.acquirePermission();
         AtomicInteger started = new AtomicInteger();
-        CompletableFuture<Object> result = limiter.callAsync(() -> {
-            started.incrementAndGet();
-            return CompletableFuture.<Object>completedFuture("x");
-        }).toCompletableFuture();
+        CompletableFuture<Object> result = callCountingStarts(limiter, started);
         assertThat(clock.pendingTasks()).isEqualTo(2); // the period timer and the waiting call
         result.cancel(false);
         assertThat(clock.pendingTasks()).isEqualTo(1);
@@ -105,10 +102,7 @@ class RateLimiterAsyncTest {
                 .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), early);
         limiter.acquirePermission();
         AtomicInteger started = new AtomicInteger();
-        CompletableFuture<Object> result = limiter.callAsync(() -> {
-            started.incrementAndGet();
-            return CompletableFuture.<Object>completedFuture("x");
-        }).toCompletableFuture();
+        CompletableFuture<Object> result = callCountingStarts(limiter, started);
 
         early.setMillis(500);
         early.runHeldTasks();
@@ -119,5 +113,13 @@ class RateLimiterAsyncTest {
         early.runHeldTasks();
         assertThat(started).hasValue(1);
         assertThat(result).isCompletedWithValue("x");
+    }
+
+    /** Calls through {@code limiter} a method that counts its starts in {@code started}. */
+    private static CompletableFuture<Object> callCountingStarts(RateLimiter limiter, AtomicInteger started) {
+        return limiter.callAsync(() -> {
+            started.incrementAndGet();
+            return CompletableFuture.<Object>completedFuture("x");
+        }).toCompletableFuture();
     }
 }

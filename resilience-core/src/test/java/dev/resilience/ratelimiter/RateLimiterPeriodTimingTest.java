@@ -1,16 +1,16 @@
 package dev.resilience.ratelimiter;
 
 import dev.resilience.core.Clock;
+import dev.resilience.core.CountingClock;
 import dev.resilience.core.ManualClock;
-import dev.resilience.core.Scheduled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.resilience.ratelimiter.Admissions.admitted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,43 +20,6 @@ class RateLimiterPeriodTimingTest {
     private static RateLimiter limiter(Clock clock, int limit, Duration period, Duration timeout) {
         return RateLimiter.of("timing", RateLimiterConfig.builder().limitForPeriod(limit).limitRefreshPeriod(period)
                 .timeoutDuration(timeout).build(), clock);
-    }
-
-    private static int admitted(RateLimiter limiter, int tries) {
-        int admitted = 0;
-        for (int i = 0; i < tries; i++) {
-            if (limiter.acquirePermission()) {
-                admitted++;
-            }
-        }
-        return admitted;
-    }
-
-    /** A manual clock that counts the reads of monotonic time. */
-    private static final class CountingClock implements Clock {
-        final ManualClock time = new ManualClock();
-        final AtomicInteger nanoTimeReads = new AtomicInteger();
-
-        @Override
-        public long nanoTime() {
-            nanoTimeReads.incrementAndGet();
-            return time.nanoTime();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return time.currentTimeMillis();
-        }
-
-        @Override
-        public void sleep(long nanos) throws InterruptedException {
-            time.sleep(nanos);
-        }
-
-        @Override
-        public Scheduled schedule(Runnable task, long delayNanos) {
-            return time.schedule(task, delayNanos);
-        }
     }
 
     @Test

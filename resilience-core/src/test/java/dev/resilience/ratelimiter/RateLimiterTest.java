@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.resilience.ratelimiter.Admissions.admitted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -20,16 +21,6 @@ class RateLimiterTest {
     private RateLimiter limiter(int limit, Duration period, Duration timeout) {
         return RateLimiter.of("api", RateLimiterConfig.builder().limitForPeriod(limit).limitRefreshPeriod(period)
                 .timeoutDuration(timeout).build(), clock);
-    }
-
-    private static int admitted(RateLimiter limiter, int tries) {
-        int admitted = 0;
-        for (int i = 0; i < tries; i++) {
-            if (limiter.acquirePermission()) {
-                admitted++;
-            }
-        }
-        return admitted;
     }
 
     @Test
