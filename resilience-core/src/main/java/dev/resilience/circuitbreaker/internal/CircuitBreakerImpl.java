@@ -596,8 +596,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
 
         private boolean mayDeferInTimeWindow() {
-            long others = timeWindow.slowSuccesses() + timeWindow.fastFailures() + timeWindow.slowFailures();
-            return others == 0 || timeWindow.fastSuccesses() + others >= closedMinimumCalls;
+            return timeWindow.onlyFastSuccessesOrAtLeast(closedMinimumCalls);
         }
 
         /**
@@ -620,22 +619,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 evaluate(countWindow.recordSuccesses((int) Math.min(successes, countWindow.size()), closedMinimumCalls));
                 return;
             }
-            long failed = timeWindow.fastFailures() + timeWindow.slowFailures();
-            long slow = timeWindow.slowSuccesses() + timeWindow.slowFailures();
-            long before = timeWindow.fastSuccesses() + timeWindow.slowSuccesses() + failed;
-            long first = Math.max(before + 1, closedMinimumCalls);
-            if (timeWindow.addSuccesses(d.second, successes) && first <= before + successes) {
-                evaluate(first, failed, slow);
+            float failureRate = timeWindow.failureRate(successes, closedMinimumCalls);
+            float slowRate = slowNanos > 0 ? timeWindow.slowCallRate(successes, closedMinimumCalls) : -1f;
+            if (timeWindow.addSuccesses(d.second, successes)) {
+                evaluate(failureRate, slowRate);
             }
         }
 
+        /** Reads each rate in the order that can make it too low but never too high (see {@link TimeWindow}). */
         private void evaluateTimeWindow() {
-            long slowFailures = timeWindow.slowFailures();
-            long fastFailures = timeWindow.fastFailures();
-            long slowSuccesses = timeWindow.slowSuccesses();
-            long fastSuccesses = timeWindow.fastSuccesses();
-            evaluate(fastSuccesses + slowSuccesses + fastFailures + slowFailures, fastFailures + slowFailures,
-                    slowSuccesses + slowFailures);
+            evaluate(timeWindow.failureRate(0, closedMinimumCalls),
+                    slowNanos > 0 ? timeWindow.slowCallRate(0, closedMinimumCalls) : -1f);
         }
 
         private void evaluate(long aggregate) {
@@ -646,8 +640,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (buffered < closedMinimumCalls || buffered == 0) {
                 return;
             }
-            float failureRate = failed * 100f / buffered;
-            float slowRate = slow * 100f / buffered;
+            evaluate(failed * 100f / buffered, slow * 100f / buffered);
+        }
+
+        /** @param failureRate percent, or -1 (under the minimum) @param slowRate percent, or -1 */
+        private void evaluate(float failureRate, float slowRate) {
             if (failureRate >= failureThreshold || slowRate >= slowThreshold) {
                 openOnRates(this, failureRate, slowRate);
             }
@@ -660,8 +657,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 return countsOf(countWindow.snapshot());
             }
             timeWindow.advance(clock.nanoTime());
-            return new long[] {timeWindow.fastSuccesses(), timeWindow.slowSuccesses(),
-                    timeWindow.fastFailures(), timeWindow.slowFailures()};
+            return timeWindow.counts();
         }
 
         @Override
