@@ -276,7 +276,8 @@ public final class CircuitBreakerConfig {
 
         /**
          * @param duration a call taking strictly longer counts as slow; positive, or {@link Duration#ZERO} to turn
-         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s
+         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s.
+         *     Anything over about 292 years (a {@code long} of nanoseconds) means no call is ever slow.
          * @return this builder
          */
         public Builder slowCallDurationThreshold(Duration duration) {
@@ -285,7 +286,8 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param duration how long to stay OPEN before admitting trial calls, positive; default 60 s
+         * @param duration how long to stay OPEN before admitting trial calls, positive; default 60 s. Anything over
+         *     about 292 years (a {@code long} of nanoseconds) means for ever: only a manual transition leaves OPEN.
          * @return this builder
          */
         public Builder waitDurationInOpenState(Duration duration) {
@@ -304,7 +306,8 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param duration longest stay in HALF_OPEN before going back to OPEN; zero (default) = no limit
+         * @param duration longest stay in HALF_OPEN before going back to OPEN; zero (default) = no limit, as is anything
+         *     over about 292 years (a {@code long} of nanoseconds)
          * @return this builder
          */
         public Builder maxWaitDurationInHalfOpenState(Duration duration) {

@@ -7,6 +7,7 @@ import dev.resilience.circuitbreaker.CircuitBreakerEvent;
 import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.ExceptionClassifier;
@@ -96,9 +97,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 config.recordException().orElse(null), config.ignoreException().orElse(null));
         this.resultPredicate = config.recordResult().orElse(null);
         this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
-        this.slowNanos = config.slowCallDurationThreshold().toNanos();
-        this.openNanos = config.waitDurationInOpenState().toNanos();
-        this.maxHalfOpenNanos = config.maxWaitDurationInHalfOpenState().toNanos();
+        // Saturated: a duration too long for a long of nanoseconds (about 292 years) is "practically forever".
+        this.slowNanos = Durations.saturatedNanos(config.slowCallDurationThreshold());
+        this.openNanos = Durations.saturatedNanos(config.waitDurationInOpenState());
+        this.maxHalfOpenNanos = Durations.saturatedNanos(config.maxWaitDurationInHalfOpenState());
         this.closedMinimumCalls = timeBased ? config.minimumNumberOfCalls()
                 : Math.min(config.minimumNumberOfCalls(), config.slidingWindowSize());
         this.halfOpenCalls = config.permittedNumberOfCallsInHalfOpenState();
@@ -695,7 +697,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         void enter() {
-            if (config.automaticTransitionFromOpenToHalfOpenEnabled()) {
+            // A saturated wait ends never: a timer for it could only wait (or, on a clock adding it, overflow).
+            if (config.automaticTransitionFromOpenToHalfOpenEnabled() && openNanos != Long.MAX_VALUE) {
                 timer = clock.schedule(() -> {
                     if (state.get() == this) {
                         transition(this, new HalfOpen());
@@ -778,7 +781,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         void enter() {
-            if (maxHalfOpenNanos > 0) {
+            if (maxHalfOpenNanos > 0 && maxHalfOpenNanos != Long.MAX_VALUE) {
                 timer = clock.schedule(() -> {
                     if (state.get() == this) {
                         transition(this, new Open(frozenCounts(), halfOpenCalls));
