@@ -12,6 +12,16 @@ import java.util.function.Predicate;
  * The immutable, validated configuration of a {@link CircuitBreaker}. Build one with {@link #builder()};
  * every builder method validates its value at once and throws {@link InvalidConfigException} naming the
  * setting, the value and the allowed range. Nothing is clamped.
+ *
+ * <p><b>Which outcomes count.</b> A call that returns is a success, unless {@link #recordResult()} accepts its value.
+ * A call that throws is a failure unless the exception is ignored: by {@link #ignoreExceptions()} or
+ * {@link #ignoreException()} (these win over everything), by not being one of the {@link #recordExceptions()} when
+ * any are set, or by {@link #recordException()} refusing it. An ignored exception counts neither way (in HALF_OPEN
+ * its trial is given back). A {@link java.lang.Error} (a JVM or linkage problem such as
+ * {@code StackOverflowError} or {@code OutOfMemoryError}, not an answer of the protected dependency) is ignored too,
+ * unless {@link #recordExceptions()} names its class or a superclass of it that is itself an Error
+ * ({@code recordExceptions(StackOverflowError.class)}, {@code recordExceptions(VirtualMachineError.class)});
+ * {@code recordExceptions(Throwable.class)} does not name Errors. Either way the caller gets the Error unchanged.
  */
 public final class CircuitBreakerConfig {
 
@@ -126,7 +136,10 @@ public final class CircuitBreakerConfig {
         return automaticTransitionFromOpenToHalfOpenEnabled;
     }
 
-    /** @return exception classes recorded as failures (with subclasses); empty = every exception not ignored */
+    /**
+     * @return exception classes recorded as failures (with subclasses); empty = every exception not ignored, Errors
+     *     excepted (an Error counts only where an Error class listed here names it)
+     */
     public List<Class<? extends Throwable>> recordExceptions() {
         return recordExceptions;
     }
@@ -327,7 +340,8 @@ public final class CircuitBreakerConfig {
 
         /**
          * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); none (default)
-         *     means every exception that is not ignored
+         *     means every exception that is not ignored. A {@link java.lang.Error} counts only when one of these is
+         *     an Error class it belongs to (see the class comment).
          * @return this builder
          */
         @SafeVarargs

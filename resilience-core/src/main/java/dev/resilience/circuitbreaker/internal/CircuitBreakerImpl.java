@@ -74,6 +74,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final LongAdder successfulNanos = new LongAdder();
     private final LongAdder failedNanos = new LongAdder();
     private final ExceptionClassifier classifier;
+    /** The Error classes that {@code recordExceptions} names: only an Error of one of these can count as a failure. */
+    private final Class<?>[] recordedErrors;
     private final Predicate<Object> resultPredicate;
     private final boolean timeBased;
     private final long slowNanos;
@@ -95,6 +97,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         this.clock = Objects.requireNonNull(clock, "clock");
         this.classifier = new ExceptionClassifier(config.recordExceptions(), config.ignoreExceptions(),
                 config.recordException().orElse(null), config.ignoreException().orElse(null));
+        this.recordedErrors = config.recordExceptions().stream().filter(Error.class::isAssignableFrom)
+                .toArray(Class<?>[]::new);
         this.resultPredicate = config.recordResult().orElse(null);
         this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
         // Saturated: a duration too long for a long of nanoseconds (about 292 years) is "practically forever".
@@ -230,7 +234,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     private void onError(BreakerState admitted, long start, Throwable error) {
-        if (classifier.counts(error)) {
+        if (counts(error)) {
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
             }
@@ -238,6 +242,26 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         } else {
             onIgnored(admitted, error);
         }
+    }
+
+    /**
+     * An Error (the JVM's or a linkage problem, not an answer of the protected dependency) is ignored unless the
+     * record classes name it, so that it neither opens the breaker nor uses up a half-open trial.
+     */
+    private boolean counts(Throwable error) {
+        if (error instanceof Error && !namedError(error)) {
+            return false;
+        }
+        return classifier.counts(error);
+    }
+
+    private boolean namedError(Throwable error) {
+        for (Class<?> named : recordedErrors) {
+            if (named.isInstance(error)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onIgnored(BreakerState admitted, Throwable error) {
