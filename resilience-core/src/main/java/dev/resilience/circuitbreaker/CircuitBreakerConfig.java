@@ -362,6 +362,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * An extra test for exceptions. If it throws, the call is recorded as a failure (a half-open trial is used up
+         * as by any failure, never kept), and the caller gets the call's own exception with the predicate's
+         * attached as {@linkplain Throwable#getSuppressed() suppressed}; the ERROR event names it as
+         * {@code predicateError}.
+         *
          * @param predicate an extra test a (not ignored, class-matching) exception must pass to be recorded as a
          *     failure; an exception it rejects is ignored; default none
          * @return this builder
@@ -372,6 +377,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * A test that ignores exceptions. If it throws, the call is recorded as a failure (its half-open trial is
+         * used up as by any failure, never kept), and the caller gets the call's own exception with the predicate's
+         * attached as {@linkplain Throwable#getSuppressed() suppressed}; the ERROR event names it as
+         * {@code predicateError}.
+         *
          * @param predicate ignores an exception it accepts (wins over every record setting); default none
          * @return this builder
          */
@@ -381,6 +391,12 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * A test for returned values. If it throws, the call is recorded as a failure (its half-open trial is used
+         * up as by any failure, never kept) and the caller still gets the value the call returned, synchronously
+         * and asynchronously alike; there is no exception of the call's to attach the predicate's to, so it is
+         * logged (WARNING, logger {@code dev.resilience.circuitbreaker.internal.CircuitBreakerImpl}) and named in
+         * the ERROR event as {@code predicateError}.
+         *
          * @param predicate records a returned value it accepts as a failure; default none (every value is a success)
          * @return this builder
          */

@@ -57,6 +57,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private static final long PERMIT = Long.MIN_VALUE;
     private static final long RETRY = Long.MIN_VALUE + 1;
     private static final long REJECT = -1L;
+    private static final System.Logger LOG = System.getLogger(CircuitBreakerImpl.class.getName());
 
     private final String name;
     private final CircuitBreakerConfig config;
@@ -219,8 +220,15 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     private void onResult(BreakerState admitted, long start, Object result) {
+        boolean failed;
+        try {
+            failed = resultPredicate != null && resultPredicate.test(result);
+        } catch (Throwable predicateFailure) {
+            onResultPredicateFailure(admitted, start, result, predicateFailure);
+            return;
+        }
         // The outcome's event goes out before recording it, so it precedes any transition the outcome causes.
-        if (resultPredicate != null && resultPredicate.test(result)) {
+        if (failed) {
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
@@ -233,10 +241,46 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
     }
 
+    /**
+     * A result predicate that throws cannot say whether the result is a failure; the call still has to settle its
+     * permit, so it counts as failed (the cautious answer), while the caller keeps the result the call did produce,
+     * the same synchronously and asynchronously. The predicate's exception has no exception of the call's to ride
+     * on, so it is logged and named in the ERROR event.
+     */
+    private void onResultPredicateFailure(BreakerState admitted, long start, Object result, Throwable predicateFailure) {
+        LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': the recordResult predicate threw; the call"
+                + " is recorded as a failure and its result returned to the caller", predicateFailure);
+        if (publisher.hasListeners() && admitted.recording()) {
+            Map<String, Object> details = new LinkedHashMap<>(4);
+            details.put("result", String.valueOf(result));
+            details.put("predicateError", predicateFailure.getClass().getName());
+            publish(CircuitBreakerEvent.Type.ERROR, details);
+        }
+        record(admitted, start, Outcome.FAILED);
+    }
+
     private void onError(BreakerState admitted, long start, Throwable error) {
-        if (counts(error)) {
+        boolean counts;
+        Throwable predicateFailure = null;
+        try {
+            counts = counts(error);
+        } catch (Throwable t) {
+            // A record or ignore predicate that throws must not keep the call's permit: the call counts as failed,
+            // and its caller still gets its own exception, now carrying the predicate's.
+            counts = true;
+            predicateFailure = t;
+            if (t != error) {
+                error.addSuppressed(t);
+            }
+        }
+        if (counts) {
             if (publisher.hasListeners() && admitted.recording()) {
-                publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
+                Map<String, Object> details = new LinkedHashMap<>(4);
+                details.put("error", error.getClass().getName());
+                if (predicateFailure != null) {
+                    details.put("predicateError", predicateFailure.getClass().getName());
+                }
+                publish(CircuitBreakerEvent.Type.ERROR, details);
             }
             record(admitted, start, Outcome.FAILED);
         } else {
