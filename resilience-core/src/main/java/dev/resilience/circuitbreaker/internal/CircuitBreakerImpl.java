@@ -64,6 +64,14 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final Clock clock;
     private final EventPublisher<CircuitBreakerEvent> publisher = new EventPublisher<>();
     private final AtomicReference<BreakerState> state;
+    /**
+     * Transitions made but not yet published, plus one while a thread is publishing: the thread that raises it from
+     * zero publishes, in order, every transition it finds, until it brings it back to zero (see
+     * {@link #publishTransitions()}).
+     */
+    private final AtomicInteger transitionsToPublish = new AtomicInteger();
+    /** The latest state whose entry has been published; only the publishing thread reads or writes it. */
+    private BreakerState lastPublished;
     private final LongAdder notPermitted = new LongAdder();
     // Running totals for metrics registries: striped counters, so recording costs no contention and no allocation.
     private final LongAdder successfulTotal = new LongAdder();
@@ -111,7 +119,9 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         this.halfOpenCalls = config.permittedNumberOfCallsInHalfOpenState();
         this.failureThreshold = config.failureRateThreshold();
         this.slowThreshold = config.slowCallRateThreshold();
-        this.state = new AtomicReference<>(new Closed());
+        BreakerState initial = new Closed();
+        this.state = new AtomicReference<>(initial);
+        this.lastPublished = initial;
     }
 
     @Override
@@ -358,29 +368,73 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
         from.exit();
         to.enter();
-        if (publisher.hasListeners()) {
-            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), to.state()));
-        }
+        from.next = to;
+        publishTransitions();
         return true;
     }
 
-    /** Opens from {@code from} because a rate was exceeded; the CAS winner reports the exceeded rate(s), then the transition. */
+    /** Opens from {@code from} because a rate was exceeded; the transition also reports the exceeded rate(s). */
     private void openOnRates(BreakerState from, float failureRate, float slowRate) {
-        if (!state.compareAndSet(from, new Open(from.frozenCounts(), from.minimumCalls()))) {
+        transition(from, new Open(from.frozenCounts(), from.minimumCalls(), failureRate, slowRate));
+    }
+
+    /**
+     * Publishes the transitions made so far, each exactly once and in the order they were made, one at a time.
+     * Two threads making transitions one right after the other would otherwise race to their listeners (a later
+     * OPEN-&gt;FORCED_OPEN reported before the CLOSED-&gt;OPEN it followed). Every state links the state that
+     * replaced it, so the states form a list in transition order; the one thread that finds
+     * {@link #transitionsToPublish} at zero walks it from {@link #lastPublished}, including whatever other threads
+     * link meanwhile (they only count themselves in and leave), and stops when the count shows that nobody linked
+     * anything it has not seen. So a transition's events may be delivered by the thread of a later transition, and a
+     * listener that transitions the breaker has its transition published after it returns, never nested. Lock-free:
+     * no thread waits for a listener run by another.
+     */
+    private void publishTransitions() {
+        if (transitionsToPublish.getAndIncrement() != 0) {
+            return; // the thread publishing will find this transition linked
+        }
+        Throwable listenerFailure = null;
+        int claimed = 1;
+        do {
+            BreakerState from = lastPublished;
+            BreakerState to;
+            while ((to = from.next) != null) {
+                if (publisher.hasListeners()) {
+                    try {
+                        publishEntry(from, to);
+                    } catch (Throwable t) { // an Error from a listener: the publisher has logged any other failure
+                        if (listenerFailure == null) {
+                            listenerFailure = t;
+                        }
+                    }
+                }
+                from = to;
+            }
+            lastPublished = from;
+            claimed = transitionsToPublish.addAndGet(-claimed);
+        } while (claimed != 0);
+        if (listenerFailure != null) {
+            throw Throwables.<RuntimeException>sneakyThrow(listenerFailure);
+        }
+    }
+
+    private void publishEntry(BreakerState from, BreakerState to) {
+        if (to.enteredByReset) {
+            if (from.state() != State.CLOSED) {
+                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), State.CLOSED));
+            }
+            publish(CircuitBreakerEvent.Type.RESET, Map.of());
             return;
         }
-        BreakerState to = state.get();
-        from.exit();
-        to.enter();
-        if (publisher.hasListeners()) {
-            if (failureRate >= failureThreshold) {
-                publish(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED, Map.of("failureRate", failureRate));
+        if (to instanceof Open open) {
+            if (open.failureRate >= failureThreshold) {
+                publish(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED, Map.of("failureRate", open.failureRate));
             }
-            if (slowRate >= slowThreshold) {
-                publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", slowRate));
+            if (open.slowRate >= slowThreshold) {
+                publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", open.slowRate));
             }
-            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), State.OPEN));
         }
+        publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), to.state()));
     }
 
     @Override
@@ -440,15 +494,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     @Override
     public void reset() {
-        BreakerState previous = state.getAndSet(new Closed());
+        Closed fresh = new Closed();
+        fresh.enteredByReset = true;
+        BreakerState previous = state.getAndSet(fresh);
         notPermitted.reset();
         previous.exit();
-        if (publisher.hasListeners()) {
-            if (previous.state() != State.CLOSED) {
-                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(previous.state(), State.CLOSED));
-            }
-            publish(CircuitBreakerEvent.Type.RESET, Map.of());
-        }
+        previous.next = fresh;
+        publishTransitions();
     }
 
     private void publish(CircuitBreakerEvent.Type type, Map<String, Object> details) {
@@ -458,6 +510,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     @Override
     public String toString() {
         return "CircuitBreaker '" + name + "' " + state();
+    }
+
+    /**
+     * A racing transition may leave a state between its CAS and its {@code enter()}; its {@code exit()} then found no
+     * timer to cancel. The timer is stored before the state is read here, and read after the state changed there,
+     * so one of the two cancels it.
+     */
+    private void cancelTimerIfLeft(BreakerState entered, Scheduled timer) {
+        if (state.get() != entered) {
+            timer.cancel();
+        }
     }
 
     // ---------------------------------------------------------------- rates
@@ -487,6 +550,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     // ---------------------------------------------------------------- states
 
     private abstract class BreakerState {
+
+        /** The state that replaced this one, linked once by the thread that replaced it (for publishing in order). */
+        volatile BreakerState next;
+        /** Whether {@link #reset()} entered this state; written before it is linked. */
+        boolean enteredByReset;
 
         abstract State state();
 
@@ -741,11 +809,20 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         private final long openedAt = clock.nanoTime();
         private final long[] counts;
         private final int minimumCalls;
+        /** The rates that opened the breaker, or -1 when something else did. */
+        final float failureRate;
+        final float slowRate;
         private volatile Scheduled timer;
 
         Open(long[] counts, int minimumCalls) {
+            this(counts, minimumCalls, -1f, -1f);
+        }
+
+        Open(long[] counts, int minimumCalls, float failureRate, float slowRate) {
             this.counts = counts;
             this.minimumCalls = minimumCalls;
+            this.failureRate = failureRate;
+            this.slowRate = slowRate;
         }
 
         @Override
@@ -772,6 +849,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                         transition(this, new HalfOpen());
                     }
                 }, openNanos);
+                cancelTimerIfLeft(this, timer);
             }
         }
 
@@ -855,6 +933,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                         transition(this, new Open(frozenCounts(), halfOpenCalls));
                     }
                 }, maxHalfOpenNanos);
+                cancelTimerIfLeft(this, timer);
             }
         }
 
