@@ -79,6 +79,13 @@ public interface CircuitBreaker extends Policy {
     /** @return an immutable snapshot of the current state and window */
     CircuitBreakerMetrics metrics();
 
+    /**
+     * @return where to subscribe to this breaker's events. The events of transitions (STATE_TRANSITION, RESET and
+     *     the rate-exceeded events that precede an opening) reach listeners one at a time, each once, in the order
+     *     the transitions happened, so that each transition starts in the state the previous one ended in. They may
+     *     be delivered on the thread of a later transition, and a transition made by a listener is delivered after
+     *     that listener returns. Other events go out on the thread of their call.
+     */
     @Override
     Events<CircuitBreakerEvent> events();
 

@@ -12,6 +12,16 @@ import java.util.function.Predicate;
  * The immutable, validated configuration of a {@link CircuitBreaker}. Build one with {@link #builder()};
  * every builder method validates its value at once and throws {@link InvalidConfigException} naming the
  * setting, the value and the allowed range. Nothing is clamped.
+ *
+ * <p><b>Which outcomes count.</b> A call that returns is a success, unless {@link #recordResult()} accepts its value.
+ * A call that throws is a failure unless the exception is ignored: by {@link #ignoreExceptions()} or
+ * {@link #ignoreException()} (these win over everything), by not being one of the {@link #recordExceptions()} when
+ * any are set, or by {@link #recordException()} refusing it. An ignored exception counts neither way (in HALF_OPEN
+ * its trial is given back). A {@link java.lang.Error} (a JVM or linkage problem such as
+ * {@code StackOverflowError} or {@code OutOfMemoryError}, not an answer of the protected dependency) is ignored too,
+ * unless {@link #recordExceptions()} names its class or a superclass of it that is itself an Error
+ * ({@code recordExceptions(StackOverflowError.class)}, {@code recordExceptions(VirtualMachineError.class)});
+ * {@code recordExceptions(Throwable.class)} does not name Errors. Either way the caller gets the Error unchanged.
  */
 public final class CircuitBreakerConfig {
 
@@ -126,7 +136,10 @@ public final class CircuitBreakerConfig {
         return automaticTransitionFromOpenToHalfOpenEnabled;
     }
 
-    /** @return exception classes recorded as failures (with subclasses); empty = every exception not ignored */
+    /**
+     * @return exception classes recorded as failures (with subclasses); empty = every exception not ignored, Errors
+     *     excepted (an Error counts only where an Error class listed here names it)
+     */
     public List<Class<? extends Throwable>> recordExceptions() {
         return recordExceptions;
     }
@@ -276,7 +289,8 @@ public final class CircuitBreakerConfig {
 
         /**
          * @param duration a call taking strictly longer counts as slow; positive, or {@link Duration#ZERO} to turn
-         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s
+         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s.
+         *     Anything over about 292 years (a {@code long} of nanoseconds) means no call is ever slow.
          * @return this builder
          */
         public Builder slowCallDurationThreshold(Duration duration) {
@@ -285,7 +299,8 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param duration how long to stay OPEN before admitting trial calls, positive; default 60 s
+         * @param duration how long to stay OPEN before admitting trial calls, positive; default 60 s. Anything over
+         *     about 292 years (a {@code long} of nanoseconds) means for ever: only a manual transition leaves OPEN.
          * @return this builder
          */
         public Builder waitDurationInOpenState(Duration duration) {
@@ -304,7 +319,8 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param duration longest stay in HALF_OPEN before going back to OPEN; zero (default) = no limit
+         * @param duration longest stay in HALF_OPEN before going back to OPEN; zero (default) = no limit, as is anything
+         *     over about 292 years (a {@code long} of nanoseconds)
          * @return this builder
          */
         public Builder maxWaitDurationInHalfOpenState(Duration duration) {
@@ -324,7 +340,8 @@ public final class CircuitBreakerConfig {
 
         /**
          * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); none (default)
-         *     means every exception that is not ignored
+         *     means every exception that is not ignored. A {@link java.lang.Error} counts only when one of these is
+         *     an Error class it belongs to (see the class comment).
          * @return this builder
          */
         @SafeVarargs
@@ -345,6 +362,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * An extra test for exceptions. If it throws, the call is recorded as a failure (a half-open trial is used up
+         * as by any failure, never kept), and the caller gets the call's own exception with the predicate's
+         * attached as {@linkplain Throwable#getSuppressed() suppressed}; the ERROR event names it as
+         * {@code predicateError}.
+         *
          * @param predicate an extra test a (not ignored, class-matching) exception must pass to be recorded as a
          *     failure; an exception it rejects is ignored; default none
          * @return this builder
@@ -355,6 +377,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * A test that ignores exceptions. If it throws, the call is recorded as a failure (its half-open trial is
+         * used up as by any failure, never kept), and the caller gets the call's own exception with the predicate's
+         * attached as {@linkplain Throwable#getSuppressed() suppressed}; the ERROR event names it as
+         * {@code predicateError}.
+         *
          * @param predicate ignores an exception it accepts (wins over every record setting); default none
          * @return this builder
          */
@@ -364,6 +391,12 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * A test for returned values. If it throws, the call is recorded as a failure (its half-open trial is used
+         * up as by any failure, never kept) and the caller still gets the value the call returned, synchronously
+         * and asynchronously alike; there is no exception of the call's to attach the predicate's to, so it is
+         * logged (WARNING, logger {@code dev.resilience.circuitbreaker.internal.CircuitBreakerImpl}) and named in
+         * the ERROR event as {@code predicateError}.
+         *
          * @param predicate records a returned value it accepts as a failure; default none (every value is a success)
          * @return this builder
          */

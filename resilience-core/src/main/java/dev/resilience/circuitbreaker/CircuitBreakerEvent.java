@@ -14,7 +14,8 @@ import java.util.Map;
  * @param epochMillis when, from the breaker's clock
  * @param details event-specific facts: {@code from}/{@code to} (state names) for STATE_TRANSITION;
  *     {@code error} (exception class name) for ERROR and IGNORED_ERROR; {@code result} for an ERROR caused by a
- *     recorded result; {@code state} for NOT_PERMITTED; {@code failureRate}/{@code slowCallRate} for the
+ *     recorded result; {@code predicateError} (exception class name) for an ERROR recorded because a record, ignore or
+ *     result predicate threw; {@code state} for NOT_PERMITTED; {@code failureRate}/{@code slowCallRate} for the
  *     rate-exceeded events
  */
 public record CircuitBreakerEvent(String name, Type eventType, long epochMillis, Map<String, Object> details)

@@ -7,6 +7,7 @@ import dev.resilience.circuitbreaker.CircuitBreakerEvent;
 import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.ExceptionClassifier;
@@ -56,12 +57,21 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private static final long PERMIT = Long.MIN_VALUE;
     private static final long RETRY = Long.MIN_VALUE + 1;
     private static final long REJECT = -1L;
+    private static final System.Logger LOG = System.getLogger(CircuitBreakerImpl.class.getName());
 
     private final String name;
     private final CircuitBreakerConfig config;
     private final Clock clock;
     private final EventPublisher<CircuitBreakerEvent> publisher = new EventPublisher<>();
     private final AtomicReference<BreakerState> state;
+    /**
+     * Transitions made but not yet published, plus one while a thread is publishing: the thread that raises it from
+     * zero publishes, in order, every transition it finds, until it brings it back to zero (see
+     * {@link #publishTransitions()}).
+     */
+    private final AtomicInteger transitionsToPublish = new AtomicInteger();
+    /** The latest state whose entry has been published; only the publishing thread reads or writes it. */
+    private BreakerState lastPublished;
     private final LongAdder notPermitted = new LongAdder();
     // Running totals for metrics registries: striped counters, so recording costs no contention and no allocation.
     private final LongAdder successfulTotal = new LongAdder();
@@ -73,6 +83,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final LongAdder successfulNanos = new LongAdder();
     private final LongAdder failedNanos = new LongAdder();
     private final ExceptionClassifier classifier;
+    /** The Error classes that {@code recordExceptions} names: only an Error of one of these can count as a failure. */
+    private final Class<?>[] recordedErrors;
     private final Predicate<Object> resultPredicate;
     private final boolean timeBased;
     private final long slowNanos;
@@ -94,17 +106,22 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         this.clock = Objects.requireNonNull(clock, "clock");
         this.classifier = new ExceptionClassifier(config.recordExceptions(), config.ignoreExceptions(),
                 config.recordException().orElse(null), config.ignoreException().orElse(null));
+        this.recordedErrors = config.recordExceptions().stream().filter(Error.class::isAssignableFrom)
+                .toArray(Class<?>[]::new);
         this.resultPredicate = config.recordResult().orElse(null);
         this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
-        this.slowNanos = config.slowCallDurationThreshold().toNanos();
-        this.openNanos = config.waitDurationInOpenState().toNanos();
-        this.maxHalfOpenNanos = config.maxWaitDurationInHalfOpenState().toNanos();
+        // Saturated: a duration too long for a long of nanoseconds (about 292 years) is "practically forever".
+        this.slowNanos = Durations.saturatedNanos(config.slowCallDurationThreshold());
+        this.openNanos = Durations.saturatedNanos(config.waitDurationInOpenState());
+        this.maxHalfOpenNanos = Durations.saturatedNanos(config.maxWaitDurationInHalfOpenState());
         this.closedMinimumCalls = timeBased ? config.minimumNumberOfCalls()
                 : Math.min(config.minimumNumberOfCalls(), config.slidingWindowSize());
         this.halfOpenCalls = config.permittedNumberOfCallsInHalfOpenState();
         this.failureThreshold = config.failureRateThreshold();
         this.slowThreshold = config.slowCallRateThreshold();
-        this.state = new AtomicReference<>(new Closed());
+        BreakerState initial = new Closed();
+        this.state = new AtomicReference<>(initial);
+        this.lastPublished = initial;
     }
 
     @Override
@@ -213,8 +230,15 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     private void onResult(BreakerState admitted, long start, Object result) {
+        boolean failed;
+        try {
+            failed = resultPredicate != null && resultPredicate.test(result);
+        } catch (Throwable predicateFailure) {
+            onResultPredicateFailure(admitted, start, result, predicateFailure);
+            return;
+        }
         // The outcome's event goes out before recording it, so it precedes any transition the outcome causes.
-        if (resultPredicate != null && resultPredicate.test(result)) {
+        if (failed) {
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
@@ -227,15 +251,71 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
     }
 
+    /**
+     * A result predicate that throws cannot say whether the result is a failure; the call still has to settle its
+     * permit, so it counts as failed (the cautious answer), while the caller keeps the result the call did produce,
+     * the same synchronously and asynchronously. The predicate's exception has no exception of the call's to ride
+     * on, so it is logged and named in the ERROR event.
+     */
+    private void onResultPredicateFailure(BreakerState admitted, long start, Object result, Throwable predicateFailure) {
+        LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': the recordResult predicate threw; the call"
+                + " is recorded as a failure and its result returned to the caller", predicateFailure);
+        if (publisher.hasListeners() && admitted.recording()) {
+            Map<String, Object> details = new LinkedHashMap<>(4);
+            details.put("result", String.valueOf(result));
+            details.put("predicateError", predicateFailure.getClass().getName());
+            publish(CircuitBreakerEvent.Type.ERROR, details);
+        }
+        record(admitted, start, Outcome.FAILED);
+    }
+
     private void onError(BreakerState admitted, long start, Throwable error) {
-        if (classifier.counts(error)) {
+        boolean counts;
+        Throwable predicateFailure = null;
+        try {
+            counts = counts(error);
+        } catch (Throwable t) {
+            // A record or ignore predicate that throws must not keep the call's permit: the call counts as failed,
+            // and its caller still gets its own exception, now carrying the predicate's.
+            counts = true;
+            predicateFailure = t;
+            if (t != error) {
+                error.addSuppressed(t);
+            }
+        }
+        if (counts) {
             if (publisher.hasListeners() && admitted.recording()) {
-                publish(CircuitBreakerEvent.Type.ERROR, Map.of("error", error.getClass().getName()));
+                Map<String, Object> details = new LinkedHashMap<>(4);
+                details.put("error", error.getClass().getName());
+                if (predicateFailure != null) {
+                    details.put("predicateError", predicateFailure.getClass().getName());
+                }
+                publish(CircuitBreakerEvent.Type.ERROR, details);
             }
             record(admitted, start, Outcome.FAILED);
         } else {
             onIgnored(admitted, error);
         }
+    }
+
+    /**
+     * An Error (the JVM's or a linkage problem, not an answer of the protected dependency) is ignored unless the
+     * record classes name it, so that it neither opens the breaker nor uses up a half-open trial.
+     */
+    private boolean counts(Throwable error) {
+        if (error instanceof Error && !namedError(error)) {
+            return false;
+        }
+        return classifier.counts(error);
+    }
+
+    private boolean namedError(Throwable error) {
+        for (Class<?> named : recordedErrors) {
+            if (named.isInstance(error)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onIgnored(BreakerState admitted, Throwable error) {
@@ -288,29 +368,73 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
         from.exit();
         to.enter();
-        if (publisher.hasListeners()) {
-            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), to.state()));
-        }
+        from.next = to;
+        publishTransitions();
         return true;
     }
 
-    /** Opens from {@code from} because a rate was exceeded; the CAS winner reports the exceeded rate(s), then the transition. */
+    /** Opens from {@code from} because a rate was exceeded; the transition also reports the exceeded rate(s). */
     private void openOnRates(BreakerState from, float failureRate, float slowRate) {
-        if (!state.compareAndSet(from, new Open(from.frozenCounts(), from.minimumCalls()))) {
+        transition(from, new Open(from.frozenCounts(), from.minimumCalls(), failureRate, slowRate));
+    }
+
+    /**
+     * Publishes the transitions made so far, each exactly once and in the order they were made, one at a time.
+     * Two threads making transitions one right after the other would otherwise race to their listeners (a later
+     * OPEN-&gt;FORCED_OPEN reported before the CLOSED-&gt;OPEN it followed). Every state links the state that
+     * replaced it, so the states form a list in transition order; the one thread that finds
+     * {@link #transitionsToPublish} at zero walks it from {@link #lastPublished}, including whatever other threads
+     * link meanwhile (they only count themselves in and leave), and stops when the count shows that nobody linked
+     * anything it has not seen. So a transition's events may be delivered by the thread of a later transition, and a
+     * listener that transitions the breaker has its transition published after it returns, never nested. Lock-free:
+     * no thread waits for a listener run by another.
+     */
+    private void publishTransitions() {
+        if (transitionsToPublish.getAndIncrement() != 0) {
+            return; // the thread publishing will find this transition linked
+        }
+        Throwable listenerFailure = null;
+        int claimed = 1;
+        do {
+            BreakerState from = lastPublished;
+            BreakerState to;
+            while ((to = from.next) != null) {
+                if (publisher.hasListeners()) {
+                    try {
+                        publishEntry(from, to);
+                    } catch (Throwable t) { // an Error from a listener: the publisher has logged any other failure
+                        if (listenerFailure == null) {
+                            listenerFailure = t;
+                        }
+                    }
+                }
+                from = to;
+            }
+            lastPublished = from;
+            claimed = transitionsToPublish.addAndGet(-claimed);
+        } while (claimed != 0);
+        if (listenerFailure != null) {
+            throw Throwables.<RuntimeException>sneakyThrow(listenerFailure);
+        }
+    }
+
+    private void publishEntry(BreakerState from, BreakerState to) {
+        if (to.enteredByReset) {
+            if (from.state() != State.CLOSED) {
+                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), State.CLOSED));
+            }
+            publish(CircuitBreakerEvent.Type.RESET, Map.of());
             return;
         }
-        BreakerState to = state.get();
-        from.exit();
-        to.enter();
-        if (publisher.hasListeners()) {
-            if (failureRate >= failureThreshold) {
-                publish(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED, Map.of("failureRate", failureRate));
+        if (to instanceof Open open) {
+            if (open.failureRate >= failureThreshold) {
+                publish(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED, Map.of("failureRate", open.failureRate));
             }
-            if (slowRate >= slowThreshold) {
-                publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", slowRate));
+            if (open.slowRate >= slowThreshold) {
+                publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", open.slowRate));
             }
-            publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), State.OPEN));
         }
+        publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(from.state(), to.state()));
     }
 
     @Override
@@ -370,15 +494,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     @Override
     public void reset() {
-        BreakerState previous = state.getAndSet(new Closed());
+        Closed fresh = new Closed();
+        fresh.enteredByReset = true;
+        BreakerState previous = state.getAndSet(fresh);
         notPermitted.reset();
         previous.exit();
-        if (publisher.hasListeners()) {
-            if (previous.state() != State.CLOSED) {
-                publish(CircuitBreakerEvent.Type.STATE_TRANSITION, transition(previous.state(), State.CLOSED));
-            }
-            publish(CircuitBreakerEvent.Type.RESET, Map.of());
-        }
+        previous.next = fresh;
+        publishTransitions();
     }
 
     private void publish(CircuitBreakerEvent.Type type, Map<String, Object> details) {
@@ -388,6 +510,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     @Override
     public String toString() {
         return "CircuitBreaker '" + name + "' " + state();
+    }
+
+    /**
+     * A racing transition may leave a state between its CAS and its {@code enter()}; its {@code exit()} then found no
+     * timer to cancel. The timer is stored before the state is read here, and read after the state changed there,
+     * so one of the two cancels it.
+     */
+    private void cancelTimerIfLeft(BreakerState entered, Scheduled timer) {
+        if (state.get() != entered) {
+            timer.cancel();
+        }
     }
 
     // ---------------------------------------------------------------- rates
@@ -417,6 +550,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     // ---------------------------------------------------------------- states
 
     private abstract class BreakerState {
+
+        /** The state that replaced this one, linked once by the thread that replaced it (for publishing in order). */
+        volatile BreakerState next;
+        /** Whether {@link #reset()} entered this state; written before it is linked. */
+        boolean enteredByReset;
 
         abstract State state();
 
@@ -596,8 +734,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
 
         private boolean mayDeferInTimeWindow() {
-            long others = timeWindow.slowSuccesses() + timeWindow.fastFailures() + timeWindow.slowFailures();
-            return others == 0 || timeWindow.fastSuccesses() + others >= closedMinimumCalls;
+            return timeWindow.onlyFastSuccessesOrAtLeast(closedMinimumCalls);
         }
 
         /**
@@ -620,22 +757,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 evaluate(countWindow.recordSuccesses((int) Math.min(successes, countWindow.size()), closedMinimumCalls));
                 return;
             }
-            long failed = timeWindow.fastFailures() + timeWindow.slowFailures();
-            long slow = timeWindow.slowSuccesses() + timeWindow.slowFailures();
-            long before = timeWindow.fastSuccesses() + timeWindow.slowSuccesses() + failed;
-            long first = Math.max(before + 1, closedMinimumCalls);
-            if (timeWindow.addSuccesses(d.second, successes) && first <= before + successes) {
-                evaluate(first, failed, slow);
+            float failureRate = timeWindow.failureRate(successes, closedMinimumCalls);
+            float slowRate = slowNanos > 0 ? timeWindow.slowCallRate(successes, closedMinimumCalls) : -1f;
+            if (timeWindow.addSuccesses(d.second, successes)) {
+                evaluate(failureRate, slowRate);
             }
         }
 
+        /** Reads each rate in the order that can make it too low but never too high (see {@link TimeWindow}). */
         private void evaluateTimeWindow() {
-            long slowFailures = timeWindow.slowFailures();
-            long fastFailures = timeWindow.fastFailures();
-            long slowSuccesses = timeWindow.slowSuccesses();
-            long fastSuccesses = timeWindow.fastSuccesses();
-            evaluate(fastSuccesses + slowSuccesses + fastFailures + slowFailures, fastFailures + slowFailures,
-                    slowSuccesses + slowFailures);
+            evaluate(timeWindow.failureRate(0, closedMinimumCalls),
+                    slowNanos > 0 ? timeWindow.slowCallRate(0, closedMinimumCalls) : -1f);
         }
 
         private void evaluate(long aggregate) {
@@ -646,8 +778,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (buffered < closedMinimumCalls || buffered == 0) {
                 return;
             }
-            float failureRate = failed * 100f / buffered;
-            float slowRate = slow * 100f / buffered;
+            evaluate(failed * 100f / buffered, slow * 100f / buffered);
+        }
+
+        /** @param failureRate percent, or -1 (under the minimum) @param slowRate percent, or -1 */
+        private void evaluate(float failureRate, float slowRate) {
             if (failureRate >= failureThreshold || slowRate >= slowThreshold) {
                 openOnRates(this, failureRate, slowRate);
             }
@@ -660,8 +795,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 return countsOf(countWindow.snapshot());
             }
             timeWindow.advance(clock.nanoTime());
-            return new long[] {timeWindow.fastSuccesses(), timeWindow.slowSuccesses(),
-                    timeWindow.fastFailures(), timeWindow.slowFailures()};
+            return timeWindow.counts();
         }
 
         @Override
@@ -675,11 +809,20 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         private final long openedAt = clock.nanoTime();
         private final long[] counts;
         private final int minimumCalls;
+        /** The rates that opened the breaker, or -1 when something else did. */
+        final float failureRate;
+        final float slowRate;
         private volatile Scheduled timer;
 
         Open(long[] counts, int minimumCalls) {
+            this(counts, minimumCalls, -1f, -1f);
+        }
+
+        Open(long[] counts, int minimumCalls, float failureRate, float slowRate) {
             this.counts = counts;
             this.minimumCalls = minimumCalls;
+            this.failureRate = failureRate;
+            this.slowRate = slowRate;
         }
 
         @Override
@@ -699,12 +842,14 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         void enter() {
-            if (config.automaticTransitionFromOpenToHalfOpenEnabled()) {
+            // A saturated wait ends never: a timer for it could only wait (or, on a clock adding it, overflow).
+            if (config.automaticTransitionFromOpenToHalfOpenEnabled() && openNanos != Long.MAX_VALUE) {
                 timer = clock.schedule(() -> {
                     if (state.get() == this) {
                         transition(this, new HalfOpen());
                     }
                 }, openNanos);
+                cancelTimerIfLeft(this, timer);
             }
         }
 
@@ -782,12 +927,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         @Override
         void enter() {
-            if (maxHalfOpenNanos > 0) {
+            if (maxHalfOpenNanos > 0 && maxHalfOpenNanos != Long.MAX_VALUE) {
                 timer = clock.schedule(() -> {
                     if (state.get() == this) {
                         transition(this, new Open(frozenCounts(), halfOpenCalls));
                     }
                 }, maxHalfOpenNanos);
+                cancelTimerIfLeft(this, timer);
             }
         }
 

@@ -24,8 +24,23 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * epoch is treated as the latest epoch, so nothing is corrupted; the window simply does not move until time has
  * caught up.
  *
- * <p>Readers read the four totals; each is {@code >= 0}, so derived counts keep
- * {@code 0 <= slowFailed <= failed <= buffered}.
+ * <p><b>Reading.</b> Each total is {@code >= 0}, so derived counts keep {@code 0 <= slowFailed <= failed <=
+ * buffered}. The four totals cannot be read at one instant, so a reader guards against the two ways a read spread
+ * over time could report a rate that never existed:
+ * <ul>
+ *   <li>An expiry takes a whole bucket out of the totals, one total after another. Read across it, the totals would
+ *   mix the old bucket's failures with the successes left without it (10 failures in 100 calls plus one new
+ *   failure would read as 11 failures in 12 calls). So every roll counts itself in {@code rollsStarted} before it
+ *   expires anything and in {@code rollsFinished} after; a reader starts only when the two are equal (no roll in
+ *   progress) and reads again when {@code rollsStarted} has moved by the end. Between its first and last read the
+ *   totals then only grow.</li>
+ *   <li>Totals that only grow, read one after another, can still describe no single instant. A rate
+ *   {@code part / (part + rest)} is therefore read numerator first: the {@code part} totals, then the {@code rest}.
+ *   At some instant after the {@code part} reads the real {@code rest} equalled the value read (it grew through
+ *   it one call at a time) while the real {@code part} was at least the value read, so that instant's rate, with
+ *   at least as many calls, was at least the reported one. The failure rate and the slow-call rate have different
+ *   numerators, so each is read in its own order: a reported rate may be a little low, never high.</li>
+ * </ul>
  */
 final class TimeWindow {
 
@@ -40,12 +55,27 @@ final class TimeWindow {
     private final AtomicLong slowSuccesses = new AtomicLong();
     private final AtomicLong fastFailures = new AtomicLong();
     private final AtomicLong slowFailures = new AtomicLong();
+    /** Rolls that have begun expiring buckets, and rolls that have finished: equal while none is in progress. */
+    private final AtomicLong rollsStarted = new AtomicLong();
+    private final AtomicLong rollsFinished = new AtomicLong();
+    /** Runs between the numerator and the rest of a rate's reads: a test's way to roll the window in between. */
+    private final Runnable betweenReads;
 
     TimeWindow(int seconds, long originNanos) {
+        this(seconds, originNanos, null);
+    }
+
+    /**
+     * @param seconds the window's length
+     * @param originNanos the clock's nanoTime at creation
+     * @param betweenReads run in the middle of every rate read (tests force interleavings with it), or {@code null}
+     */
+    TimeWindow(int seconds, long originNanos, Runnable betweenReads) {
         this.size = seconds;
         this.originNanos = originNanos;
         this.tags = new AtomicLongArray(seconds);
         this.counts = new AtomicLongArray(seconds * 4);
+        this.betweenReads = betweenReads;
     }
 
     /**
@@ -83,20 +113,105 @@ final class TimeWindow {
         advanceTo(secondOf(nowNanos));
     }
 
-    long fastSuccesses() {
-        return fastSuccesses.get();
+    /**
+     * The failure rate at the first point, at or over {@code minimum} calls, as {@code added} more fast successes enter
+     * the window one by one: with {@code added = 0} the current rate. Among the points at or over the minimum this is
+     * where the rate is highest (each further success lowers it). Never higher than a rate the window really had
+     * (see the class comment); waits out a roll in progress.
+     *
+     * @param added fast successes about to be added, 0 or more
+     * @param minimum the minimum number of calls, at least 1
+     * @return the rate in percent, or {@code -1} when the window does not reach {@code minimum} calls
+     */
+    float failureRate(long added, int minimum) {
+        while (true) {
+            long stamp = awaitNoRoll();
+            long failed = slowFailures.get() + fastFailures.get();
+            between();
+            long rest = slowSuccesses.get() + fastSuccesses.get();
+            if (rollsStarted.get() == stamp) {
+                return rateAt(failed, failed + rest, added, minimum);
+            }
+        }
     }
 
-    long slowSuccesses() {
-        return slowSuccesses.get();
+    /**
+     * The slow-call rate, read slow calls first; otherwise as {@link #failureRate(long, int)}.
+     *
+     * @param added fast successes about to be added, 0 or more
+     * @param minimum the minimum number of calls, at least 1
+     * @return the rate in percent, or {@code -1} when the window does not reach {@code minimum} calls
+     */
+    float slowCallRate(long added, int minimum) {
+        while (true) {
+            long stamp = awaitNoRoll();
+            long slow = slowFailures.get() + slowSuccesses.get();
+            between();
+            long rest = fastFailures.get() + fastSuccesses.get();
+            if (rollsStarted.get() == stamp) {
+                return rateAt(slow, slow + rest, added, minimum);
+            }
+        }
     }
 
-    long fastFailures() {
-        return fastFailures.get();
+    private static float rateAt(long part, long before, long added, int minimum) {
+        long point = Math.max(before + Math.min(added, 1L), minimum);
+        if (point > before + added) {
+            return -1f;
+        }
+        return part * 100f / point;
     }
 
-    long slowFailures() {
-        return slowFailures.get();
+    /**
+     * Whether the window holds nothing but fast successes, or at least {@code calls} calls; {@code false} while a
+     * roll is in progress or moves during the read (the caller then takes the path that needs no such promise).
+     * Never waits.
+     *
+     * @param calls a number of calls
+     * @return see above
+     */
+    boolean onlyFastSuccessesOrAtLeast(int calls) {
+        long finished = rollsFinished.get();
+        long stamp = rollsStarted.get();
+        if (stamp != finished) {
+            return false;
+        }
+        long others = slowSuccesses.get() + fastFailures.get() + slowFailures.get();
+        boolean answer = others == 0 || fastSuccesses.get() + others >= calls;
+        return answer && rollsStarted.get() == stamp;
+    }
+
+    /**
+     * @return the four totals, indexed by {@link Outcome} category, with no roll in between (waits one out)
+     */
+    long[] counts() {
+        while (true) {
+            long stamp = awaitNoRoll();
+            long[] totals = {fastSuccesses.get(), slowSuccesses.get(), fastFailures.get(), slowFailures.get()};
+            if (rollsStarted.get() == stamp) {
+                return totals;
+            }
+        }
+    }
+
+    /** @return the roll count to check the read against, once no roll is in progress */
+    private long awaitNoRoll() {
+        int spins = 0;
+        while (true) {
+            // Finished first: if it then equals started, every roll that had started had also finished.
+            long finished = rollsFinished.get();
+            long started = rollsStarted.get();
+            if (started == finished) {
+                return started;
+            }
+            spins = backOff(spins);
+        }
+    }
+
+    private void between() {
+        if (betweenReads != null) {
+            betweenReads.run();
+        }
     }
 
     /**
@@ -154,9 +269,11 @@ final class TimeWindow {
                 return latest;
             }
             if (latestEpoch.compareAndSet(latest, second)) {
+                rollsStarted.incrementAndGet();
                 for (long e = Math.max(latest + 1, second - size + 1); e <= second; e++) {
                     expire((int) (e % size), e);
                 }
+                rollsFinished.incrementAndGet();
                 return second;
             }
         }

@@ -18,7 +18,7 @@ class TimeWindowTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static long[] totals(TimeWindow w) {
-        return new long[] {w.fastSuccesses(), w.slowSuccesses(), w.fastFailures(), w.slowFailures()};
+        return w.counts();
     }
 
     @Test
@@ -55,6 +55,88 @@ class TimeWindowTest {
         assertThat(totals(w)).containsExactly(1, 0, 1, 0);
         w.advance(17 * SECOND);
         assertThat(totals(w)).containsExactly(0, 0, 0, 0);
+    }
+
+    /** Runs its action the first time only: the interleaving happens once, as it would between two threads. */
+    private static final class Once implements Runnable {
+        Runnable action = () -> { };
+        private boolean done;
+
+        @Override
+        public void run() {
+            if (!done) {
+                done = true;
+                action.run();
+            }
+        }
+    }
+
+    private static void record(TimeWindow w, int category, int times, long nowNanos) {
+        for (int i = 0; i < times; i++) {
+            w.record(category, nowNanos);
+        }
+    }
+
+    @Test
+    void aRollBetweenTheReadsOfTheFailureRateReportsARateTheWindowHad() {
+        Once roll = new Once();
+        TimeWindow w = new TimeWindow(2, 0, roll);
+        record(w, Outcome.SUCCESS, 90, 0);
+        record(w, Outcome.FAILURE, 10, 0);
+        record(w, Outcome.SUCCESS, 1, SECOND);
+        record(w, Outcome.FAILURE, 1, SECOND);
+        roll.action = () -> w.advance(2 * SECOND); // second 0 leaves while the rate is being read
+        // 11 of 102 before the roll, 1 of 2 after it; mixing the two would read 11 of 12 (91.7 %)
+        assertThat(w.failureRate(0, 2)).isEqualTo(50f);
+    }
+
+    @Test
+    void aRollBetweenTheReadsOfTheSlowCallRateReportsARateTheWindowHad() {
+        Once roll = new Once();
+        TimeWindow w = new TimeWindow(2, 0, roll);
+        record(w, Outcome.SUCCESS, 90, 0);
+        record(w, Outcome.SLOW_SUCCESS, 5, 0);
+        record(w, Outcome.SLOW_FAILURE, 5, 0);
+        record(w, Outcome.SUCCESS, 1, SECOND);
+        record(w, Outcome.SLOW_FAILURE, 1, SECOND);
+        roll.action = () -> w.advance(2 * SECOND);
+        assertThat(w.slowCallRate(0, 2)).isEqualTo(50f);
+    }
+
+    @Test
+    void callsRecordedBetweenTheReadsOfARateNeverRaiseIt() {
+        Once calls = new Once();
+        TimeWindow w = new TimeWindow(10, 0, calls);
+        w.record(Outcome.SLOW_SUCCESS, 0);
+        w.record(Outcome.SUCCESS, 0); // slow-call rate 50 %
+        // a fast failure, then a slow success: the window goes through 33 % and back to 50 %, never higher
+        calls.action = () -> {
+            w.record(Outcome.FAILURE, 0);
+            w.record(Outcome.SLOW_SUCCESS, 0);
+        };
+        assertThat(w.slowCallRate(0, 1)).isLessThanOrEqualTo(50f);
+        // the same for the failure rate: a slow success, then a slow failure (50 %, 33 %, 50 %)
+        Once more = new Once();
+        TimeWindow v = new TimeWindow(10, 0, more);
+        v.record(Outcome.FAILURE, 0);
+        v.record(Outcome.SUCCESS, 0);
+        more.action = () -> {
+            v.record(Outcome.SLOW_SUCCESS, 0);
+            v.record(Outcome.SLOW_FAILURE, 0);
+        };
+        assertThat(v.failureRate(0, 1)).isLessThanOrEqualTo(50f);
+    }
+
+    @Test
+    void ratesOfSuccessesAboutToBeAddedAreTakenWhereTheyReachTheMinimum() {
+        TimeWindow w = new TimeWindow(10, 0);
+        record(w, Outcome.FAILURE, 3, 0);
+        assertThat(w.failureRate(0, 5)).isEqualTo(-1f);
+        assertThat(w.failureRate(1, 5)).isEqualTo(-1f);
+        assertThat(w.failureRate(2, 5)).isEqualTo(60f); // 3 of 5, where the second success reaches the minimum
+        assertThat(w.failureRate(9, 5)).isEqualTo(60f);
+        assertThat(w.failureRate(1, 2)).isEqualTo(75f); // already over the minimum: the first success counts
+        assertThat(w.failureRate(0, 3)).isEqualTo(100f);
     }
 
     @Test
