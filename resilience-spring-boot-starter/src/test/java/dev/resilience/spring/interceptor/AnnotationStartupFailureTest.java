@@ -93,6 +93,38 @@ class AnnotationStartupFailureTest {
         }
     }
 
+    static class FinalAnnotated {
+        @Retry(name = "a")
+        public final String call() {
+            return "x";
+        }
+    }
+
+    interface Lookup {
+        String find(String id);
+    }
+
+    static class FinalInterfaceMethod implements Lookup {
+        @Override
+        @Retry(name = "a")
+        public final String find(String id) {
+            return id;
+        }
+
+        @Retry(name = "a")
+        public final String notOnTheInterface() {
+            return "x";
+        }
+    }
+
+    static class FinalInterfaceMethodOnly implements Lookup {
+        @Override
+        @Retry(name = "a")
+        public final String find(String id) {
+            return id;
+        }
+    }
+
     @Test
     void missingFallbackMethod() {
         FailureAnalysis analysis = analyze(MissingFallback.class);
@@ -134,5 +166,36 @@ class AnnotationStartupFailureTest {
     @Test
     void annotationOnAPrivateMethod() {
         assertThat(analyze(PrivateAnnotated.class).getDescription()).contains("PrivateAnnotated.call").contains("private");
+    }
+
+    @Test
+    void annotationOnAFinalMethodOfAClassProxy() {
+        FailureAnalysis analysis = analyze(FinalAnnotated.class);
+        assertThat(analysis.getDescription()).contains("FinalAnnotated.call").contains("final");
+        assertThat(analysis.getAction()).contains("Remove 'final'");
+    }
+
+    @Test
+    void annotationOnAFinalInterfaceMethodOfAClassProxy() {
+        assertThat(analyze(FinalInterfaceMethodOnly.class).getDescription()).contains("FinalInterfaceMethodOnly.find").contains("final");
+    }
+
+    @Test
+    void annotationOnAFinalMethodOutsideTheInterfacesOfAnInterfaceProxy() {
+        FailureAnalysis[] result = new FailureAnalysis[1];
+        runner.withPropertyValues("spring.aop.proxy-target-class=false").withBean("offending", FinalInterfaceMethod.class).run(context -> {
+            assertThat(context).hasFailed();
+            result[0] = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(result[0].getDescription()).contains("FinalInterfaceMethod.notOnTheInterface").contains("final");
+    }
+
+    @Test
+    void aFinalInterfaceMethodIsProtectedThroughAnInterfaceProxy() {
+        runner.withPropertyValues("spring.aop.proxy-target-class=false").withBean("lookup", FinalInterfaceMethodOnly.class)
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(org.springframework.aop.support.AopUtils.isJdkDynamicProxy(context.getBean(Lookup.class))).isTrue();
+                });
     }
 }
