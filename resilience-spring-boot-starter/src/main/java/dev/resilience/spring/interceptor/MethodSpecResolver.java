@@ -203,16 +203,29 @@ public final class MethodSpecResolver {
         return false;
     }
 
-    /** A method-level annotation wins; a class-level one applies to public methods declared outside Object. */
+    /**
+     * A method-level annotation wins; a class-level one applies to public methods, except Object's methods and
+     * their overrides ({@code toString}, {@code equals}, {@code hashCode}, ...): logging a bean or putting it in a
+     * set must not pass its breaker.
+     */
     private static Annotation find(Method method, Class<?> targetClass, Class<? extends Annotation> kind) {
         Annotation onMethod = AnnotatedElementUtils.findMergedAnnotation(method, kind);
         if (onMethod != null) {
             return onMethod;
         }
-        if (!Modifier.isPublic(method.getModifiers()) || method.getDeclaringClass() == Object.class) {
+        if (!Modifier.isPublic(method.getModifiers()) || isObjectMethod(method)) {
             return null;
         }
         return AnnotatedElementUtils.findMergedAnnotation(targetClass, kind);
+    }
+
+    private static boolean isObjectMethod(Method method) {
+        try {
+            Object.class.getDeclaredMethod(method.getName(), method.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static ResilienceConfigurationException failure(String beanName, Method method, String problem, String action) {
