@@ -125,6 +125,124 @@ class AnnotationStartupFailureTest {
         }
     }
 
+    static class DifferentFallbacks {
+        @Retry(name = "a", fallbackMethod = "first")
+        @CircuitBreaker(name = "a", fallbackMethod = "second")
+        public String call() {
+            return "x";
+        }
+
+        String first() {
+            return "1";
+        }
+
+        String second() {
+            return "2";
+        }
+    }
+
+    static class SameFallbackTwice {
+        @Retry(name = "a", fallbackMethod = "first")
+        @CircuitBreaker(name = "a", fallbackMethod = "first")
+        public String call() {
+            return "x";
+        }
+
+        String first() {
+            return "1";
+        }
+    }
+
+    static class WrongGenericFallback {
+        @Retry(name = "a", fallbackMethod = "numbers")
+        public java.util.List<String> call() {
+            return java.util.List.of();
+        }
+
+        java.util.List<Integer> numbers() {
+            return java.util.List.of(1);
+        }
+    }
+
+    static class WrongGenericAsyncFallback {
+        @Retry(name = "a", fallbackMethod = "number")
+        public java.util.concurrent.CompletableFuture<String> call() {
+            return java.util.concurrent.CompletableFuture.completedFuture("x");
+        }
+
+        java.util.concurrent.CompletableFuture<Integer> number(Throwable t) {
+            return java.util.concurrent.CompletableFuture.completedFuture(1);
+        }
+    }
+
+    static class FallbackWithUndeclaredCheckedException {
+        @Retry(name = "a", fallbackMethod = "reading")
+        public String call() {
+            return "x";
+        }
+
+        String reading(Throwable t) throws java.io.IOException {
+            throw new java.io.IOException("disk");
+        }
+    }
+
+    static class CompatibleFallbacks<T> {
+        @Retry(name = "a", fallbackMethod = "empty")
+        public java.util.List<? extends CharSequence> call() throws java.io.IOException {
+            return java.util.List.of();
+        }
+
+        java.util.ArrayList<String> empty(Exception e) throws java.io.FileNotFoundException {
+            return new java.util.ArrayList<>();
+        }
+
+        @Retry(name = "a", fallbackMethod = "any")
+        public <V> V generic(Class<V> type) {
+            return null;
+        }
+
+        <V> V any(Class<V> type, Throwable t) {
+            return null;
+        }
+    }
+
+    @Test
+    void severalAnnotationsNamingDifferentFallbacks() {
+        FailureAnalysis analysis = analyze(DifferentFallbacks.class);
+        assertThat(analysis.getDescription()).contains("DifferentFallbacks.call()").contains("'first'").contains("'second'");
+        assertThat(analysis.getAction()).contains("one fallback method");
+    }
+
+    @Test
+    void severalAnnotationsNamingTheSameFallbackStartUp() {
+        runner.withBean("fine", SameFallbackTwice.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void fallbackWithAnIncompatibleGenericReturnType() {
+        assertThat(analyze(WrongGenericFallback.class).getDescription())
+                .contains("WrongGenericFallback.call()").contains("'numbers'").contains("java.util.List<java.lang.String>");
+    }
+
+    @Test
+    void asynchronousFallbackWithAnIncompatibleGenericReturnType() {
+        assertThat(analyze(WrongGenericAsyncFallback.class).getDescription())
+                .contains("WrongGenericAsyncFallback.call()").contains("'number'")
+                .contains("java.util.concurrent.CompletableFuture<java.lang.String>");
+    }
+
+    @Test
+    void fallbackDeclaringACheckedExceptionTheMethodDoesNotDeclare() {
+        FailureAnalysis analysis = analyze(FallbackWithUndeclaredCheckedException.class);
+        assertThat(analysis.getDescription()).contains("FallbackWithUndeclaredCheckedException.call()").contains("'reading'")
+                .contains("java.io.IOException");
+    }
+
+    @Test
+    void fallbacksWithAssignableGenericTypesAndDeclaredExceptionsStartUp() {
+        runner.withBean("fine", CompatibleFallbacks.class).run(context -> assertThat(context).hasNotFailed());
+    }
+
     @Test
     void missingFallbackMethod() {
         FailureAnalysis analysis = analyze(MissingFallback.class);
