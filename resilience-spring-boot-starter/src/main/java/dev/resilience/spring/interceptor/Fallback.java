@@ -1,5 +1,6 @@
 package dev.resilience.spring.interceptor;
 
+import dev.resilience.core.ShutdownGate;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
@@ -159,10 +160,15 @@ final class Fallback {
                 callArgs = Arrays.copyOf(args, base + 1);
                 callArgs[base] = error;
             }
+            // The fallback is part of the admitted call: what it calls still runs once shutdown has begun.
+            ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
+            work.begin();
             try {
                 return candidate.invoke(target, callArgs);
             } catch (InvocationTargetException e) {
                 throw e.getTargetException();
+            } finally {
+                work.end();
             }
         }
         return notApplicable;
