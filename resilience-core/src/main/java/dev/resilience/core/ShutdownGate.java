@@ -16,26 +16,46 @@ import java.util.concurrent.atomic.LongAdder;
  * ShutdownGate.DrainResult r = gate.awaitDrained(Duration.ofSeconds(30), clock);
  * }</pre>
  *
+ * <p>Closing refuses new top-level calls only: a drain lets admitted work finish, and admitted work may call
+ * further protected methods. The code that runs the work of an admitted call marks the thread it runs on
+ * ({@link #admittedWork()}, {@link AdmittedWork#begin()} ... {@link AdmittedWork#end()}); a call made on a marked
+ * thread passes a closed gate (and is counted like any other). The mark belongs to the thread, not to one gate.
+ * Work continued on another thread is covered where the code running it there marks that thread too; a stage
+ * completing later on a thread nobody marked makes a new top-level call.
+ *
  * <p>Thread-safe.
  */
 public final class ShutdownGate {
+
+    private static final ThreadLocal<AdmittedWork> ADMITTED_WORK = ThreadLocal.withInitial(AdmittedWork::new);
 
     private final LongAdder inFlight = new LongAdder();
     private volatile boolean closed;
 
     /**
      * Enters the gate. The count is raised before the closed flag is read, so a call either sees the gate
-     * open and is counted by any later drain, or sees it closed and is refused.
+     * open and is counted by any later drain, or sees it closed and is refused, unless it is made from inside
+     * admitted work (see {@link #admittedWork()}), which a drain lets finish.
      *
      * @return {@code true} if the call may run (then {@link #exit()} must follow exactly once)
      */
     public boolean tryEnter() {
         inFlight.increment();
-        if (closed) {
+        // Only a closed gate reads the thread's mark, so an open gate costs what it did.
+        if (closed && !ADMITTED_WORK.get().isRunning()) {
             inFlight.decrement();
             return false;
         }
         return true;
+    }
+
+    /**
+     * @return the current thread's mark of admitted work: whoever runs the work of an admitted call (the method
+     *     itself, its fallback) on a thread calls {@link AdmittedWork#begin()} before and {@link AdmittedWork#end()}
+     *     after, so that the calls it makes pass a closed gate
+     */
+    public static AdmittedWork admittedWork() {
+        return ADMITTED_WORK.get();
     }
 
     /** Marks a call admitted by {@link #tryEnter()} as finished. */
@@ -95,6 +115,33 @@ public final class ShutdownGate {
         /** @return calls that finished during the drain */
         public long finished() {
             return Math.max(0, inFlightAtStart - abandoned);
+        }
+    }
+
+    /**
+     * Whether the thread it belongs to is running the work of an admitted call. Confined to that thread: obtain
+     * it with {@link #admittedWork()} and use it only there. Nested work nests ({@code begin} counts).
+     */
+    public static final class AdmittedWork {
+
+        private int depth;
+
+        private AdmittedWork() {
+        }
+
+        /** Marks the start of admitted work on this thread; {@link #end()} must follow exactly once, on this thread. */
+        public void begin() {
+            depth++;
+        }
+
+        /** Marks the end of the work begun by the matching {@link #begin()}. */
+        public void end() {
+            depth--;
+        }
+
+        /** @return whether this thread is inside admitted work */
+        public boolean isRunning() {
+            return depth > 0;
         }
     }
 }

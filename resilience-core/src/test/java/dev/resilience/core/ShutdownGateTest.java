@@ -27,6 +27,41 @@ class ShutdownGateTest {
     }
 
     @Test
+    void admitsACallMadeFromInsideAdmittedWorkOnceClosedAndCountsIt() {
+        assertThat(gate.tryEnter()).isTrue();
+        ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
+        work.begin();
+        try {
+            gate.close();
+            assertThat(gate.tryEnter()).isTrue();
+            assertThat(gate.inFlight()).isEqualTo(2);
+            gate.exit();
+        } finally {
+            work.end();
+        }
+        gate.exit();
+        assertThat(gate.tryEnter()).as("a new top-level call after the work ended").isFalse();
+        assertThat(gate.inFlight()).isZero();
+    }
+
+    @Test
+    void admittedWorkOnOneThreadDoesNotLetAnotherThreadsCallPass() throws Exception {
+        ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
+        work.begin();
+        try {
+            gate.close();
+            ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                assertThat(other.submit(gate::tryEnter).get(5, TimeUnit.SECONDS)).isFalse();
+            } finally {
+                other.shutdownNow();
+            }
+        } finally {
+            work.end();
+        }
+    }
+
+    @Test
     void refusesOnceClosedWithoutCountingTheRefusal() {
         gate.close();
         assertThat(gate.tryEnter()).isFalse();

@@ -61,8 +61,8 @@ final class AttemptRunner implements Invoker.Runner, AdvisedSupportListener {
      */
     Object proceed(MethodInvocation invocation) throws Throwable {
         if (!onlyAdvisor && invocation instanceof ProxyMethodInvocation proxy) {
-            return proxy.invocableClone().proceed();
+            return InvocationCall.proceedAdmitted(proxy.invocableClone());
         }
-        return invocation.proceed();
+        return InvocationCall.proceedAdmitted(invocation);
     }
 }

@@ -1,15 +1,19 @@
 package dev.resilience.spring.interceptor;
 
+import dev.resilience.core.ShutdownGate;
+import org.springframework.core.ResolvableType;
 import org.springframework.util.ReflectionUtils;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The fallback methods of one annotated method, resolved and checked at start-up: candidates with the
- * same parameters plus an optional trailing exception parameter, most specific exception type first.
+ * same parameters plus an optional trailing exception parameter, a return type assignable to the method's
+ * (generics included) and no checked exception the method does not declare; most specific exception type first.
  */
 final class Fallback {
 
@@ -28,6 +32,7 @@ final class Fallback {
      */
     static Fallback resolve(Class<?> targetClass, Method method, String fallbackName) {
         Class<?>[] params = method.getParameterTypes();
+        ResolvableType returnType = ResolvableType.forMethodReturnType(method, targetClass);
         List<Method> named = new java.util.ArrayList<>();
         List<Method> matching = new java.util.ArrayList<>();
         ReflectionUtils.doWithMethods(targetClass, candidate -> {
@@ -35,7 +40,7 @@ final class Fallback {
                 return;
             }
             named.add(candidate);
-            if (signatureMatches(candidate, method, params)) {
+            if (signatureMatches(candidate, method, params, returnType, targetClass)) {
                 matching.add(candidate);
             }
         });
@@ -44,7 +49,7 @@ final class Fallback {
         }
         if (matching.isEmpty()) {
             throw new IllegalArgumentException("no method '" + fallbackName + "' has the signature the fallback needs: return type "
-                    + method.getReturnType().getTypeName() + " and parameters " + Arrays.toString(params)
+                    + returnType + " (or a subtype) and parameters " + Arrays.toString(params)
                     + " optionally followed by one Throwable parameter; found " + named.stream().map(Method::toGenericString).toList());
         }
         // Drop methods overridden in subclasses (same signature found again higher up).
@@ -75,12 +80,24 @@ final class Fallback {
             }
             return depth(eb) - depth(ea);
         });
+        if (!CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+            for (Method candidate : unique) {
+                checkDeclaredExceptions(candidate, method, fallbackName);
+            }
+        }
         unique.forEach(ReflectionUtils::makeAccessible);
         return new Fallback(fallbackName, List.copyOf(unique));
     }
 
-    private static boolean signatureMatches(Method candidate, Method method, Class<?>[] params) {
+    /**
+     * The fallback's result is returned to the method's caller, so its generic return type must be assignable to
+     * the method's: a {@code List<Integer>} fallback for a {@code List<String>} method would fail with a
+     * {@code ClassCastException} far from the cause.
+     */
+    private static boolean signatureMatches(Method candidate, Method method, Class<?>[] params, ResolvableType returnType,
+                                            Class<?> targetClass) {
         if (!method.getReturnType().isAssignableFrom(candidate.getReturnType())
+                || !returnType.isAssignableFrom(ResolvableType.forMethodReturnType(candidate, targetClass))
                 || java.lang.reflect.Modifier.isStatic(candidate.getModifiers())) {
             return false;
         }
@@ -91,6 +108,24 @@ final class Fallback {
         return cp.length == params.length + 1
                 && Arrays.equals(Arrays.copyOf(cp, params.length), params)
                 && Throwable.class.isAssignableFrom(cp[params.length]);
+    }
+
+    /**
+     * What a fallback throws reaches the caller unchanged, which a proxy can only do for a checked exception the
+     * annotated method declares (any other arrives as {@code UndeclaredThrowableException}).
+     */
+    private static void checkDeclaredExceptions(Method candidate, Method method, String fallbackName) {
+        for (Class<?> thrown : candidate.getExceptionTypes()) {
+            if (RuntimeException.class.isAssignableFrom(thrown) || Error.class.isAssignableFrom(thrown)) {
+                continue;
+            }
+            boolean declared = Arrays.stream(method.getExceptionTypes()).anyMatch(type -> type.isAssignableFrom(thrown));
+            if (!declared) {
+                throw new IllegalArgumentException("the fallback " + candidate.toGenericString() + " declares the checked exception "
+                        + thrown.getName() + ", which " + method.getName() + " does not declare, so it would reach the caller as "
+                        + "UndeclaredThrowableException");
+            }
+        }
     }
 
     private static Class<?> exceptionType(Method m, int baseParams) {
@@ -125,10 +160,15 @@ final class Fallback {
                 callArgs = Arrays.copyOf(args, base + 1);
                 callArgs[base] = error;
             }
+            // The fallback is part of the admitted call: what it calls still runs once shutdown has begun.
+            ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
+            work.begin();
             try {
                 return candidate.invoke(target, callArgs);
             } catch (InvocationTargetException e) {
                 throw e.getTargetException();
+            } finally {
+                work.end();
             }
         }
         return notApplicable;

@@ -1,6 +1,7 @@
 package dev.resilience.spring.interceptor;
 
 import dev.resilience.core.Invoker;
+import dev.resilience.core.ShutdownGate;
 import dev.resilience.core.Throwables;
 import org.aopalliance.intercept.MethodInvocation;
 
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 final class InvocationCall implements Supplier<CompletionStage<?>> {
 
     /** Runs a synchronous call once. */
-    static final Invoker.Runner PROCEED = call -> ((MethodInvocation) call).proceed();
+    static final Invoker.Runner PROCEED = call -> proceedAdmitted((MethodInvocation) call);
 
     final MethodInvocation invocation;
     /** Runs each attempt where the chain may run the method more than once (a retry); {@code null}: runs once. */
@@ -26,10 +27,24 @@ final class InvocationCall implements Supplier<CompletionStage<?>> {
         this.attempts = attempts;
     }
 
+    /**
+     * Proceeds with the method on the current thread, marked as admitted work, so that the annotated methods it
+     * calls still run once shutdown has begun; on whatever thread a policy runs it (a timeout worker, a pool).
+     */
+    static Object proceedAdmitted(MethodInvocation invocation) throws Throwable {
+        ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
+        work.begin();
+        try {
+            return invocation.proceed();
+        } finally {
+            work.end();
+        }
+    }
+
     @Override
     public CompletionStage<?> get() {
         try {
-            return (CompletionStage<?>) (attempts == null ? invocation.proceed() : attempts.proceed(invocation));
+            return (CompletionStage<?>) (attempts == null ? proceedAdmitted(invocation) : attempts.proceed(invocation));
         } catch (Throwable t) {
             // The core's innermost async link turns this into a failed stage.
             throw Throwables.<RuntimeException>sneakyThrow(t);

@@ -10,6 +10,7 @@ import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Invoker;
 import dev.resilience.spring.autoconfigure.ResilienceConfigurationException;
 import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
@@ -114,30 +115,30 @@ public final class MethodSpecResolver {
         boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
         boolean completableFuture = CompletableFuture.class.isAssignableFrom(method.getReturnType());
         List<Policy> policies = new ArrayList<>();
-        List<Fallback> fallbacks = new ArrayList<>();
         List<Predicate<Throwable>> ignores = new ArrayList<>();
+        Annotation namingFallback = null;
+        String fallbackName = "";
         boolean retries = false;
         for (Annotation annotation : annotations) {
             Policy policy;
-            String fallbackName;
-            Predicate<Throwable> ignored = error -> false;
+            String named;
             if (annotation instanceof Retry retry) {
                 dev.resilience.retry.Retry instance = registries.retries().get(retry.name());
                 policy = instance;
-                fallbackName = retry.fallbackMethod();
-                ignored = PolicyExceptions.ignoredBy(instance);
+                named = retry.fallbackMethod();
+                ignores.add(PolicyExceptions.ignoredBy(instance));
                 retries = true;
             } else if (annotation instanceof CircuitBreaker breaker) {
                 dev.resilience.circuitbreaker.CircuitBreaker instance = registries.circuitBreakers().get(breaker.name());
                 policy = instance;
-                fallbackName = breaker.fallbackMethod();
-                ignored = PolicyExceptions.ignoredBy(instance);
+                named = breaker.fallbackMethod();
+                ignores.add(PolicyExceptions.ignoredBy(instance));
             } else if (annotation instanceof RateLimited limited) {
                 policy = registries.rateLimiters().get(limited.name());
-                fallbackName = limited.fallbackMethod();
+                named = limited.fallbackMethod();
             } else if (annotation instanceof Timeout timeout) {
                 policy = registries.timeouts().get(timeout.name());
-                fallbackName = timeout.fallbackMethod();
+                named = timeout.fallbackMethod();
             } else {
                 Bulkhead bulkhead = (Bulkhead) annotation;
                 if (bulkhead.type() == Bulkhead.Type.THREADPOOL) {
@@ -152,39 +153,52 @@ public final class MethodSpecResolver {
                 } else {
                     policy = registries.bulkheads().get(bulkhead.name());
                 }
-                fallbackName = bulkhead.fallbackMethod();
+                named = bulkhead.fallbackMethod();
             }
             policies.add(policy);
-            ignores.add(ignored);
-            if (fallbackName.isEmpty()) {
-                fallbacks.add(null);
-            } else {
-                try {
-                    fallbacks.add(Fallback.resolve(targetClass, method, fallbackName));
-                } catch (IllegalArgumentException e) {
-                    throw failure(beanName, method, "the fallback method '" + fallbackName + "' of @"
-                                    + annotation.annotationType().getSimpleName() + " cannot be used: " + e.getMessage(),
-                            "Declare a method '" + fallbackName + "' in " + targetClass.getName() + " returning "
-                                    + method.getReturnType().getTypeName() + " with the parameters of "
-                                    + method.getName() + " plus, optionally, a trailing Throwable (or subtype) parameter.");
-                }
+            if (named.isEmpty()) {
+                continue;
+            }
+            if (namingFallback != null && !named.equals(fallbackName)) {
+                throw failure(beanName, method, "@" + namingFallback.annotationType().getSimpleName() + " names the fallback method '"
+                                + fallbackName + "' and @" + annotation.annotationType().getSimpleName() + " names '" + named
+                                + "', but a method has one fallback, which runs once outside all of its policies",
+                        "Name one fallback method: set fallbackMethod on one annotation only (or the same name on each), and "
+                                + "give it overloads with different exception parameters to handle failures differently.");
+            }
+            namingFallback = annotation;
+            fallbackName = named;
+        }
+        Fallback fallback = null;
+        if (namingFallback != null) {
+            try {
+                fallback = Fallback.resolve(targetClass, method, fallbackName);
+            } catch (IllegalArgumentException e) {
+                throw failure(beanName, method, "the fallback method '" + fallbackName + "' of @"
+                                + namingFallback.annotationType().getSimpleName() + " cannot be used: " + e.getMessage(),
+                        "Declare a method '" + fallbackName + "' in " + targetClass.getName() + " returning "
+                                + ResolvableType.forMethodReturnType(method, targetClass) + " with the parameters of "
+                                + method.getName() + " plus, optionally, a trailing Throwable (or subtype) parameter, "
+                                + "declaring no checked exception that " + method.getName() + " does not declare.");
             }
         }
         Invoker invoker = Invoker.DIRECT;
         AsyncInvoker asyncInvoker = AsyncInvoker.DIRECT;
         for (int i = policies.size() - 1; i >= 0; i--) {
-            Policy policy = policies.get(i);
-            Fallback fallback = fallbacks.get(i);
             if (async) {
-                asyncInvoker = policy.decorateAsync(asyncInvoker);
-                if (fallback != null) {
-                    asyncInvoker = FallbackInvokers.async(asyncInvoker, fallback, ignores.get(i));
-                }
+                asyncInvoker = policies.get(i).decorateAsync(asyncInvoker);
             } else {
-                invoker = policy.decorate(invoker);
-                if (fallback != null) {
-                    invoker = FallbackInvokers.sync(invoker, fallback, ignores.get(i));
-                }
+                invoker = policies.get(i).decorate(invoker);
+            }
+        }
+        // One fallback decision per method, outside every policy: retries are exhausted (and rejections made)
+        // before it runs, and what it throws is never retried.
+        if (fallback != null) {
+            Predicate<Throwable> withheld = PolicyExceptions.withheldFromFallback(ignores);
+            if (async) {
+                asyncInvoker = FallbackInvokers.async(asyncInvoker, fallback, withheld);
+            } else {
+                invoker = FallbackInvokers.sync(invoker, fallback, withheld);
             }
         }
         return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, async, completableFuture, retries);
@@ -203,16 +217,29 @@ public final class MethodSpecResolver {
         return false;
     }
 
-    /** A method-level annotation wins; a class-level one applies to public methods declared outside Object. */
+    /**
+     * A method-level annotation wins; a class-level one applies to public methods, except Object's methods and
+     * their overrides ({@code toString}, {@code equals}, {@code hashCode}, ...): logging a bean or putting it in a
+     * set must not pass its breaker.
+     */
     private static Annotation find(Method method, Class<?> targetClass, Class<? extends Annotation> kind) {
         Annotation onMethod = AnnotatedElementUtils.findMergedAnnotation(method, kind);
         if (onMethod != null) {
             return onMethod;
         }
-        if (!Modifier.isPublic(method.getModifiers()) || method.getDeclaringClass() == Object.class) {
+        if (!Modifier.isPublic(method.getModifiers()) || isObjectMethod(method)) {
             return null;
         }
         return AnnotatedElementUtils.findMergedAnnotation(targetClass, kind);
+    }
+
+    private static boolean isObjectMethod(Method method) {
+        try {
+            Object.class.getDeclaredMethod(method.getName(), method.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     private static ResilienceConfigurationException failure(String beanName, Method method, String problem, String action) {

@@ -1,34 +1,71 @@
 package dev.resilience.spring.interceptor;
 
+import dev.resilience.ResilienceException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.ExceptionClassifier;
 import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryConfig;
 
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Which exceptions an instance's config ignores, so that its fallback never sees them.
+ * Which exceptions a method's fallback never receives: the one place where the starter reads what a policy's
+ * config ignores, in the policy's own terms.
+ *
+ * <ul>
+ *   <li>A retry ignores what it does not retry ({@link RetryConfig#isRetryable(Throwable)} is false: an
+ *       {@code ignore-exceptions} match, an exception outside {@code retry-exceptions}, an {@link Error}); its
+ *       events and metrics call these ignored errors too.</li>
+ *   <li>A circuit breaker ignores what it records neither as a success nor as a failure: the classification of
+ *       its {@code record-exceptions}, {@code ignore-exceptions} and predicates.</li>
+ * </ul>
+ *
+ * <p>An exception is withheld from the fallback when every retry and circuit breaker of the method ignores it: an
+ * exception one of them counts as a failure is a failure of the method, which the fallback is there to replace.
+ * Rate limiters, timeouts and bulkheads classify no exceptions. Rejections ({@link ResilienceException}: an open
+ * breaker, a full bulkhead, a rate limit, a timeout) always reach the fallback, whatever a config says about them.
  */
 final class PolicyExceptions {
 
     private PolicyExceptions() {
     }
 
-    static Predicate<Throwable> ignoredBy(CircuitBreaker breaker) {
-        return ignored(breaker.config().ignoreExceptions(), breaker.config().ignoreException().orElse(null));
-    }
-
+    /** @return a test that accepts the exceptions the retry's config does not retry */
     static Predicate<Throwable> ignoredBy(Retry retry) {
-        return ignored(retry.config().ignoreExceptions(), null);
+        RetryConfig config = retry.config();
+        return error -> !config.isRetryable(error);
     }
 
-    private static Predicate<Throwable> ignored(List<Class<? extends Throwable>> classes, Predicate<Throwable> predicate) {
-        if (classes.isEmpty() && predicate == null) {
+    /** @return a test that accepts the exceptions the breaker records neither as success nor as failure */
+    static Predicate<Throwable> ignoredBy(CircuitBreaker breaker) {
+        CircuitBreakerConfig config = breaker.config();
+        // The same classification the breaker applies to each outcome.
+        ExceptionClassifier classifier = new ExceptionClassifier(config.recordExceptions(), config.ignoreExceptions(),
+                config.recordException().orElse(null), config.ignoreException().orElse(null));
+        return error -> !classifier.counts(error);
+    }
+
+    /**
+     * @param ignoredByEach what each exception-classifying policy of the method ignores
+     * @return a test that accepts the exceptions the method's fallback must not receive
+     */
+    static Predicate<Throwable> withheldFromFallback(List<Predicate<Throwable>> ignoredByEach) {
+        if (ignoredByEach.isEmpty()) {
             return error -> false;
         }
-        // A classifier that records nothing but what is not ignored: counts() is false exactly for ignored errors.
-        ExceptionClassifier classifier = new ExceptionClassifier(List.of(), classes, null, predicate);
-        return error -> !classifier.counts(error);
+        List<Predicate<Throwable>> all = List.copyOf(ignoredByEach);
+        return error -> {
+            if (error instanceof ResilienceException) {
+                return false;
+            }
+            for (Predicate<Throwable> ignored : all) {
+                if (!ignored.test(error)) {
+                    return false;
+                }
+            }
+            return true;
+        };
     }
 }

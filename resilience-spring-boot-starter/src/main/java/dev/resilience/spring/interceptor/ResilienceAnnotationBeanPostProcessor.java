@@ -2,10 +2,12 @@ package dev.resilience.spring.interceptor;
 
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.autoconfigure.ResilienceConfigurationException;
+import org.springframework.aop.Advisor;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.framework.ProxyProcessorSupport;
+import org.springframework.aop.interceptor.AsyncExecutionInterceptor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
@@ -30,7 +32,12 @@ import java.util.function.Supplier;
  * Proxies every bean that has methods carrying our annotations. At post-processing, all annotated
  * methods of the bean's class are resolved and checked (a mistake fails start-up); the proxy gets one
  * interceptor for the whole class. An existing proxy gets our advisor added in front of its others, so
- * a retry runs outside, for example, a transaction.
+ * a retry runs outside, for example, a transaction; but behind an {@code @Async} interceptor, so that the
+ * policies protect the method's execution on the executor thread rather than the submission of the task.
+ *
+ * <p>Every way a call can reach an annotated method (the method itself, the compiler's bridge methods for
+ * generic and covariant overrides, the interface methods a JDK proxy reports) is entered in the interceptor's
+ * map at start-up, so a call costs one exact lookup.
  */
 public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, BeanFactoryAware {
 
@@ -84,15 +91,69 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
             }
         }, interceptor);
         if (existingProxy) {
-            ((Advised) bean).addAdvisor(0, advisor);
+            Advised advised = (Advised) bean;
+            checkFinalMethods(specs, targetClass, beanName, AopUtils.isCglibProxy(bean));
+            advised.addAdvisor(positionFor(advised), advisor);
             return bean;
         }
         proxyFactory.copyFrom(this);
         if (!proxyFactory.isProxyTargetClass()) {
             evaluateProxyInterfaces(bean.getClass(), proxyFactory);
         }
+        checkFinalMethods(specs, targetClass, beanName, proxyFactory.isProxyTargetClass());
         proxyFactory.addAdvisor(advisor);
         return proxyFactory.getProxy(getProxyClassLoader());
+    }
+
+    /**
+     * Ours goes in front of the proxy's other advisors (a retry runs outside a transaction), but behind an
+     * {@code @Async} interceptor: the policies must protect the method's execution on the executor thread, not
+     * the submission of the task, which always succeeds at once.
+     */
+    private static int positionFor(Advised advised) {
+        Advisor[] advisors = advised.getAdvisors();
+        int position = 0;
+        for (int i = 0; i < advisors.length; i++) {
+            if (advisors[i].getAdvice() instanceof AsyncExecutionInterceptor) {
+                position = i + 1;
+            }
+        }
+        return position;
+    }
+
+    /**
+     * A class proxy cannot override a final method: calls would run unprotected (Spring only logs it). Through
+     * an interface proxy, a final method is reached through its interface and called on the target, so only a
+     * final method that implements no interface method is unreachable there.
+     */
+    private static void checkFinalMethods(Map<Method, MethodSpec> specs, Class<?> targetClass, String beanName,
+                                          boolean classProxy) {
+        for (Method method : specs.keySet()) {
+            if (method.getDeclaringClass().isInterface() || !Modifier.isFinal(method.getModifiers())) {
+                continue;
+            }
+            if (!classProxy && implementsInterfaceMethod(method, targetClass)) {
+                continue;
+            }
+            throw new ResilienceConfigurationException(
+                    "Method " + targetClass.getName() + "." + method.getName() + " of bean '" + beanName
+                            + "' carries a resilience annotation but is final, so the "
+                            + (classProxy ? "class proxy cannot override it" : "interface proxy cannot reach it")
+                            + " and the annotation would have no effect.",
+                    "Remove 'final' from the method, or remove the annotation.");
+        }
+    }
+
+    private static boolean implementsInterfaceMethod(Method method, Class<?> targetClass) {
+        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
+            for (Method interfaceMethod : type.getMethods()) {
+                Method specific = ClassUtils.getMostSpecificMethod(interfaceMethod, targetClass);
+                if (BridgeMethodResolver.findBridgedMethod(specific).equals(method)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** A cheap check that needs no registries, so infrastructure beans created early are never held up. */
@@ -134,14 +195,19 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
             MethodSpec spec = resolver().resolve(method, targetClass, beanName);
             if (spec != null) {
                 specs.put(method, spec);
-                if (declared != method) {
-                    specs.put(declared, spec);
-                }
             }
         }
         if (specs.isEmpty()) {
             return specs;
         }
+        // A call through a generic interface, a generic base class or an overridden covariant method reaches the
+        // proxy as the compiler's bridge method: map every bridge to the spec of the method it bridges to.
+        ReflectionUtils.doWithMethods(targetClass, bridge -> {
+            MethodSpec spec = specs.get(BridgeMethodResolver.findBridgedMethod(bridge));
+            if (spec != null) {
+                specs.putIfAbsent(bridge, spec);
+            }
+        }, Method::isBridge);
         // JDK proxies report interface methods: map each to the spec of the method implementing it.
         for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
             for (Method interfaceMethod : type.getMethods()) {

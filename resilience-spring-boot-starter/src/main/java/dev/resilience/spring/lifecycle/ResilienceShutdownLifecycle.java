@@ -7,9 +7,7 @@ import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.autoconfigure.ResilienceRegistries;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.context.event.ContextClosedEvent;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,14 +16,18 @@ import java.util.List;
 /**
  * Graceful shutdown of everything that runs through our annotations.
  *
- * <p>When the context closes, retries stop at once (waiting backoffs end with their last failure). Then,
- * in a phase just after the web server's graceful shutdown (so requests still draining there keep their
- * resilience), new calls are refused with {@code ShutdownInProgressException}, calls in flight are awaited
- * up to {@code resilience.shutdown.timeout}, thread-pool bulkheads are shut down with every queued future
+ * <p>In a phase just after the web server's graceful shutdown (so requests still draining there keep their
+ * resilience, retries included), retries stop at once (waiting backoffs end with their last failure, no
+ * further attempt starts), new top-level calls are refused with {@code ShutdownInProgressException} (calls
+ * made from inside a call in flight still run), calls in flight are awaited up to
+ * {@code resilience.shutdown.timeout}, thread-pool bulkheads are shut down with every queued future
  * completed, and one INFO line reports the result. Stopping runs on its own thread, so other lifecycle
  * beans of the same phase are not held up.
+ *
+ * <p>Only the stopping of this bean's own context triggers it: no context event is listened to, so closing a
+ * child context (whose events Spring forwards to its parent) leaves the parent's policies alone.
  */
-public class ResilienceShutdownLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
+public class ResilienceShutdownLifecycle implements SmartLifecycle {
 
     /**
      * One below {@code WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE} ({@code Integer.MAX_VALUE - 1024}):
@@ -53,11 +55,6 @@ public class ResilienceShutdownLifecycle implements SmartLifecycle, ApplicationL
         this.registries = registries;
         this.timeout = timeout;
         this.clock = clock;
-    }
-
-    @Override
-    public void onApplicationEvent(ContextClosedEvent event) {
-        GracefulShutdown.stopBackoffs(registries.retries().all());
     }
 
     @Override
