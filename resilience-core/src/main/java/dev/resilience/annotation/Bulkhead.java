@@ -31,10 +31,13 @@ public @interface Bulkhead {
 
     /**
      * @return a method of the same bean, with the same return type and the same parameters plus,
-     *     optionally, one trailing {@code Throwable} (or subtype) parameter, called instead of failing when
-     *     this policy fails or rejects the call (never for an exception the instance ignores). Where
-     *     several methods of that name match, the one whose exception parameter is the most specific for
-     *     the thrown exception wins. Checked at start-up. Empty: no fallback.
+     *     optionally, one trailing {@code Throwable} (or subtype) parameter. It is called once, outside all
+     *     of the method's policies, instead of failing: after the retries are exhausted, or when any policy
+     *     rejects the call, whichever annotation names it (several annotations of one method may name only
+     *     the same fallback). It never receives an exception that every retry and circuit breaker of the
+     *     method ignores; rejections always reach it. Where several methods of that name match, the one
+     *     whose exception parameter is the most specific for the thrown exception wins. Checked at
+     *     start-up. Empty: no fallback.
      */
     String fallbackMethod() default "";
 
