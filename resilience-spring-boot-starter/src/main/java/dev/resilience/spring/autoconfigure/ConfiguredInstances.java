@@ -42,14 +42,14 @@ final class ConfiguredInstances implements SmartInitializingSingleton {
                     LOG.warn(warning(registry, unused));
                 }
             }
-            registry.instanceConfigs().keySet().forEach(registry::get);
+            sorted(registry.instanceConfigs().keySet()).forEach(registry::get);
         }
     }
 
-    /** @return the configured instances of the registry that do not exist yet, in configuration order */
+    /** @return the configured instances of the registry that do not exist yet, by name */
     static List<String> unused(Registry<? extends Policy, ?> registry) {
         List<String> unused = new ArrayList<>();
-        for (String name : registry.instanceConfigs().keySet()) {
+        for (String name : sorted(registry.instanceConfigs().keySet())) {
             if (registry.find(name).isEmpty()) {
                 unused.add(name);
             }
@@ -86,6 +86,13 @@ final class ConfiguredInstances implements SmartInitializingSingleton {
             }
         }
         return meant;
+    }
+
+    /** By name: the registry keeps no order, and creation order decides e.g. which member of a budget group is reported. */
+    private static List<String> sorted(Set<String> names) {
+        List<String> sorted = new ArrayList<>(names);
+        sorted.sort(null);
+        return sorted;
     }
 
     static String relaxed(String name) {
