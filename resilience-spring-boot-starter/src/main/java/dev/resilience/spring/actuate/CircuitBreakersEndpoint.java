@@ -63,19 +63,24 @@ public class CircuitBreakersEndpoint {
      *
      * @param name instance name
      * @param state the target state: CLOSED, OPEN, HALF_OPEN, FORCED_OPEN or DISABLED
-     * @param reset {@code true} to reset the breaker (CLOSED, empty window, metrics cleared)
+     * @param reset {@code true} to reset the breaker (CLOSED, empty window, metrics cleared). Taken as text and read
+     *     strictly: only {@code true} and {@code false} are booleans here, where a {@code Boolean} parameter would
+     *     also take {@code "yes"}, {@code "on"} or {@code 1} for true (the web layer hands every body value over as
+     *     text, so the JSON string {@code "true"} cannot be told from the boolean)
      * @return the breaker after the change, 404 for an unknown name
-     * @throws InvalidEndpointRequestException (400) for an unknown state or when neither state nor reset is given
+     * @throws InvalidEndpointRequestException (400) for an unknown state, a reset that is not a JSON boolean, or when
+     *     not exactly one of state and {@code "reset": true} is given
      */
     @WriteOperation
-    public WebEndpointResponse<CircuitBreakers> change(@Selector String name, @Nullable String state, @Nullable Boolean reset) {
+    public WebEndpointResponse<CircuitBreakers> change(@Selector String name, @Nullable String state, @Nullable String reset) {
+        Boolean resetRequested = reset == null ? null : parseBoolean(reset);
         Optional<CircuitBreaker> found = registry.find(name);
         if (found.isEmpty()) {
             return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
         }
         CircuitBreaker breaker = found.get();
         CircuitBreaker.State previous = breaker.state();
-        if (Boolean.TRUE.equals(reset) && state == null) {
+        if (Boolean.TRUE.equals(resetRequested) && state == null) {
             breaker.reset();
             LOG.info("Circuit breaker '" + name + "' reset through the actuator: " + previous + " -> " + breaker.state());
         } else if (state != null && reset == null) {
@@ -87,6 +92,18 @@ public class CircuitBreakersEndpoint {
                     "Expected either 'state' or 'reset': true");
         }
         return new WebEndpointResponse<>(new CircuitBreakers(Map.of(name, CircuitBreakerDescriptor.of(breaker))));
+    }
+
+    private static Boolean parseBoolean(String reset) {
+        return switch (reset) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> {
+                String shown = reset.length() <= 20 ? reset : reset.substring(0, 20) + "...";
+                String message = "Invalid value '" + shown + "' for 'reset': expected true or false";
+                throw new InvalidEndpointRequestException(message, message);
+            }
+        };
     }
 
     private static CircuitBreaker.State parse(String state) {

@@ -71,7 +71,30 @@ final class RegistriesFactory {
                 classes("ignore-exceptions", CircuitBreakerProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))));
         return registry("circuitbreaker", properties.getCircuitbreaker(), CircuitBreakerConfig::builder, CircuitBreakerConfig.Builder::build, settings,
                 customizers.circuitBreaker(), CircuitBreakerConfig::toBuilder, CircuitBreakerConfigCustomizer::customize,
-                (name, config) -> CircuitBreaker.of(name, config, clock));
+                (name, config) -> CircuitBreaker.of(name, config, clock), RegistriesFactory::minimumCallsFitTheWindow);
+    }
+
+    /**
+     * A count-based window never holds more than its size, so a minimum above it could never be reached: the core
+     * would use the window size instead. Only the built-in minimum (100) may give way like that, when the window is
+     * made smaller; a minimum someone set is never cut.
+     */
+    private static void minimumCallsFitTheWindow(CircuitBreakerConfig config, Function<String, String> origin, String path) {
+        String minimumProperty = origin.apply("minimumNumberOfCalls");
+        if (minimumProperty == null || config.slidingWindowType() != CircuitBreakerConfig.SlidingWindowType.COUNT_BASED
+                || config.minimumNumberOfCalls() <= config.slidingWindowSize()) {
+            return;
+        }
+        String windowProperty = origin.apply("slidingWindowSize");
+        String window = windowProperty != null
+                ? "'" + windowProperty + "' (" + config.slidingWindowSize() + ")"
+                : "the built-in sliding-window-size of " + path + " (" + config.slidingWindowSize() + ")";
+        throw new ResilienceConfigurationException(
+                "Invalid value '" + config.minimumNumberOfCalls() + "' for property '" + minimumProperty + "': it must be at most "
+                        + window + ", since a COUNT_BASED window never holds more calls than its size.",
+                "Lower '" + minimumProperty + "' to at most " + config.slidingWindowSize() + ", or raise "
+                        + (windowProperty != null ? "'" + windowProperty + "'" : "'" + path + ".sliding-window-size'")
+                        + " to at least " + config.minimumNumberOfCalls() + ".");
     }
 
     private Registry<Retry, RetryConfig> retries() {
@@ -151,18 +174,41 @@ final class RegistriesFactory {
                         : Timeout.of(name, config, clock));
     }
 
-    /** Resolves configs and instances, builds the registry, and creates every configured instance. */
+    /** Resolves configs and instances and builds the registry. */
     private <P extends Policy, S extends InstanceProperties, B, C, K> Registry<P, C> registry(
             String kind, KindProperties<S> kindProperties, java.util.function.Supplier<B> newBuilder, Function<B, C> build,
             List<SettingsResolver.Setting<S, B>> settings, List<K> kindCustomizers, Function<C, B> toBuilder,
             TriConsumer<K, String, B> customize, Registry.Factory<P, C> factory) {
-        SettingsResolver<S, B, C> resolver = new SettingsResolver<>(kind, kindProperties, newBuilder, build, settings, classLoader);
+        return registry(kind, kindProperties, newBuilder, build, settings, kindCustomizers, toBuilder, customize, factory,
+                (config, origin, path) -> { });
+    }
+
+    private <P extends Policy, S extends InstanceProperties, B, C, K> Registry<P, C> registry(
+            String kind, KindProperties<S> kindProperties, java.util.function.Supplier<B> newBuilder, Function<B, C> build,
+            List<SettingsResolver.Setting<S, B>> settings, List<K> kindCustomizers, Function<C, B> toBuilder,
+            TriConsumer<K, String, B> customize, Registry.Factory<P, C> factory, SettingsResolver.Check<C> check) {
+        SettingsResolver<S, B, C> resolver = new SettingsResolver<>(kind, kindProperties, newBuilder, build, settings, classLoader, check);
         Map<String, C> configs = resolver.configs();
         Map<String, C> instances = resolver.instances();
         Registry.Factory<P, C> customized = kindCustomizers.isEmpty() ? factory : (name, config) -> {
             B builder = toBuilder.apply(config);
             for (K customizer : kindCustomizers) {
-                customize.accept(customizer, name, builder);
+                try {
+                    customize.accept(customizer, name, builder);
+                } catch (InvalidConfigException e) {
+                    throw new ResilienceConfigurationException(
+                            "The " + kind + " config customizer " + customizer.getClass().getName() + " set '" + e.setting()
+                                    + "' of instance '" + name + "' to '" + e.value() + "': it must be " + e.allowed() + ".",
+                            "Change " + customizer.getClass().getName() + " so that it sets '" + e.setting()
+                                    + "' to a value that is " + e.allowed() + ".", e);
+                } catch (ResilienceConfigurationException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new ResilienceConfigurationException(
+                            "The " + kind + " config customizer " + customizer.getClass().getName() + " failed for instance '"
+                                    + name + "': " + e,
+                            "Fix " + customizer.getClass().getName() + " so that it can customize instance '" + name + "'.", e);
+                }
             }
             C adjusted;
             try {
@@ -178,9 +224,9 @@ final class RegistriesFactory {
         Registry.Builder<P, C> builder = Registry.builder(kind, customized, configs.get("default"));
         configs.forEach(builder::config);
         instances.forEach(builder::instanceConfig);
-        Registry<P, C> registry = builder.build();
-        instances.keySet().forEach(registry::get);
-        return registry;
+        // Configured instances are created once every singleton exists (ConfiguredInstances), so that start-up can
+        // tell which of them annotations and code actually use.
+        return builder.build();
     }
 
     @SuppressWarnings("unchecked")

@@ -9,8 +9,11 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
@@ -55,16 +58,52 @@ public final class ResilienceAutoConfiguration {
         return new RegistriesFactory(properties, clock, classLoader, customizers).create();
     }
 
+    /**
+     * Creates the configured instances once every singleton exists and warns about those nothing uses; eager even
+     * under lazy initialization, so that configured instances always exist after start-up.
+     */
+    @Bean
+    @Lazy(false)
+    @ConditionalOnMissingBean
+    ConfiguredInstances resilienceConfiguredInstances(ResilienceRegistries registries) {
+        return new ConfiguredInstances(registries);
+    }
+
     /** Drains annotated calls when the application stops. */
     @Bean
     @ConditionalOnMissingBean
     ResilienceShutdownLifecycle resilienceShutdownLifecycle(ShutdownGate gate, ResilienceRegistries registries,
-                                                            ResilienceProperties properties, Clock clock) {
+                                                            ResilienceProperties properties, Clock clock, Environment environment) {
         Duration timeout = properties.getShutdown().getTimeout();
         if (timeout == null || timeout.isNegative()) {
             throw ResilienceConfigurationException.invalidProperty("resilience.shutdown.timeout", timeout, "zero or a positive duration");
         }
+        checkFitsTheShutdownPhase(timeout, environment);
         return new ResilienceShutdownLifecycle(gate, registries, timeout, clock);
+    }
+
+    /**
+     * The drain runs in one lifecycle phase, which Spring stops waiting for after
+     * {@code spring.lifecycle.timeout-per-shutdown-phase}: a longer drain would be cut off with calls still in flight
+     * while the context goes on to destroy the beans they use.
+     */
+    static void checkFitsTheShutdownPhase(Duration timeout, Environment environment) {
+        Duration phase = Binder.get(environment).bindOrCreate("spring.lifecycle", LifecycleProperties.class)
+                .getTimeoutPerShutdownPhase();
+        if (phase != null && timeout.compareTo(phase) >= 0) {
+            throw new ResilienceConfigurationException(
+                    "Property 'resilience.shutdown.timeout' (" + format(timeout) + ") must be less than "
+                            + "'spring.lifecycle.timeout-per-shutdown-phase' (" + format(phase) + "): the shutdown phase "
+                            + "that waits for calls in flight would end first, and the application would close with calls "
+                            + "still running.",
+                    "Set 'resilience.shutdown.timeout' below " + format(phase) + ", or raise "
+                            + "'spring.lifecycle.timeout-per-shutdown-phase' above " + format(timeout)
+                            + " (leave a few seconds between them).");
+        }
+    }
+
+    private static String format(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
     /** Resolves annotated methods; created eagerly so that a bad {@code resilience.order} fails start-up. */

@@ -52,17 +52,12 @@ public final class ResilienceEndpointAutoConfiguration {
         return new RateLimitersEndpoint(registries.rateLimiters());
     }
 
-    /** Validates {@code resilience.events.buffer-size} at start-up. */
+    /** Sized by {@code resilience.events.buffer-size}, which {@link ResilienceProperties} has checked when bound. */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = ResilienceEventsEndpoint.class)
     ResilienceEventsBuffer resilienceEventsBuffer(ResilienceRegistries registries, ResilienceProperties properties) {
-        int bufferSize = properties.getEvents().getBufferSize();
-        if (bufferSize < 1) {
-            throw ResilienceConfigurationException.invalidProperty("resilience.events.buffer-size", bufferSize,
-                    "at least 1");
-        }
-        return new ResilienceEventsBuffer(registries, bufferSize);
+        return new ResilienceEventsBuffer(registries, properties.getEvents().getBufferSize());
     }
 
     @Bean

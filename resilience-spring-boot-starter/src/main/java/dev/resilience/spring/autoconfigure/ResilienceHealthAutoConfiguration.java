@@ -9,9 +9,6 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -29,28 +26,12 @@ public final class ResilienceHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "circuitBreakersHealthIndicator")
     CircuitBreakersHealthIndicator circuitBreakersHealthIndicator(ResilienceRegistries registries,
                                                                   ResilienceProperties properties) {
-        KindProperties<CircuitBreakerProperties> breakers = properties.getCircuitbreaker();
-        Predicate<String> allowedToFail = name -> allowedToFail(breakers, breakers.getInstances().get(name));
+        SettingsResolver.Sources<CircuitBreakerProperties> sources =
+                new SettingsResolver.Sources<>("circuitbreaker", properties.getCircuitbreaker());
+        // Resolved like every other setting (the instance, its base-config chain, configs.default and its chain),
+        // by the same code; false when nothing sets it.
+        Predicate<String> allowedToFail = name ->
+                sources.first(name, CircuitBreakerProperties::getAllowHealthIndicatorToFail).orElse(false);
         return new CircuitBreakersHealthIndicator(registries.circuitBreakers(), allowedToFail);
-    }
-
-    /**
-     * Resolves {@code allow-health-indicator-to-fail} like every other setting: the instance, its
-     * {@code base-config} chain, {@code configs.default}, else false.
-     */
-    static boolean allowedToFail(KindProperties<CircuitBreakerProperties> breakers, CircuitBreakerProperties instance) {
-        Map<String, CircuitBreakerProperties> configs = breakers.getConfigs();
-        Set<String> seen = new HashSet<>();
-        CircuitBreakerProperties current = instance;
-        while (current != null) {
-            if (current.getAllowHealthIndicatorToFail() != null) {
-                return current.getAllowHealthIndicatorToFail();
-            }
-            String base = current.getBaseConfig();
-            // A cycle or unknown base-config already fails start-up elsewhere; here it just ends the chain.
-            current = base != null && seen.add(base) ? configs.get(base) : null;
-        }
-        CircuitBreakerProperties defaults = configs.get("default");
-        return defaults != null && Boolean.TRUE.equals(defaults.getAllowHealthIndicatorToFail());
     }
 }

@@ -1,5 +1,6 @@
 package dev.resilience.spring.autoconfigure;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -12,7 +13,7 @@ import java.util.List;
  * the order in which annotations on one method compose, shutdown and web behaviour.
  */
 @ConfigurationProperties(prefix = "resilience", ignoreUnknownFields = false)
-public class ResilienceProperties {
+public class ResilienceProperties implements InitializingBean {
 
     /** The default composition order, outermost first. */
     public static final List<String> DEFAULT_ORDER = List.of("retry", "circuitbreaker", "ratelimiter", "timeout", "bulkhead");
@@ -58,6 +59,18 @@ public class ResilienceProperties {
 
     /** Deadlines sent to and accepted from other services in an HTTP header. */
     private final Deadlines deadline = new Deadlines();
+
+    /**
+     * Checks the top-level settings as soon as they are bound, whichever optional feature reads them later (the
+     * events buffer exists only with its endpoint, but a bad size is a mistake either way).
+     */
+    @Override
+    public void afterPropertiesSet() {
+        if (events.getBufferSize() < 1) {
+            throw ResilienceConfigurationException.invalidProperty("resilience.events.buffer-size", events.getBufferSize(),
+                    "at least 1");
+        }
+    }
 
     public CircuitBreakerKind getCircuitbreaker() {
         return circuitbreaker;
@@ -181,8 +194,11 @@ public class ResilienceProperties {
     /** Graceful shutdown settings. */
     public static class Shutdown {
 
-        /** Longest time to wait for in-flight annotated calls when the application stops. */
-        private Duration timeout = Duration.ofSeconds(30);
+        /**
+         * Longest time to wait for in-flight annotated calls when the application stops. Must be less than
+         * spring.lifecycle.timeout-per-shutdown-phase (30s by default), which bounds the shutdown phase it runs in.
+         */
+        private Duration timeout = Duration.ofSeconds(25);
 
         public Duration getTimeout() {
             return timeout;

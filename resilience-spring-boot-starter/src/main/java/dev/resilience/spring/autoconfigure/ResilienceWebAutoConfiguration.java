@@ -12,7 +12,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * RFC 9457 problem details for rejections that reach a controller, in servlet web applications with Spring MVC,
- * unless {@code resilience.web.problem-details.enabled=false}.
+ * unless {@code resilience.web.problem-details.enabled=false}: one advice per rejection class, so that each can
+ * step back for an application handler of its own (see {@link ResilienceProblemDetailsAdvice}).
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -22,7 +23,31 @@ public final class ResilienceWebAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ResilienceProblemDetailsAdvice resilienceProblemDetailsAdvice() {
-        return new ResilienceProblemDetailsAdvice();
+    ResilienceProblemDetailsAdvice.CircuitBreakerOpen resilienceCircuitBreakerOpenProblemDetails() {
+        return new ResilienceProblemDetailsAdvice.CircuitBreakerOpen();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceProblemDetailsAdvice.BulkheadFull resilienceBulkheadFullProblemDetails() {
+        return new ResilienceProblemDetailsAdvice.BulkheadFull();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceProblemDetailsAdvice.ShuttingDown resilienceShuttingDownProblemDetails() {
+        return new ResilienceProblemDetailsAdvice.ShuttingDown();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceProblemDetailsAdvice.RateLimitExceeded resilienceRateLimitExceededProblemDetails() {
+        return new ResilienceProblemDetailsAdvice.RateLimitExceeded();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ResilienceProblemDetailsAdvice.TimeoutExceeded resilienceTimeoutExceededProblemDetails() {
+        return new ResilienceProblemDetailsAdvice.TimeoutExceeded();
     }
 }

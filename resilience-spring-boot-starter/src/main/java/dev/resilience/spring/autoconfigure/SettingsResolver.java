@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -37,17 +38,42 @@ final class SettingsResolver<S extends InstanceProperties, B, C> {
                          boolean classList) {
     }
 
-    private final String kind;
+    /**
+     * A rule between settings that no single builder call can check, applied to every resolved config.
+     *
+     * @param <C> the core config type
+     */
+    @FunctionalInterface
+    interface Check<C> {
+        /**
+         * @param config the resolved config
+         * @param origin the full property a setting (camelCase) came from, or null when it has its built-in default
+         * @param path the properties path of what is being resolved, e.g. {@code resilience.circuitbreaker.instances.a}
+         * @throws ResilienceConfigurationException when the rule is broken
+         */
+        void check(C config, Function<String, String> origin, String path);
+    }
+
+    private static final String DEFAULT = "default";
+
     private final KindProperties<S> properties;
+    private final Sources<S> sources;
     private final Supplier<B> newBuilder;
     private final Function<B, C> build;
     private final List<Setting<S, B>> settings;
     private final ClassLoader classLoader;
+    private final Check<C> check;
 
     SettingsResolver(String kind, KindProperties<S> properties, Supplier<B> newBuilder, Function<B, C> build,
                      List<Setting<S, B>> settings, ClassLoader classLoader) {
-        this.kind = kind;
+        this(kind, properties, newBuilder, build, settings, classLoader, (config, origin, path) -> { });
+    }
+
+    SettingsResolver(String kind, KindProperties<S> properties, Supplier<B> newBuilder, Function<B, C> build,
+                     List<Setting<S, B>> settings, ClassLoader classLoader, Check<C> check) {
+        this.check = check;
         this.properties = properties;
+        this.sources = new Sources<>(kind, properties);
         this.newBuilder = newBuilder;
         this.build = build;
         this.settings = settings;
@@ -66,72 +92,147 @@ final class SettingsResolver<S extends InstanceProperties, B, C> {
     Map<String, C> configs() {
         Map<String, C> result = new LinkedHashMap<>();
         for (String name : properties.getConfigs().keySet()) {
-            result.put(name, build(chainForConfig(name), "configs." + name));
+            result.put(name, build(sources.forConfig(name), "configs." + name));
         }
-        result.computeIfAbsent("default", n -> build(chainForConfig(n), "configs.default"));
+        result.computeIfAbsent(DEFAULT, n -> build(sources.forConfig(n), "configs." + DEFAULT));
         return result;
     }
 
     /** @return every configured instance, resolved, by name */
     Map<String, C> instances() {
         Map<String, C> result = new LinkedHashMap<>();
-        properties.getInstances().forEach((name, own) -> {
-            List<Source<S>> chain = new ArrayList<>();
-            chain.add(new Source<>(prefix() + "instances." + name, own));
-            chain.addAll(baseChain(own, prefix() + "instances." + name));
-            result.put(name, build(chain, "instances." + name));
-        });
+        for (String name : properties.getInstances().keySet()) {
+            if (name.indexOf('/') >= 0) {
+                // The actuator endpoints address an instance as one path segment: such a name could be neither read nor steered.
+                String property = sources.prefix() + "instances.[" + name + "]";
+                throw new ResilienceConfigurationException(
+                        "Instance name '" + name + "' (property '" + property + "') contains '/', which the actuator "
+                                + "endpoints cannot address (an instance is one segment of their path).",
+                        "Rename the instance under '" + sources.prefix() + "instances' without '/' (e.g. '"
+                                + name.replace('/', '-') + "'), and the annotation's name with it.");
+            }
+            result.put(name, build(sources.forInstance(name), "instances." + name));
+        }
         return result;
     }
 
-    private String prefix() {
-        return "resilience." + kind + ".";
-    }
+    /**
+     * Where each setting of one kind's configs and instances comes from: the settings object itself, its
+     * {@code base-config} chain, then {@code configs.default} and that config's own {@code base-config} chain.
+     * Every instance, configured or created on first use, and every reader of a setting that is not part of a
+     * core config (e.g. the health contributor's {@code allow-health-indicator-to-fail}) resolves through here.
+     *
+     * @param <S> the kind's properties type
+     */
+    static final class Sources<S extends InstanceProperties> {
 
-    private List<Source<S>> chainForConfig(String name) {
-        List<Source<S>> chain = new ArrayList<>();
-        S own = properties.getConfigs().get(name);
-        if (own == null) {
+        private final String prefix;
+        private final KindProperties<S> properties;
+
+        /**
+         * @param kind the kind as it appears in property names, e.g. {@code circuitbreaker}
+         * @param properties that kind's configs and instances
+         */
+        Sources(String kind, KindProperties<S> properties) {
+            this.prefix = "resilience." + kind + ".";
+            this.properties = properties;
+        }
+
+        /**
+         * @param instanceName an instance name, configured or not
+         * @param getter reads one setting (null when unset)
+         * @param <T> the setting's type
+         * @return the setting from the nearest source that sets it, empty when none does (the built-in default applies)
+         */
+        <T> Optional<T> first(String instanceName, Function<S, T> getter) {
+            for (Source<S> source : forInstance(instanceName)) {
+                T value = getter.apply(source.settings());
+                if (value != null) {
+                    return Optional.of(value);
+                }
+            }
+            return Optional.empty();
+        }
+
+        String prefix() {
+            return prefix;
+        }
+
+        /** The sources of an instance, nearest first; an instance without properties starts at {@code configs.default}. */
+        List<Source<S>> forInstance(String name) {
+            S own = properties.getInstances().get(name);
+            if (own == null) {
+                return forConfig(DEFAULT);
+            }
+            String path = prefix + "instances." + name;
+            List<Source<S>> chain = new ArrayList<>();
+            chain.add(new Source<>(path, own));
+            chain.addAll(baseChain(own, path, null));
             return chain;
         }
-        chain.add(new Source<>(prefix() + "configs." + name, own));
-        if (own.getBaseConfig() != null || !"default".equals(name)) {
-            chain.addAll(baseChain(own, prefix() + "configs." + name));
-        }
-        return chain;
-    }
 
-    /** The configs a settings object inherits from, nearest first, ending with {@code default}. */
-    private List<Source<S>> baseChain(S start, String startPath) {
-        List<Source<S>> chain = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        S current = start;
-        String currentPath = startPath;
-        while (current.getBaseConfig() != null) {
-            String base = current.getBaseConfig();
-            S next = properties.getConfigs().get(base);
-            if (next == null) {
-                throw new ResilienceConfigurationException(
-                        "Property '" + currentPath + ".base-config' names config '" + base + "', but no '"
-                                + prefix() + "configs." + base + "' is defined (defined: "
-                                + properties.getConfigs().keySet() + ").",
-                        "Define '" + prefix() + "configs." + base + "' or set '" + currentPath
-                                + ".base-config' to one of " + properties.getConfigs().keySet() + ".");
+        /** The sources of a shared config, nearest first (none for an undefined config). */
+        List<Source<S>> forConfig(String name) {
+            S own = properties.getConfigs().get(name);
+            if (own == null) {
+                return new ArrayList<>();
             }
-            if (!seen.add(base)) {
-                throw new ResilienceConfigurationException(
-                        "Property '" + currentPath + ".base-config' makes a cycle of base configs: " + seen + ".",
-                        "Break the cycle: a base-config must not lead back to itself.");
+            String path = prefix + "configs." + name;
+            List<Source<S>> chain = new ArrayList<>();
+            chain.add(new Source<>(path, own));
+            chain.addAll(baseChain(own, path, name));
+            return chain;
+        }
+
+        /**
+         * The configs a settings object inherits from, nearest first: its explicit {@code base-config} chain,
+         * then, unless that chain already passed it, {@code configs.default} followed by its own chain.
+         */
+        private List<Source<S>> baseChain(S start, String startPath, String startName) {
+            List<Source<S>> chain = new ArrayList<>();
+            Set<String> seen = new LinkedHashSet<>();
+            if (startName != null) {
+                seen.add(startName);
             }
-            currentPath = prefix() + "configs." + base;
-            chain.add(new Source<>(currentPath, next));
-            current = next;
+            walk(start, startPath, seen, chain, true);
+            S defaults = properties.getConfigs().get(DEFAULT);
+            if (defaults != null && seen.add(DEFAULT)) {
+                String path = prefix + "configs." + DEFAULT;
+                chain.add(new Source<>(path, defaults));
+                // configs.default's own chain was checked for cycles when configs.default was resolved; here
+                // a config already in the chain just ends it.
+                walk(defaults, path, seen, chain, false);
+            }
+            return chain;
         }
-        S defaults = properties.getConfigs().get("default");
-        if (defaults != null && !seen.contains("default") && current != defaults) {
-            chain.add(new Source<>(prefix() + "configs.default", defaults));
+
+        private void walk(S start, String startPath, Set<String> seen, List<Source<S>> chain, boolean failOnCycle) {
+            S current = start;
+            String currentPath = startPath;
+            while (current.getBaseConfig() != null) {
+                String base = current.getBaseConfig();
+                S next = properties.getConfigs().get(base);
+                if (next == null) {
+                    throw new ResilienceConfigurationException(
+                            "Property '" + currentPath + ".base-config' names config '" + base + "', but no '"
+                                    + prefix + "configs." + base + "' is defined (defined: "
+                                    + properties.getConfigs().keySet() + ").",
+                            "Define '" + prefix + "configs." + base + "' or set '" + currentPath
+                                    + ".base-config' to one of " + properties.getConfigs().keySet() + ".");
+                }
+                if (!seen.add(base)) {
+                    if (!failOnCycle) {
+                        return;
+                    }
+                    throw new ResilienceConfigurationException(
+                            "Property '" + currentPath + ".base-config' makes a cycle of base configs: " + seen + ".",
+                            "Break the cycle: a base-config must not lead back to itself.");
+                }
+                currentPath = prefix + "configs." + base;
+                chain.add(new Source<>(currentPath, next));
+                current = next;
+            }
         }
-        return chain;
     }
 
     private C build(List<Source<S>> chain, String what) {
@@ -154,12 +255,15 @@ final class SettingsResolver<S extends InstanceProperties, B, C> {
                 break;
             }
         }
+        C config;
         try {
-            return build.apply(builder);
+            config = build.apply(builder);
         } catch (InvalidConfigException e) {
-            String property = origin.getOrDefault(e.setting(), prefix() + what + "." + kebab(e.setting()));
+            String property = origin.getOrDefault(e.setting(), sources.prefix() + what + "." + kebab(e.setting()));
             throw ResilienceConfigurationException.invalidProperty(property, e.value(), e.allowed());
         }
+        check.check(config, origin::get, sources.prefix() + what);
+        return config;
     }
 
     @SuppressWarnings("unchecked")
@@ -187,7 +291,8 @@ final class SettingsResolver<S extends InstanceProperties, B, C> {
         return result;
     }
 
-    private record Source<S>(String path, S settings) {
+    /** One settings object and the property path it was bound from. */
+    record Source<S>(String path, S settings) {
     }
 
     static String camel(String kebab) {

@@ -12,6 +12,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.util.Enumeration;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,8 @@ import java.util.Objects;
  *
  * <p>A value that is malformed, negative or larger than {@link DeadlineHeader#MAX_MILLIS} is ignored (logged at
  * DEBUG): the request runs without a deadline rather than fail because of a header. A value of 0 is a deadline
- * that has already expired. Runs early ({@link #ORDER}) so that other filters see the deadline too. Thread-safe.
+ * that has already expired. When the header is repeated (proxies may append one), the smallest valid value wins:
+ * the strictest caller's deadline is the one that holds. Runs early ({@link #ORDER}) so that other filters see the deadline too. Thread-safe.
  */
 public final class DeadlineServletFilter extends OncePerRequestFilter implements Ordered {
 
@@ -46,17 +48,25 @@ public final class DeadlineServletFilter extends OncePerRequestFilter implements
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String value = request.getHeader(headerName);
-        if (value == null) {
+        Enumeration<String> values = request.getHeaders(headerName);
+        if (values == null || !values.hasMoreElements()) {
             chain.doFilter(request, response);
             return;
         }
-        long millis = DeadlineHeader.parseMillis(value);
-        if (millis < 0) {
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("Ignoring header " + headerName + ": '" + abbreviate(value) + "' is not a number of milliseconds from 0 to "
-                        + DeadlineHeader.MAX_MILLIS + "; " + request.getMethod() + " " + request.getRequestURI() + " runs without a deadline");
+        long millis = -1;
+        while (values.hasMoreElements()) {
+            String value = values.nextElement();
+            long parsed = DeadlineHeader.parseMillis(value);
+            if (parsed < 0) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("Ignoring header " + headerName + ": '" + abbreviate(String.valueOf(value)) + "' is not a number of milliseconds from 0 to "
+                            + DeadlineHeader.MAX_MILLIS + " (" + request.getMethod() + " " + request.getRequestURI() + ")");
+                }
+            } else if (millis < 0 || parsed < millis) {
+                millis = parsed;
             }
+        }
+        if (millis < 0) {
             chain.doFilter(request, response);
             return;
         }

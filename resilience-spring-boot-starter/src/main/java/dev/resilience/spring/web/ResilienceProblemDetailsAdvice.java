@@ -6,14 +6,21 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.timeout.TimeoutExceededException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.ExceptionHandlerMappingInfo;
+import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -24,57 +31,194 @@ import java.util.Optional;
  * {@code Retry-After} header gives it in whole seconds, rounded up, at least 1. The body carries a title, the
  * rejection's message as detail, and the instance in {@code instanceName}; never a stack trace.
  *
- * <p>Ordered last, so an application's own {@code @ExceptionHandler} (in a controller or an advice) wins.
+ * <p>Which handler answers a rejection, decided once at start-up for each rejection class:
+ * <ol>
+ * <li>an {@code @ExceptionHandler} in the controller itself (Spring MVC always asks it first);</li>
+ * <li>an application advice that declares a handler for that rejection's class or one of its superclasses up to
+ * {@link ResilienceException} (e.g. {@code @ExceptionHandler(CallNotPermittedException.class)} or
+ * {@code @ExceptionHandler(ResilienceException.class)}): the advice for that rejection then steps back, ordered
+ * {@link Ordered#LOWEST_PRECEDENCE};</li>
+ * <li>otherwise these advices, ordered {@link Ordered#HIGHEST_PRECEDENCE}, ahead of any catch-all for
+ * {@code Exception}, {@code RuntimeException} or {@code Throwable}, which would otherwise turn a 503 into a 500.</li>
+ * </ol>
+ * One advice per rejection class, because Spring MVC picks the first advice with any matching handler: a single
+ * advice could only step back for all rejections or for none.
  */
-@RestControllerAdvice
-@Order(Ordered.LOWEST_PRECEDENCE)
-public class ResilienceProblemDetailsAdvice {
+public abstract class ResilienceProblemDetailsAdvice implements Ordered, BeanFactoryAware {
 
-    /**
-     * @param exception an open, forced-open or full half-open circuit breaker
-     * @return 503 with {@code Retry-After} while the open-state wait is known
-     */
-    @ExceptionHandler(CallNotPermittedException.class)
-    public ResponseEntity<ProblemDetail> callNotPermitted(CallNotPermittedException exception) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Circuit breaker open", "circuitbreaker", exception,
-                exception.retryAfter());
+    private final Class<? extends ResilienceException> handled;
+    private ListableBeanFactory beanFactory;
+    private volatile Integer order;
+
+    ResilienceProblemDetailsAdvice(Class<? extends ResilienceException> handled) {
+        this.handled = handled;
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory instanceof ListableBeanFactory listable ? listable : null;
+    }
+
+    /** @return the rejection class this advice answers */
+    public Class<? extends ResilienceException> handled() {
+        return handled;
     }
 
     /**
-     * @param exception a full bulkhead
-     * @return 503
+     * Asked by Spring MVC when it collects the advices, after every bean definition exists; the application's
+     * advices are looked at once, by type, without creating them.
+     *
+     * @return {@link Ordered#LOWEST_PRECEDENCE} when an application advice declares a handler for this advice's
+     *     rejection, else {@link Ordered#HIGHEST_PRECEDENCE}
      */
-    @ExceptionHandler(BulkheadFullException.class)
-    public ResponseEntity<ProblemDetail> bulkheadFull(BulkheadFullException exception) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Bulkhead full", "bulkhead", exception, exception.retryAfter());
+    @Override
+    public int getOrder() {
+        Integer current = order;
+        if (current == null) {
+            if (beanFactory == null) {
+                return Ordered.HIGHEST_PRECEDENCE;
+            }
+            current = applicationHandles(beanFactory, handled) ? Ordered.LOWEST_PRECEDENCE : Ordered.HIGHEST_PRECEDENCE;
+            order = current;
+        }
+        return current;
     }
 
     /**
-     * @param exception a call refused because the application is stopping
-     * @return 503
+     * @param beanFactory where the application's advices are defined
+     * @param rejection a rejection class
+     * @return whether some advice other than ours declares a handler for the rejection or a superclass of it that
+     *     is still a {@link ResilienceException}
      */
-    @ExceptionHandler(ShutdownInProgressException.class)
-    public ResponseEntity<ProblemDetail> shuttingDown(ShutdownInProgressException exception) {
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Shutting down", null, exception, Optional.empty());
+    static boolean applicationHandles(ListableBeanFactory beanFactory, Class<? extends ResilienceException> rejection) {
+        for (String name : beanFactory.getBeanNamesForAnnotation(ControllerAdvice.class)) {
+            Class<?> type = beanFactory.getType(name, false);
+            if (type == null) {
+                continue;
+            }
+            type = ClassUtils.getUserClass(type);
+            if (!ResilienceProblemDetailsAdvice.class.isAssignableFrom(type) && declaresHandlerFor(type, rejection)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * @param exception no rate-limiter permit within the timeout
-     * @return 429 with {@code Retry-After} when the next permit's time is known
+     * @param adviceType an advice class
+     * @param rejection a rejection class
+     * @return whether the handler Spring MVC would pick in that advice for the rejection names the rejection's class
+     *     or a superclass up to {@link ResilienceException} (a catch-all for {@code Exception} does not count)
      */
-    @ExceptionHandler(RequestNotPermittedException.class)
-    public ResponseEntity<ProblemDetail> requestNotPermitted(RequestNotPermittedException exception) {
-        return problem(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", "ratelimiter", exception,
-                exception.retryAfter());
+    static boolean declaresHandlerFor(Class<?> adviceType, Class<? extends ResilienceException> rejection) {
+        ExceptionHandlerMappingInfo mapping = new ExceptionHandlerMethodResolver(adviceType)
+                .resolveExceptionMappingByExceptionType(rejection, MediaType.ALL);
+        if (mapping == null) {
+            return false;
+        }
+        for (Class<? extends Throwable> declared : mapping.getExceptionTypes()) {
+            if (ResilienceException.class.isAssignableFrom(declared) && declared.isAssignableFrom(rejection)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /**
-     * @param exception a call that outlived its timeout
-     * @return 504
-     */
-    @ExceptionHandler(TimeoutExceededException.class)
-    public ResponseEntity<ProblemDetail> timeoutExceeded(TimeoutExceededException exception) {
-        return problem(HttpStatus.GATEWAY_TIMEOUT, "Timeout exceeded", "timeout", exception, Optional.empty());
+    /** An open, forced-open or full half-open circuit breaker: 503, with {@code Retry-After} while the open-state wait is known. */
+    @RestControllerAdvice
+    public static final class CircuitBreakerOpen extends ResilienceProblemDetailsAdvice {
+
+        /** Answers {@link CallNotPermittedException}. */
+        public CircuitBreakerOpen() {
+            super(CallNotPermittedException.class);
+        }
+
+        /**
+         * @param exception the rejection
+         * @return the problem response
+         */
+        @ExceptionHandler(CallNotPermittedException.class)
+        public ResponseEntity<ProblemDetail> callNotPermitted(CallNotPermittedException exception) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Circuit breaker open", "circuitbreaker", exception,
+                    exception.retryAfter());
+        }
+    }
+
+    /** A full bulkhead: 503. */
+    @RestControllerAdvice
+    public static final class BulkheadFull extends ResilienceProblemDetailsAdvice {
+
+        /** Answers {@link BulkheadFullException}. */
+        public BulkheadFull() {
+            super(BulkheadFullException.class);
+        }
+
+        /**
+         * @param exception the rejection
+         * @return the problem response
+         */
+        @ExceptionHandler(BulkheadFullException.class)
+        public ResponseEntity<ProblemDetail> bulkheadFull(BulkheadFullException exception) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Bulkhead full", "bulkhead", exception, exception.retryAfter());
+        }
+    }
+
+    /** A call refused because the application is stopping: 503. */
+    @RestControllerAdvice
+    public static final class ShuttingDown extends ResilienceProblemDetailsAdvice {
+
+        /** Answers {@link ShutdownInProgressException}. */
+        public ShuttingDown() {
+            super(ShutdownInProgressException.class);
+        }
+
+        /**
+         * @param exception the rejection
+         * @return the problem response
+         */
+        @ExceptionHandler(ShutdownInProgressException.class)
+        public ResponseEntity<ProblemDetail> shuttingDown(ShutdownInProgressException exception) {
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Shutting down", null, exception, Optional.empty());
+        }
+    }
+
+    /** No rate-limiter permit within the timeout: 429, with {@code Retry-After} when the next permit's time is known. */
+    @RestControllerAdvice
+    public static final class RateLimitExceeded extends ResilienceProblemDetailsAdvice {
+
+        /** Answers {@link RequestNotPermittedException}. */
+        public RateLimitExceeded() {
+            super(RequestNotPermittedException.class);
+        }
+
+        /**
+         * @param exception the rejection
+         * @return the problem response
+         */
+        @ExceptionHandler(RequestNotPermittedException.class)
+        public ResponseEntity<ProblemDetail> requestNotPermitted(RequestNotPermittedException exception) {
+            return problem(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", "ratelimiter", exception,
+                    exception.retryAfter());
+        }
+    }
+
+    /** A call that outlived its timeout: 504. */
+    @RestControllerAdvice
+    public static final class TimeoutExceeded extends ResilienceProblemDetailsAdvice {
+
+        /** Answers {@link TimeoutExceededException}. */
+        public TimeoutExceeded() {
+            super(TimeoutExceededException.class);
+        }
+
+        /**
+         * @param exception the rejection
+         * @return the problem response
+         */
+        @ExceptionHandler(TimeoutExceededException.class)
+        public ResponseEntity<ProblemDetail> timeoutExceeded(TimeoutExceededException exception) {
+            return problem(HttpStatus.GATEWAY_TIMEOUT, "Timeout exceeded", "timeout", exception, Optional.empty());
+        }
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String kind,

@@ -95,6 +95,26 @@ class CircuitBreakerWriteHttpTest {
     }
 
     @Test
+    void aResetThatIsNotTrueOrFalseIsA400AndResetsNothing() {
+        inventory().transitionToForcedOpenState();
+
+        for (String reset : new String[] {"\"yes\"", "\"on\"", "\"TRUE\"", "1"}) {
+            HttpResponse<String> response = http.post("/actuator/circuitbreakers/inventory", "{\"reset\": " + reset + "}");
+
+            assertThat(response.statusCode()).as("reset: %s", reset).isEqualTo(400);
+            assertThat(inventory().state()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
+        }
+    }
+
+    @Test
+    void aFalseResetAloneIsA400() {
+        inventory().transitionToForcedOpenState();
+
+        assertThat(http.post("/actuator/circuitbreakers/inventory", "{\"reset\": false}").statusCode()).isEqualTo(400);
+        assertThat(inventory().state()).isEqualTo(CircuitBreaker.State.FORCED_OPEN);
+    }
+
+    @Test
     void aBodyWithNeitherStateNorResetIsA400() {
         assertThat(http.post("/actuator/circuitbreakers/inventory", "{}").statusCode()).isEqualTo(400);
     }

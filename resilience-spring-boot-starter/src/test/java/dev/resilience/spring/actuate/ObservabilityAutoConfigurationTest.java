@@ -105,6 +105,29 @@ class ObservabilityAutoConfigurationTest {
     }
 
     @Test
+    void allowHealthIndicatorToFailFollowsTheBaseConfigOfConfigsDefault() {
+        runner.withPropertyValues("resilience.circuitbreaker.configs.strict.allow-health-indicator-to-fail=true",
+                        "resilience.circuitbreaker.configs.default.base-config=strict",
+                        "resilience.circuitbreaker.instances.configured.failure-rate-threshold=20")
+                .run(context -> {
+                    ResilienceRegistries registries = context.getBean(ResilienceRegistries.class);
+                    CircuitBreakersHealthIndicator indicator = context.getBean(CircuitBreakersHealthIndicator.class);
+                    registries.circuitBreakers().get("configured").transitionToOpenState();
+                    assertThat(indicator.health(false).getStatus()).isEqualTo(Status.DOWN);
+                });
+    }
+
+    @Test
+    void anEventsBufferSizeBelowOneFailsStartUpEvenWhenTheEventsEndpointIsNotExposed() {
+        runner.withPropertyValues("resilience.events.buffer-size=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .isInstanceOf(ResilienceConfigurationException.class)
+                    .hasMessageContaining("resilience.events.buffer-size").hasMessageContaining("at least 1");
+        });
+    }
+
+    @Test
     void theMeterBinderIsRegisteredWithMicrometer() {
         runner.run(context -> assertThat(context).hasSingleBean(ResilienceMeterBinder.class));
     }
@@ -117,7 +140,7 @@ class ObservabilityAutoConfigurationTest {
 
     @Test
     void problemDetailsAreOnInAServletWebApplication() {
-        webRunner.run(context -> assertThat(context).hasSingleBean(ResilienceProblemDetailsAdvice.class));
+        webRunner.run(context -> assertThat(context.getBeansOfType(ResilienceProblemDetailsAdvice.class)).hasSize(5));
     }
 
     @Test

@@ -66,6 +66,37 @@ class ResilienceAutoConfigurationTest {
     }
 
     @Test
+    void theBaseConfigOfConfigsDefaultAppliesToConfiguredInstancesAsToInstancesCreatedOnFirstUse() {
+        runner.withPropertyValues(
+                        "resilience.circuitbreaker.configs.shared.minimum-number-of-calls=2",
+                        "resilience.circuitbreaker.configs.default.base-config=shared",
+                        "resilience.circuitbreaker.instances.configured.failure-rate-threshold=20")
+                .run(context -> {
+                    Registry<dev.resilience.circuitbreaker.CircuitBreaker, CircuitBreakerConfig> breakers =
+                            context.getBean(ResilienceRegistries.class).circuitBreakers();
+                    assertThat(breakers.get("configured").config().minimumNumberOfCalls()).isEqualTo(2);
+                    assertThat(breakers.get("configured").config().failureRateThreshold()).isEqualTo(20f);
+                    assertThat(breakers.get("onFirstUse").config().minimumNumberOfCalls()).isEqualTo(2);
+                });
+    }
+
+    @Test
+    void anInstancesOwnBaseConfigComesBeforeConfigsDefaultAndItsBaseConfig() {
+        runner.withPropertyValues(
+                        "resilience.retry.configs.shared.max-attempts=7",
+                        "resilience.retry.configs.shared.wait-duration=10ms",
+                        "resilience.retry.configs.default.base-config=shared",
+                        "resilience.retry.configs.default.max-attempts=4",
+                        "resilience.retry.configs.own.max-attempts=5",
+                        "resilience.retry.instances.pricing.base-config=own")
+                .run(context -> {
+                    dev.resilience.retry.RetryConfig config = context.getBean(ResilienceRegistries.class).retries().get("pricing").config();
+                    assertThat(config.maxAttempts()).isEqualTo(5);
+                    assertThat(config.waitDuration()).isEqualTo(Duration.ofMillis(10));
+                });
+    }
+
+    @Test
     void configuredInstancesExistFromStartUp() {
         runner.withPropertyValues("resilience.retry.instances.pricing.max-attempts=5",
                         "resilience.ratelimiter.instances.api.limit-for-period=3")

@@ -146,6 +146,93 @@ class StartupFailureAnalysisTest {
     }
 
     @Test
+    void aShutdownTimeoutAboveTheShutdownPhaseTimeout() {
+        FailureAnalysis analysis = analyze("resilience.shutdown.timeout=40s");
+        assertThat(analysis.getDescription())
+                .contains("resilience.shutdown.timeout").contains("40s")
+                .contains("spring.lifecycle.timeout-per-shutdown-phase").contains("30s");
+        assertThat(analysis.getAction())
+                .contains("resilience.shutdown.timeout").contains("spring.lifecycle.timeout-per-shutdown-phase");
+    }
+
+    @Test
+    void aShutdownTimeoutEqualToTheShutdownPhaseTimeout() {
+        assertThat(analyze("resilience.shutdown.timeout=10s", "spring.lifecycle.timeout-per-shutdown-phase=10s").getDescription())
+                .contains("resilience.shutdown.timeout").contains("spring.lifecycle.timeout-per-shutdown-phase");
+    }
+
+    @Test
+    void theDefaultShutdownTimeoutFitsTheDefaultShutdownPhaseTimeout() {
+        runner.run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aShutdownPhaseTimeoutBelowTheDefaultShutdownTimeoutNamesBoth() {
+        FailureAnalysis analysis = analyze("spring.lifecycle.timeout-per-shutdown-phase=10s");
+        assertThat(analysis.getDescription())
+                .contains("resilience.shutdown.timeout").contains("25s")
+                .contains("spring.lifecycle.timeout-per-shutdown-phase").contains("10s");
+    }
+
+    @Test
+    void minimumNumberOfCallsAboveACountBasedSlidingWindow() {
+        FailureAnalysis analysis = analyze("resilience.circuitbreaker.configs.default.minimum-number-of-calls=20",
+                "resilience.circuitbreaker.instances.a.sliding-window-size=10");
+        assertThat(analysis.getDescription())
+                .contains("resilience.circuitbreaker.configs.default.minimum-number-of-calls").contains("20")
+                .contains("resilience.circuitbreaker.instances.a.sliding-window-size").contains("10");
+    }
+
+    @Test
+    void minimumNumberOfCallsAboveTheDefaultSlidingWindowSize() {
+        assertThat(analyze("resilience.circuitbreaker.instances.a.minimum-number-of-calls=150").getDescription())
+                .contains("resilience.circuitbreaker.instances.a.minimum-number-of-calls").contains("150")
+                .contains("sliding-window-size").contains("100");
+    }
+
+    @Test
+    void aMinimumNumberOfCallsAboveATimeBasedWindowsSecondsIsFine() {
+        runner.withPropertyValues("resilience.circuitbreaker.instances.a.sliding-window-type=TIME_BASED",
+                        "resilience.circuitbreaker.instances.a.sliding-window-size=10",
+                        "resilience.circuitbreaker.instances.a.minimum-number-of-calls=50")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aSmallerSlidingWindowWithTheDefaultMinimumIsFine() {
+        runner.withPropertyValues("resilience.circuitbreaker.instances.a.sliding-window-size=10")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void aConfiguredInstanceNameWithASlash() {
+        FailureAnalysis analysis = analyze("resilience.bulkhead.instances.[orders/eu].max-concurrent-calls=3");
+        assertThat(analysis.getDescription()).contains("resilience.bulkhead.instances.[orders/eu]").contains("/");
+    }
+
+    @Test
+    void aCustomizersInvalidBuilderCallNamesTheInstanceAndTheCustomizer() {
+        FailureAnalysis[] result = new FailureAnalysis[1];
+        runner.withPropertyValues("resilience.circuitbreaker.instances.inventory.sliding-window-size=10")
+                .withBean(CircuitBreakerConfigCustomizer.class, InvalidCustomizer::new)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    result[0] = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+                });
+        assertThat(result[0]).as("a failure analysis").isNotNull();
+        assertThat(result[0].getDescription()).contains("'inventory'").contains(InvalidCustomizer.class.getName())
+                .contains("failureRateThreshold").contains("150");
+    }
+
+    /** Sets a failure rate no breaker accepts. */
+    static class InvalidCustomizer implements CircuitBreakerConfigCustomizer {
+        @Override
+        public void customize(String name, dev.resilience.circuitbreaker.CircuitBreakerConfig.Builder builder) {
+            builder.failureRateThreshold(150);
+        }
+    }
+
+    @Test
     void misspelledPropertyFailsInsteadOfBeingIgnored() {
         runner.withPropertyValues("resilience.circuitbreaker.instances.inventory.failure-rate-treshold=50").run(context -> {
             assertThat(context).hasFailed();

@@ -48,13 +48,26 @@ class UserExceptionHandlerWinsHttpTest {
         assertThat(HttpJson.json(response.body()).get("title").asString()).isEqualTo("Shutting down");
     }
 
-    /** The application's advice: no {@code @Order}, as most are written. */
+    @Test
+    void theCatchAllBesideTheApplicationsOwnHandlerDoesNotTakeTheOtherRejections() {
+        HttpResponse<String> response = new HttpJson(port).get("/stopping");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).doesNotContain("catch-all");
+    }
+
+    /** The application's advice: no {@code @Order}, as most are written, and a catch-all beside its own handler. */
     @RestControllerAdvice
     static class ApplicationAdvice {
 
         @ExceptionHandler(CallNotPermittedException.class)
         ResponseEntity<String> open(CallNotPermittedException exception) {
             return ResponseEntity.status(HttpStatus.CONFLICT).body("handled by the application: " + exception.instanceName());
+        }
+
+        @ExceptionHandler(Exception.class)
+        ResponseEntity<String> anything(Exception exception) {
+            return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body("catch-all");
         }
     }
 
