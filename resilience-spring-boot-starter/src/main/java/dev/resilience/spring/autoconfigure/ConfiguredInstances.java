@@ -61,7 +61,8 @@ final class ConfiguredInstances implements SmartInitializingSingleton {
         String prefix = "resilience." + registry.kind() + ".instances.";
         StringBuilder message = new StringBuilder()
                 .append("'").append(prefix).append(unused).append(".*' configures ").append(registry.kind())
-                .append(" instance '").append(unused).append("', but no annotation uses it and no code created it during start-up.");
+                .append(" instance '").append(unused).append("', but no annotation uses it and no code created it during start-up"
+                        + " (annotated beans that are created lazily, after start-up, are not seen here).");
         List<String> meant = probablyMeant(registry, unused);
         if (meant.isEmpty()) {
             message.append(" Check the name against the annotations' 'name' (names are case-sensitive).");
