@@ -73,7 +73,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
                 ? new SynchronousQueue<>()
                 : new ArrayBlockingQueue<>(config.queueCapacity());
         this.executor = new ThreadPoolExecutor(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
-                config.keepAliveDuration().toNanos(), TimeUnit.NANOSECONDS, queue,
+                Durations.saturatedNanos(config.keepAliveDuration()), TimeUnit.NANOSECONDS, queue,
                 new NamedThreadFactory("resilience-" + name), new ThreadPoolExecutor.AbortPolicy());
     }
 
