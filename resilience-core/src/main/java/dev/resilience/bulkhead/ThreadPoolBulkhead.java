@@ -25,6 +25,8 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Context propagation:</b> {@link #of(String, ThreadPoolBulkheadConfig, Clock, UnaryOperator)} takes a task
  * decorator applied to every task on the submitting thread, e.g. to carry MDC or other thread locals to the pool.
+ * If the decorated task throws before running the call (or returns without running it), the call's future
+ * completes exceptionally with that exception (a synchronous caller gets it thrown) and the thread is free again.
  *
  * <p>Thread-safe.
  */

@@ -45,6 +45,10 @@ import java.util.function.UnaryOperator;
  * <p>Each submitted task is wrapped in an {@link Envelope} around the decorated task, so that
  * {@link #shutdownNow()} can find every queued call in the executor's drained list and fail its future.
  * Each task captures the submitting thread's {@link Deadline} and restores it on the pool thread while it runs.
+ *
+ * <p>The task decorator is user code on the pool thread: if the runnable it returned throws before running the
+ * call, or returns without running it, the envelope completes the call's future exceptionally (with that
+ * exception) and the pool thread carries on, so no caller waits for ever and the thread or queue slot comes back.
  */
 public final class ExecutorThreadPoolBulkhead extends PolicySupport implements ThreadPoolBulkhead {
 
@@ -170,7 +174,11 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
 
     /** A call accepted by the pool, whose future can be failed if it is never run. */
     private interface PoolTask extends Runnable {
+        /** Completes the call's future exceptionally, unless it is already complete. */
         void reject(Throwable reason);
+
+        /** @return whether {@link #run()} has begun (the call's outcome then completes its future) */
+        boolean started();
     }
 
     /** What the executor holds: the decorated task, plus the task itself for {@link #shutdownNow()}. */
@@ -187,7 +195,18 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         public void run() {
             try {
                 decorated.run();
+            } catch (Throwable failure) {
+                if (task.started()) {
+                    throw failure; // the call ran and completes its own future; the decorator failed afterwards
+                }
+                // The decorator failed before running the call (a context it could not restore, say): the call's
+                // future gets its exception, and this thread goes back to the pool instead of dying with it.
+                task.reject(failure);
             } finally {
+                if (!task.started()) {
+                    task.reject(new IllegalStateException("The task decorator of thread-pool bulkhead '" + name
+                            + "' returned without running the call"));
+                }
                 if (events.hasListeners()) {
                     events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis()));
                 }
@@ -197,6 +216,8 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
 
     /** A synchronous call: a {@link FutureTask}, so cancelling it interrupts only this call's run. */
     private static final class SyncTask extends FutureTask<Object> implements PoolTask {
+        private volatile boolean started;
+
         SyncTask(Invoker next, Object call, Invoker.Runner runner) {
             this(next, call, runner, Deadline.currentOrNull());
         }
@@ -215,6 +236,17 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         }
 
         @Override
+        public void run() {
+            started = true;
+            super.run();
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
         public void reject(Throwable reason) {
             setException(reason);
         }
@@ -226,6 +258,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         private final AsyncInvoker next;
         private final Supplier<? extends CompletionStage<?>> call;
         private final Deadline deadline = Deadline.currentOrNull();
+        private volatile boolean started;
 
         AsyncTask(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
             this.next = next;
@@ -233,7 +266,13 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         }
 
         @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
         public void run() {
+            started = true;
             if (result.isDone()) {
                 return; // cancelled by the caller while queued
             }
