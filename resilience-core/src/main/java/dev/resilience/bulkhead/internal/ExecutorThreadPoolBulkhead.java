@@ -117,13 +117,14 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
             SyncTask task = new SyncTask(next, call, runner);
-            submit(task);
+            Envelope envelope = submit(task);
             try {
                 return task.get();
             } catch (ExecutionException e) {
                 throw e.getCause();
             } catch (InterruptedException e) {
                 task.cancel(true);
+                executor.remove(envelope); // still queued: its slot is free at once
                 Thread.currentThread().interrupt();
                 CancellationException cancelled = new CancellationException("The caller of thread-pool bulkhead '" + name
                         + "' was interrupted while waiting; the call was cancelled");
@@ -138,22 +139,32 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         Objects.requireNonNull(next, "next");
         return call -> {
             AsyncTask task = new AsyncTask(next, call);
+            Envelope envelope;
             try {
-                submit(task);
+                envelope = submit(task);
             } catch (RuntimeException rejection) {
                 return CompletableFuture.failedFuture(rejection);
             }
+            // A call cancelled while queued leaves the queue at once (it would never run, but would hold its slot
+            // until a thread came to it).
+            task.result.whenComplete((value, failure) -> {
+                if (task.result.isCancelled() && !task.started()) {
+                    executor.remove(envelope);
+                }
+            });
             return task.result;
         };
     }
 
-    private void submit(PoolTask task) {
+    /** @return what the executor holds for {@code task} */
+    private Envelope submit(PoolTask task) {
         if (executor.isShutdown()) {
             throw new ShutdownInProgressException(name);
         }
         Runnable decorated = Objects.requireNonNull(taskDecorator.apply(task), "the task decorator returned null");
+        Envelope envelope = new Envelope(task, decorated);
         try {
-            executor.execute(new Envelope(task, decorated));
+            executor.execute(envelope);
         } catch (RejectedExecutionException e) {
             if (executor.isShutdown()) {
                 throw new ShutdownInProgressException(name);
@@ -170,6 +181,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         if (events.hasListeners()) {
             events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_PERMITTED, clock.currentTimeMillis()));
         }
+        return envelope;
     }
 
     /** A call accepted by the pool, whose future can be failed if it is never run. */
