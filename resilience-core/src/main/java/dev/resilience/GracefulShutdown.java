@@ -2,12 +2,14 @@ package dev.resilience;
 
 import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.core.Clock;
+import dev.resilience.core.Durations;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.retry.Retry;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Stops a set of policies without losing work, for use with or without Spring:
@@ -46,13 +48,16 @@ public final class GracefulShutdown {
      *
      * @param gate the gate every protected call passes through
      * @param policies every policy instance
-     * @param timeout the longest time to wait for calls in flight (and then for thread pools)
+     * @param timeout the longest time to wait for calls in flight (and then for thread pools); any length, one
+     *     longer than about 292 years waiting until everything has finished
      * @param clock the time source
      * @return what happened
      * @throws InterruptedException if interrupted while waiting (thread pools are then stopped at once)
      */
     public static Report shutdown(ShutdownGate gate, Iterable<? extends Policy> policies, Duration timeout, Clock clock)
             throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        long timeoutNanos = Durations.saturatedNanos(timeout); // read before the gate closes: nothing can throw later
         long start = clock.nanoTime();
         stopBackoffs(policies);
         gate.close();
@@ -69,7 +74,7 @@ public final class GracefulShutdown {
                 pool.shutdown();
             }
             for (ThreadPoolBulkhead pool : pools) {
-                long left = timeout.toNanos() - (clock.nanoTime() - start);
+                long left = timeoutNanos - (clock.nanoTime() - start);
                 if (left <= 0 || !pool.awaitTermination(Duration.ofNanos(left))) {
                     pool.shutdownNow();
                 }

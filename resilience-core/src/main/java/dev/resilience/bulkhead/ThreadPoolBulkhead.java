@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * queue full is rejected with {@link BulkheadFullException} (never {@link java.util.concurrent.RejectedExecutionException}).
  *
  * <p>{@link #callAsync} runs the supplier on a pool thread and returns a stage that completes with the
- * supplier's stage's outcome; rejections fail the returned stage. {@link #call} runs the call on a pool thread
+ * supplier's stage's outcome; rejections fail the returned stage. Cancelling the returned stage while the call is
+ * queued takes it out of the queue at once (it never runs, and its slot is free for another call). {@link #call} runs the call on a pool thread
  * and waits for it; an interrupt of the waiting caller interrupts the call (or keeps it from starting),
  * restores the caller's interrupt flag and throws a {@link java.util.concurrent.CancellationException} whose
  * cause is the {@link InterruptedException}. The call's own exceptions, checked ones included, pass through unchanged.
@@ -25,6 +26,8 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Context propagation:</b> {@link #of(String, ThreadPoolBulkheadConfig, Clock, UnaryOperator)} takes a task
  * decorator applied to every task on the submitting thread, e.g. to carry MDC or other thread locals to the pool.
+ * If the decorated task throws before running the call (or returns without running it), the call's future
+ * completes exceptionally with that exception (a synchronous caller gets it thrown) and the thread is free again.
  *
  * <p>Thread-safe.
  */

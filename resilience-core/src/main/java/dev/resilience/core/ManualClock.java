@@ -12,9 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>{@link #advance(Duration)} moves time forward and runs the scheduled tasks that fall due, in time
  * order, on the calling thread. {@link #sleep(long)} does not block: it advances time by the requested
- * amount, as if the sleeper had been the only thing running. Thread-safe.
+ * amount, as if the sleeper had been the only thing running.
+ *
+ * <p>Times saturate instead of wrapping around: a task scheduled further ahead than a {@code long} of nanoseconds
+ * reaches (a 1,000-year timeout, say) is due at {@link Long#MAX_VALUE} and never runs, and advancing past that
+ * stops there. Thread-safe.
  */
 public final class ManualClock implements Clock {
+
+    /** The due time of a task scheduled too far ahead to be reached: it never runs; also where time stops. */
+    private static final long NEVER = Long.MAX_VALUE;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
@@ -58,7 +65,7 @@ public final class ManualClock implements Clock {
     public Scheduled schedule(Runnable task, long delayNanos) {
         lock.lock();
         try {
-            Task t = new Task(nanos + Math.max(0, delayNanos), sequence++, task);
+            Task t = new Task(later(nanos, delayNanos), sequence++, task);
             tasks.add(t);
             return () -> {
                 lock.lock();
@@ -79,7 +86,7 @@ public final class ManualClock implements Clock {
      * @param duration how far; must not be negative
      */
     public void advance(Duration duration) {
-        advanceNanos(duration.toNanos());
+        advanceNanos(Durations.saturatedNanos(duration));
     }
 
     /**
@@ -94,7 +101,7 @@ public final class ManualClock implements Clock {
         long target;
         lock.lock();
         try {
-            target = nanos + delta;
+            target = later(nanos, delta);
         } finally {
             lock.unlock();
         }
@@ -128,13 +135,22 @@ public final class ManualClock implements Clock {
         }
     }
 
+    /**
+     * @return {@code delay} after {@code now}, saturated: a time past the end of the {@code long} range is
+     *     {@link #NEVER} (a delay of "practically for ever" must not wrap around into the past)
+     */
+    private static long later(long now, long delay) {
+        long d = Math.max(0, delay);
+        return now > NEVER - d ? NEVER : now + d;
+    }
+
     private void runDueTasksUntil(long target) {
         while (true) {
             List<Runnable> due = new ArrayList<>();
             lock.lock();
             try {
                 Task head = tasks.peek();
-                if (head == null || head.dueNanos > target) {
+                if (head == null || head.dueNanos > target || head.dueNanos == NEVER) {
                     if (nanos < target) {
                         nanos = target;
                     }

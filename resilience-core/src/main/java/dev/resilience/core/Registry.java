@@ -100,6 +100,9 @@ public final class Registry<P extends Policy, C> {
      * @param name instance name
      * @param config config for a new instance
      * @return the instance
+     * @throws IllegalStateException if creating it would exceed the registry's bound
+     * @throws NullPointerException if the factory returned null (whatever the factory throws passes through; a
+     *     failed creation leaves nothing behind and takes no place in the bound)
      */
     public P get(String name, C config) {
         Objects.requireNonNull(name, "name");
@@ -115,8 +118,21 @@ public final class Registry<P extends Policy, C> {
                 throw new IllegalStateException("The " + kind + " registry holds its maximum of " + maxInstances
                         + " instances; refusing to create '" + n + "'");
             }
+            // The place is taken before the factory runs (so that racing creations cannot overshoot the bound)
+            // and given back if the factory fails: a failed creation holds no place.
+            P fresh;
+            try {
+                fresh = factory.create(n, config);
+            } catch (Throwable failure) {
+                size.decrementAndGet();
+                throw failure;
+            }
+            if (fresh == null) {
+                size.decrementAndGet();
+                throw new NullPointerException("The " + kind + " factory returned null for '" + n + "'");
+            }
             created[0] = true;
-            return factory.create(n, config);
+            return fresh;
         });
         if (created[0]) {
             added.publish(instance);

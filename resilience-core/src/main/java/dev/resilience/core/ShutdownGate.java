@@ -81,18 +81,18 @@ public final class ShutdownGate {
     /**
      * Waits until no admitted call is in flight, or the timeout passes. Call after {@link #close()}.
      *
-     * @param timeout the longest wait
+     * @param timeout the longest wait (any length: one longer than about 292 years waits until drained)
      * @param clock the time source
      * @return how many were in flight at the start, and how many remained at the end (abandoned)
      * @throws InterruptedException if interrupted while waiting
      */
     public DrainResult awaitDrained(Duration timeout, Clock clock) throws InterruptedException {
         long start = clock.nanoTime();
-        long deadline = start + timeout.toNanos();
+        long timeoutNanos = Durations.saturatedNanos(timeout); // longer than a long holds: wait "for ever"
         long initially = inFlight();
         long remaining = initially;
         while (remaining > 0) {
-            long left = deadline - clock.nanoTime();
+            long left = timeoutNanos - (clock.nanoTime() - start); // elapsed time, so no deadline can overflow
             if (left <= 0) {
                 break;
             }

@@ -85,7 +85,10 @@ public interface RateLimiter extends Policy {
 
     /**
      * Changes the permits per period at run time, from the next period on (the current period keeps what it
-     * has). Permits already reserved by waiting callers stay valid.
+     * has). Permits already reserved by waiting callers stay valid, in the periods they were reserved in: periods
+     * whose permits were all reserved before the change admit those reserved calls only, and the new limit applies
+     * from the last period holding a reservation on (that period admits its reserved calls and, if the new limit is
+     * larger, more up to the new limit). So a raise never lets a period admit more than the new limit.
      *
      * @param limitForPeriod at least 1
      * @throws dev.resilience.core.InvalidConfigException if out of range

@@ -82,4 +82,37 @@ class ManualClockTest {
         clock.setNanoTime(10);
         assertThat(clock.nanoTime()).isEqualTo(10);
     }
+
+    @Test
+    void aTaskScheduledLongMaxValueAheadNeverRuns() {
+        List<String> ran = new ArrayList<>();
+        clock.advanceNanos(1_000);
+        clock.schedule(() -> ran.add("never"), Long.MAX_VALUE);
+        clock.advance(Duration.ofMillis(1));
+        clock.advance(Duration.ofDays(365L * 200));
+        clock.advanceNanos(Long.MAX_VALUE);
+        assertThat(ran).isEmpty();
+        assertThat(clock.pendingTasks()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskFarAheadRunsAtItsTimeNotAfterAWrapAround() {
+        List<Long> ran = new ArrayList<>();
+        clock.advanceNanos(1_000);
+        clock.schedule(() -> ran.add(clock.nanoTime()), Long.MAX_VALUE - 2_000);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(ran).isEmpty();
+        clock.advanceNanos(Long.MAX_VALUE - 2_000);
+        assertThat(ran).containsExactly(Long.MAX_VALUE - 1_000);
+    }
+
+    @Test
+    void advancingPastTheEndOfTimeStopsThere() throws InterruptedException {
+        clock.advanceNanos(5);
+        clock.advanceNanos(Long.MAX_VALUE);
+        assertThat(clock.nanoTime()).isEqualTo(Long.MAX_VALUE);
+        clock.sleep(Long.MAX_VALUE);
+        clock.advance(Duration.ofDays(365L * 1_000));
+        assertThat(clock.nanoTime()).isEqualTo(Long.MAX_VALUE);
+    }
 }

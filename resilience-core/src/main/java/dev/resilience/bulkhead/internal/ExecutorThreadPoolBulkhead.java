@@ -45,6 +45,10 @@ import java.util.function.UnaryOperator;
  * <p>Each submitted task is wrapped in an {@link Envelope} around the decorated task, so that
  * {@link #shutdownNow()} can find every queued call in the executor's drained list and fail its future.
  * Each task captures the submitting thread's {@link Deadline} and restores it on the pool thread while it runs.
+ *
+ * <p>The task decorator is user code on the pool thread: if the runnable it returned throws before running the
+ * call, or returns without running it, the envelope completes the call's future exceptionally (with that
+ * exception) and the pool thread carries on, so no caller waits for ever and the thread or queue slot comes back.
  */
 public final class ExecutorThreadPoolBulkhead extends PolicySupport implements ThreadPoolBulkhead {
 
@@ -73,7 +77,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
                 ? new SynchronousQueue<>()
                 : new ArrayBlockingQueue<>(config.queueCapacity());
         this.executor = new ThreadPoolExecutor(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
-                config.keepAliveDuration().toNanos(), TimeUnit.NANOSECONDS, queue,
+                Durations.saturatedNanos(config.keepAliveDuration()), TimeUnit.NANOSECONDS, queue,
                 new NamedThreadFactory("resilience-" + name), new ThreadPoolExecutor.AbortPolicy());
     }
 
@@ -113,13 +117,14 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
             SyncTask task = new SyncTask(next, call, runner);
-            submit(task);
+            Envelope envelope = submit(task);
             try {
                 return task.get();
             } catch (ExecutionException e) {
                 throw e.getCause();
             } catch (InterruptedException e) {
                 task.cancel(true);
+                executor.remove(envelope); // still queued: its slot is free at once
                 Thread.currentThread().interrupt();
                 CancellationException cancelled = new CancellationException("The caller of thread-pool bulkhead '" + name
                         + "' was interrupted while waiting; the call was cancelled");
@@ -134,22 +139,32 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         Objects.requireNonNull(next, "next");
         return call -> {
             AsyncTask task = new AsyncTask(next, call);
+            Envelope envelope;
             try {
-                submit(task);
+                envelope = submit(task);
             } catch (RuntimeException rejection) {
                 return CompletableFuture.failedFuture(rejection);
             }
+            // A call cancelled while queued leaves the queue at once (it would never run, but would hold its slot
+            // until a thread came to it).
+            task.result.whenComplete((value, failure) -> {
+                if (task.result.isCancelled() && !task.started()) {
+                    executor.remove(envelope);
+                }
+            });
             return task.result;
         };
     }
 
-    private void submit(PoolTask task) {
+    /** @return what the executor holds for {@code task} */
+    private Envelope submit(PoolTask task) {
         if (executor.isShutdown()) {
             throw new ShutdownInProgressException(name);
         }
         Runnable decorated = Objects.requireNonNull(taskDecorator.apply(task), "the task decorator returned null");
+        Envelope envelope = new Envelope(task, decorated);
         try {
-            executor.execute(new Envelope(task, decorated));
+            executor.execute(envelope);
         } catch (RejectedExecutionException e) {
             if (executor.isShutdown()) {
                 throw new ShutdownInProgressException(name);
@@ -166,11 +181,16 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         if (events.hasListeners()) {
             events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_PERMITTED, clock.currentTimeMillis()));
         }
+        return envelope;
     }
 
     /** A call accepted by the pool, whose future can be failed if it is never run. */
     private interface PoolTask extends Runnable {
+        /** Completes the call's future exceptionally, unless it is already complete. */
         void reject(Throwable reason);
+
+        /** @return whether {@link #run()} has begun (the call's outcome then completes its future) */
+        boolean started();
     }
 
     /** What the executor holds: the decorated task, plus the task itself for {@link #shutdownNow()}. */
@@ -187,7 +207,18 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         public void run() {
             try {
                 decorated.run();
+            } catch (Throwable failure) {
+                if (task.started()) {
+                    throw failure; // the call ran and completes its own future; the decorator failed afterwards
+                }
+                // The decorator failed before running the call (a context it could not restore, say): the call's
+                // future gets its exception, and this thread goes back to the pool instead of dying with it.
+                task.reject(failure);
             } finally {
+                if (!task.started()) {
+                    task.reject(new IllegalStateException("The task decorator of thread-pool bulkhead '" + name
+                            + "' returned without running the call"));
+                }
                 if (events.hasListeners()) {
                     events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_FINISHED, clock.currentTimeMillis()));
                 }
@@ -197,6 +228,8 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
 
     /** A synchronous call: a {@link FutureTask}, so cancelling it interrupts only this call's run. */
     private static final class SyncTask extends FutureTask<Object> implements PoolTask {
+        private volatile boolean started;
+
         SyncTask(Invoker next, Object call, Invoker.Runner runner) {
             this(next, call, runner, Deadline.currentOrNull());
         }
@@ -215,6 +248,17 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         }
 
         @Override
+        public void run() {
+            started = true;
+            super.run();
+        }
+
+        @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
         public void reject(Throwable reason) {
             setException(reason);
         }
@@ -226,6 +270,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         private final AsyncInvoker next;
         private final Supplier<? extends CompletionStage<?>> call;
         private final Deadline deadline = Deadline.currentOrNull();
+        private volatile boolean started;
 
         AsyncTask(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
             this.next = next;
@@ -233,7 +278,13 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         }
 
         @Override
+        public boolean started() {
+            return started;
+        }
+
+        @Override
         public void run() {
+            started = true;
             if (result.isDone()) {
                 return; // cancelled by the caller while queued
             }

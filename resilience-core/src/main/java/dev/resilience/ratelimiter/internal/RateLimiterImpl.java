@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 
 /**
@@ -39,9 +39,8 @@ import java.util.function.Supplier;
  * <p><b>State.</b> One {@code long}, updated by compare-and-set: the high 32 bits number the current period (its
  * generation, modulo 2^32), the low 32 bits hold its free permits as a signed int. Permits go negative when
  * callers reserve permits of later periods: with {@code p < 1} free permits in period {@code g}, the next permit
- * taken is valid in period {@code g + ceil((1 - p) / limit)}. Each permit is taken by exactly one CAS, so no period
- * admits more than its limit (except that permits reserved before a {@link #changeLimitForPeriod lowering of the
- * limit} stay valid). {@link Opened} records, for the current generation, when it began: the clock is read
+ * taken is valid in period {@code g + ceil((1 - p) / limit)} (with the {@link Limits} planned for the periods
+ * between). Each permit is taken by exactly one CAS, so no period admits more than the limit it opened with. {@link Opened} records, for the current generation, when it began: the clock is read
  * <em>after</em> the CAS that made the period current, so a period never ends earlier than one
  * {@code limitRefreshPeriod} after it began.
  *
@@ -54,7 +53,7 @@ import java.util.function.Supplier;
  * therefore delays it and never creates permits. The next period is opened (one CAS from the due state; exactly one
  * opener wins, the others retry against the new state) by whichever comes first: the period timer, a caller that
  * finds no free permit and reads the clock, or a waiter whose reserved period is due. Opening refreshes permits to
- * {@code min(permits + limit, limit)} with the limit now in force, so reservations carry over. Whoever opens a period
+ * {@code min(permits + limit, limit)} with the limit planned for it, so reservations carry over. Whoever opens a period
  * arms the timer for its end; {@link #arm} keeps at most one timer pending per limiter (a newer period's timer
  * cancels the older one, never the reverse). While the period is being opened its start is not yet recorded;
  * readers then take it as just begun (not due), so the window can only make a period end later.
@@ -81,6 +80,15 @@ import java.util.function.Supplier;
  * consume nothing. The waiter sleeps (synchronous) or schedules itself (asynchronous) until then; on waking it opens
  * due periods itself if nobody else has, and runs only once its period has opened, waiting again while it is not
  * yet due. It never runs in an earlier period than its permit's.
+ *
+ * <p><b>Changing the limit.</b> A waiter's period was computed from the limits of the periods before it; were a
+ * period to open with another limit, permits would move between periods while their waiters still ran in the
+ * planned ones (a raised limit let a period admit its new limit plus the waiters planned for it). So a change keeps
+ * the periods already full of reservations as planned, gives the last reserved period the larger of its
+ * reservations and the new limit, and the new limit to every period after: a raise applies once the reservations
+ * made before it have run, a lowering at once to free permits. Changes exclude openings ({@link #planning}), so a
+ * period opens with the limit it was planned with; reservations read the limits optimistically and plan again
+ * when a change overlapped them.
  *
  * <p>Generations are compared by their 32-bit difference: a caller would have to be stalled across 2^31 openings
  * between reading the state and using it to be misled, and its CAS on the old state still fails unless exactly
@@ -111,9 +119,18 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     private final AtomicLong fastPermittedReported = new AtomicLong();
     private final LongAdder rejected = new LongAdder();
     private final AtomicInteger waiting = new AtomicInteger();
-    private final ReentrantLock changeLock = new ReentrantLock();
+    /**
+     * Write-locked by a change of the limit (or of the timeout), read-locked by an opening, so that a period opens
+     * with the limit its reservations were planned with (see {@link Limits}); openings do not exclude each other.
+     * Never taken by the fast path. A reservation reads optimistically and plans again under the read lock only when
+     * a change overlapped it.
+     */
+    private final StampedLock planning = new StampedLock();
     private volatile RateLimiterConfig config;
+    /** The limit last set, as reported; periods open with {@link #limits}. */
     private volatile int limit;
+    /** The limit each coming period opens with; replaced under {@link #planning}. */
+    private volatile Limits limits;
     private volatile long timeoutNanos;
 
     /**
@@ -156,6 +173,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         this.periodNanos = config.limitRefreshPeriod().toNanos();
         this.timed = periodNanos >= MIN_TIMER_PERIOD_NANOS;
         this.limit = config.limitForPeriod();
+        this.limits = Limits.of(limit);
         this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
         long initial = pack(0, limit);
         this.state = new AtomicLong(initial);
@@ -200,9 +218,9 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         int permits = (int) s;
         long available;
         if (permits == IDLE) {
-            available = currentLimit;
+            available = limits.at(generation(s) + 1);
         } else if (o.generation == generation(s) && now - o.startNanos >= periodNanos) {
-            available = Math.min((long) permits + currentLimit, currentLimit);
+            available = refilled(s);
         } else {
             available = permits;
         }
@@ -232,24 +250,36 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     @Override
     public void changeLimitForPeriod(int limitForPeriod) {
         Validate.atLeast("limitForPeriod", limitForPeriod, 1);
-        changeLock.lock();
+        long stamp = planning.writeLock();
         try {
             config = config.toBuilder().limitForPeriod(limitForPeriod).build();
             limit = limitForPeriod;
+            // Reservations taken from now on plan again with the new limits; those taken before are in the state
+            // read here, and the new limits keep the periods they were planned in. No period opens meanwhile.
+            long s = state.get();
+            int generation = generation(s);
+            int permits = (int) s;
+            Limits current = limits;
+            if (permits == IDLE || permits >= 0) {
+                limits = current.changedTo(limitForPeriod, generation, generation, 0);
+            } else {
+                long[] last = current.locate(generation, -(long) permits);
+                limits = current.changedTo(limitForPeriod, generation, (int) (generation + last[0]), last[1]);
+            }
         } finally {
-            changeLock.unlock();
+            planning.unlockWrite(stamp);
         }
     }
 
     @Override
     public void changeTimeoutDuration(Duration timeoutDuration) {
         Validate.notNegative("timeoutDuration", timeoutDuration);
-        changeLock.lock();
+        long stamp = planning.writeLock();
         try {
             config = config.toBuilder().timeoutDuration(timeoutDuration).build();
             timeoutNanos = Durations.saturatedNanos(timeoutDuration);
         } finally {
-            changeLock.unlock();
+            planning.unlockWrite(stamp);
         }
     }
 
@@ -287,43 +317,68 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         Opened o = opened;
         boolean startKnown = o.generation == generation;
         if (permits == IDLE || (startKnown && now - o.startNanos >= periodNanos)) {
-            open(s, refilled(permits));
+            open(s);
             return RETRY; // whether this caller or another opened it, look at the new period
         }
         long elapsed = startKnown ? Math.max(0, now - o.startNanos) : 0; // start not recorded yet: it just began
-        int currentLimit = limit;
         long taken = (long) permits - 1;
-        long periodsAhead = (-taken + currentLimit - 1) / currentLimit;
-        long wait = nanosUntilPeriod(periodsAhead, elapsed);
-        if (wait > timeout || taken <= IDLE) {
+        // Decided without the lock first, so that refusals (which consume nothing) never wait for it.
+        long periodsAhead = limits.periodsAhead(generation, -taken);
+        if (taken <= IDLE || nanosUntilPeriod(periodsAhead, elapsed) > timeout) {
             return -1 - nanosUntilPeriod(1, elapsed);
         }
-        if (state.compareAndSet(s, pack(generation, (int) taken))) {
-            return 1 + ((generation + periodsAhead) & 0xFFFF_FFFFL);
+        long optimistic = planning.tryOptimisticRead(); // 0 while a change is under way
+        periodsAhead = limits.periodsAhead(generation, -taken);
+        if (!state.compareAndSet(s, pack(generation, (int) taken))) {
+            return RETRY;
         }
-        return RETRY;
+        if (optimistic != 0 && planning.validate(optimistic)) {
+            return 1 + ((generation + periodsAhead) & 0xFFFF_FFFFL); // no change began before the permit was taken
+        }
+        // A change of the limit overlapped: this permit's period is where the limits in force once it is done put it
+        // (they keep every permit taken before the change where it was planned).
+        long stamp = planning.readLock();
+        try {
+            periodsAhead = limits.periodsAhead(generation, -taken);
+        } finally {
+            planning.unlockRead(stamp);
+        }
+        if (nanosUntilPeriod(periodsAhead, elapsed) > timeout) {
+            return -1 - nanosUntilPeriod(1, elapsed); // the permit is spent unused: its period admits one fewer
+        }
+        return 1 + ((generation + periodsAhead) & 0xFFFF_FFFFL);
     }
 
-    /** @return the permits of the period after one left with {@code permits} */
-    private int refilled(int permits) {
-        int currentLimit = limit;
-        return permits == IDLE ? currentLimit : (int) Math.min((long) permits + currentLimit, currentLimit);
+    /** @return the permits of the period after state {@code s}, opened with the limit planned for it */
+    private int refilled(long s) {
+        int permits = (int) s;
+        int next = limits.at(generation(s) + 1);
+        return permits == IDLE ? next : (int) Math.min((long) permits + next, next);
     }
 
     /**
      * Makes the period after state {@code s} current, if {@code s} is still the state, then records its start and
-     * arms the timer for its end.
+     * arms the timer for its end. Holds {@link #planning}, so that the period opens with the limit its reservations
+     * were planned with.
      *
      * @return whether this call opened it
      */
-    private boolean open(long s, int permits) {
-        int generation = generation(s) + 1;
-        long next = pack(generation, permits);
-        if (!state.compareAndSet(s, next)) {
-            return false;
+    private boolean open(long s) {
+        if (state.get() != s) {
+            return false; // opened (or taken from) already
         }
-        Opened previous = opened; // the record of generation(s): nobody opens a period before its start is recorded
-        opened = new Opened(generation, clock.nanoTime(), next, previous.fastPermittedUpTo(s));
+        int generation = generation(s) + 1;
+        long stamp = planning.readLock(); // waits only for a change of the limit under way
+        try {
+            long next = pack(generation, refilled(s));
+            if (!state.compareAndSet(s, next)) {
+                return false;
+            }
+            Opened previous = opened; // the record of generation(s): nobody opens a period before its start is recorded
+            opened = new Opened(generation, clock.nanoTime(), next, previous.fastPermittedUpTo(s));
+        } finally {
+            planning.unlockRead(stamp);
+        }
         arm(generation, periodNanos);
         return true;
     }
@@ -367,7 +422,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
                 if (state.compareAndSet(s, pack(generation, IDLE))) {
                     return;
                 }
-            } else if (open(s, refilled((int) s))) {
+            } else if (open(s)) {
                 return;
             }
         }
@@ -388,7 +443,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             long now = clock.nanoTime();
             Opened o = opened;
             if ((int) s == IDLE || (o.generation == generation && now - o.startNanos >= periodNanos)) {
-                open(s, refilled((int) s));
+                open(s);
                 continue;
             }
             long elapsed = o.generation == generation ? Math.max(0, now - o.startNanos) : 0;
