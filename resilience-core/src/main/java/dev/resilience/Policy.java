@@ -37,7 +37,7 @@ public interface Policy {
     Events<? extends ResilienceEvent> events();
 
     /**
-     * Runs a call through this policy, on the calling thread (a timeout runs it on a worker).
+     * Runs a call through this policy, on the calling thread (a thread-pool bulkhead runs it on its pool).
      * Checked exceptions thrown by the call pass through unchanged.
      *
      * @param call the work to protect

@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Bounds how long a method may take: after {@code timeout-duration} the caller gets {@code TimeoutExceededException} (a blocking method runs on a worker thread that is interrupted; an asynchronous one's stage is completed exceptionally).
+ * Bounds how long a method may take: after {@code timeout-duration} the caller gets {@code TimeoutExceededException} (a blocking method runs on the caller's own thread, which is interrupted at the deadline; an asynchronous one's stage is completed exceptionally).
  *
  * <p>On a method, it applies to that method; on a class, to every public method of the class (a
  * method-level annotation of the same kind wins). Several annotations on one method compose in one

@@ -16,8 +16,8 @@ import java.util.Optional;
  *       at most {@code min(its own timeout, remaining())}.</li>
  *   <li>A {@code Retry} starts no further attempt, and sleeps no backoff, past the deadline: it ends the call with
  *       its last failure instead.</li>
- *   <li>The thread-pool bulkhead and the timeout's worker threads capture the deadline when a call is submitted
- *       and restore it on the thread that runs it; the starter sends it to other services in an HTTP header and
+ *   <li>The thread-pool bulkhead and asynchronous retries capture the deadline when a call is submitted and
+ *       restore it on the thread that runs it; the starter sends it to other services in an HTTP header and
  *       turns an incoming header into the request's deadline.</li>
  * </ul>
  *

@@ -5,24 +5,47 @@ import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
 import dev.resilience.timeout.internal.ScheduledTimeout;
 
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
  * Bounds how long a caller waits for a call. The timer runs on the timeout's {@link Clock}
  * ({@link Clock#schedule}), so tests with a {@link dev.resilience.core.ManualClock} drive timeouts exactly.
  *
- * <p><b>Synchronous calls</b> ({@link #call}) run on a worker thread (by default a shared cached pool of
- * daemon threads named {@code resilience-timeout-<n>}; see {@link #of(String, TimeoutConfig, Clock, Executor)})
- * while the caller waits for whichever comes first: the call's outcome (its value, or its exception rethrown
- * unchanged, checked ones included) or the timer, which gives the caller a {@link TimeoutExceededException}
- * on time, and, when {@link TimeoutConfig#cancelRunningFuture()}, interrupts the worker. A caller interrupted
- * while waiting stops waiting, interrupts the worker, gets its interrupt flag restored and a
- * {@link java.util.concurrent.CancellationException} whose cause is the {@link InterruptedException}.
+ * <p><b>Synchronous calls</b> ({@link #call}) run on the caller's own thread, so a caller's transaction, request
+ * scope, security context and every other thread-bound resource stay with the call. When the time is up, the
+ * timer interrupts the caller's thread (if {@link TimeoutConfig#cancelRunningFuture()}, the default); the call
+ * then ends with a {@link TimeoutExceededException}, whatever the call itself returned or threw after the
+ * deadline. A call that ends in time ends with its own value or exception (checked ones included, unchanged).
+ * <ul>
+ *   <li>The interrupt never outlives the call: the caller clears the interrupt the timer sent before it returns,
+ *       and an interrupt it already had before the call is kept (set again if the call consumed it).</li>
+ *   <li>A call that ignores interrupts (a busy loop, classic socket I/O without a read timeout) cannot be stopped
+ *       this way: it runs on past the timeout, and is reported as timed out when it ends. Give such calls their
+ *       own timeouts (a socket or HTTP client read timeout) or make them asynchronous.</li>
+ *   <li>Without {@code cancelRunningFuture} nothing is interrupted: the call runs to its end and is then reported
+ *       as timed out if its time ran out meanwhile.</li>
+ *   <li>An interrupt from anyone else reaches the call as usual; if the timer did not fire, the call's outcome
+ *       (typically an {@link InterruptedException}) passes through unchanged.</li>
+ * </ul>
+ * The timeout starts no thread for synchronous calls.
  *
  * <p><b>Asynchronous calls</b> ({@link #callAsync}) block nothing: the returned stage completes with the call's
- * outcome or with {@link TimeoutExceededException} when the timer fires first (then, when
- * {@code cancelRunningFuture}, the call's future is cancelled with {@code cancel(true)}). The timer is cancelled
- * as soon as the returned stage completes.
+ * outcome or with {@link TimeoutExceededException} when the timer fires first. Then, when
+ * {@code cancelRunningFuture}, the call's stage is completed with that {@link TimeoutExceededException} (so that a
+ * policy composed inside the timeout, a circuit breaker say, records the abandoned call as a failure, not as a
+ * cancellation) and cancelled with {@code cancel(true)}, as is the user's own stage where a policy in between
+ * passed on a stage of its own. Without {@code cancelRunningFuture} the call's stage is left alone, and a policy
+ * inside records its real outcome whenever it comes. The timer is cancelled as soon as the returned stage
+ * completes.
+ *
+ * <p><b>Threads.</b> The timer thread only decides that a call has timed out. Completing the stages of a timed-out
+ * asynchronous call (which runs their dependent stages: callbacks, fallbacks) and publishing its event happen on the
+ * completion executor: by default the one {@link CompletableFuture}'s {@code *Async} methods use (the common
+ * {@link java.util.concurrent.ForkJoinPool}, or a thread per task where that pool has no parallelism); see
+ * {@link #of(String, TimeoutConfig, Clock, Executor)}. So a dependent stage that blocks delays no other timeout. A
+ * stage that completes in time runs its dependents on the thread that completed it, as usual.
  *
  * <p><b>Deadlines.</b> The outermost timeout of a call sets the thread's {@link dev.resilience.deadline.Deadline} for
  * the call; a timeout nested inside a deadline waits at most {@code min(timeoutDuration, time remaining)}, and one
@@ -38,7 +61,7 @@ public interface Timeout extends Policy {
     /**
      * @param name instance name
      * @param config settings
-     * @return a timeout on the system clock and the shared worker pool
+     * @return a timeout on the system clock
      */
     static Timeout of(String name, TimeoutConfig config) {
         return of(name, config, Clock.system());
@@ -48,22 +71,23 @@ public interface Timeout extends Policy {
      * @param name instance name
      * @param config settings
      * @param clock runs the timers and stamps events
-     * @return a timeout using the shared worker pool for synchronous calls
+     * @return a timeout completing timed-out asynchronous calls on {@link CompletableFuture}'s default executor
      */
     static Timeout of(String name, TimeoutConfig config, Clock clock) {
-        return new ScheduledTimeout(name, config, clock, null);
+        return new ScheduledTimeout(name, config, clock, new CompletableFuture<Void>().defaultExecutor());
     }
 
     /**
      * @param name instance name
      * @param config settings
      * @param clock runs the timers and stamps events
-     * @param executor runs synchronous calls; it must run each task on a thread other than the caller's
-     *     (a caller-runs executor would make the caller wait for the call itself, defeating the timeout)
+     * @param completionExecutor completes the stages of asynchronous calls that timed out, and so runs their
+     *     dependent stages; it should not run tasks on the calling (timer) thread. If it refuses a task, that
+     *     call is completed on the timer thread after all. Synchronous calls never use it.
      * @return a timeout
      */
-    static Timeout of(String name, TimeoutConfig config, Clock clock, Executor executor) {
-        return new ScheduledTimeout(name, config, clock, java.util.Objects.requireNonNull(executor, "executor"));
+    static Timeout of(String name, TimeoutConfig config, Clock clock, Executor completionExecutor) {
+        return new ScheduledTimeout(name, config, clock, Objects.requireNonNull(completionExecutor, "completionExecutor"));
     }
 
     /**

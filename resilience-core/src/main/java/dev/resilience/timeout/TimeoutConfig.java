@@ -41,8 +41,10 @@ public final class TimeoutConfig {
     }
 
     /**
-     * @return whether a call that timed out is cancelled: the worker thread of a synchronous call is interrupted,
-     *     the future of an asynchronous call is cancelled with {@code cancel(true)} (default true)
+     * @return whether a call that timed out is cancelled (default true): a synchronous call's thread, the caller's
+     *     own, is interrupted at the deadline; an asynchronous call's stage is completed with the
+     *     {@link TimeoutExceededException} and cancelled with {@code cancel(true)}. When false, a synchronous call
+     *     runs to its end and is then reported as timed out, and an asynchronous call's stage is left alone
      */
     public boolean cancelRunningFuture() {
         return cancelRunningFuture;
@@ -72,7 +74,8 @@ public final class TimeoutConfig {
         }
 
         /**
-         * @param cancelRunningFuture whether to cancel (interrupt) a call that timed out (default true)
+         * @param cancelRunningFuture whether to cancel a call that timed out: interrupt a synchronous call's thread,
+         *     complete and cancel an asynchronous call's stage (default true)
          * @return this builder
          */
         public Builder cancelRunningFuture(boolean cancelRunningFuture) {

@@ -6,7 +6,6 @@ import dev.resilience.core.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
-import dev.resilience.core.NamedThreadFactory;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.deadline.Deadline;
@@ -18,39 +17,42 @@ import dev.resilience.timeout.TimeoutMetrics;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * The {@link Timeout} implementation.
  *
- * <p>Synchronous: the call runs as a {@link Worker} on the executor; the worker is a
- * {@link CompletableFuture} completed exactly once by whichever comes first: the worker with the call's
- * outcome, or the clock's timer with a {@link TimeoutExceededException}. The caller just waits on it, so the
- * timeout is delivered on time even while the call keeps running, and a {@link dev.resilience.core.ManualClock}
- * drives it deterministically. Interrupting the worker follows {@link java.util.concurrent.FutureTask}'s
- * protocol, so an interrupt meant for one call never hits the next task run by the same pool thread.
+ * <p>Synchronous: the call runs on the caller's own thread; the clock's timer interrupts that thread at the
+ * deadline. A {@link SyncCall} is the small state machine that keeps the interrupt from outliving the call: the
+ * caller, on its way out, either finishes the call before the timer has fired (the timer then sends nothing), or
+ * finds the timer has fired and waits for its interrupt to be delivered, so that it can clear it.
+ *
+ * <p>Asynchronous: the timer decides (counts) on its own thread and hands everything that can run user code
+ * (abandoning the call's stage, completing the caller's stage, publishing the event) to the completion executor.
  *
  * <p>Deadlines: a call made without a {@link Deadline} gets one {@code timeoutDuration} from now; a call made
  * inside one waits {@code min(timeoutDuration, remaining)} and keeps the outer deadline. The call runs with that
- * deadline installed (on the worker thread for synchronous calls, around obtaining the stage for asynchronous
- * ones), so nested policies see the time left. A call whose deadline has already passed does not run at all.
+ * deadline installed (around the call for synchronous calls, around obtaining the stage for asynchronous ones),
+ * so nested policies see the time left. A call whose deadline has already passed does not run at all.
  */
 public final class ScheduledTimeout extends PolicySupport implements Timeout {
+
+    /**
+     * The longest delay handed to the clock (about 73 years, as {@link Deadline} bounds its own): "never", without
+     * inviting a clock to overflow when it adds the delay to its current time.
+     */
+    private static final long MAX_TIMER_NANOS = Long.MAX_VALUE / 4;
 
     private final String name;
     private final TimeoutConfig config;
     private final Clock clock;
-    private final Executor executor;
+    private final Executor completions;
     private final long timeoutNanos;
     private final boolean cancelRunningFuture;
     private final LongAdder successful = new LongAdder();
@@ -62,14 +64,14 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
      * @param name instance name
      * @param config settings
      * @param clock runs timers and stamps events
-     * @param executor runs synchronous calls, or null for the shared pool of {@code resilience-timeout-<n>} daemon threads
+     * @param completions completes the stages of asynchronous calls that timed out, off the timer thread
      */
-    public ScheduledTimeout(String name, TimeoutConfig config, Clock clock, Executor executor) {
+    public ScheduledTimeout(String name, TimeoutConfig config, Clock clock, Executor completions) {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.executor = executor;
-        this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
+        this.completions = Objects.requireNonNull(completions, "completions");
+        this.timeoutNanos = Math.min(Durations.saturatedNanos(config.timeoutDuration()), MAX_TIMER_NANOS);
         this.cancelRunningFuture = config.cancelRunningFuture();
     }
 
@@ -98,14 +100,12 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         return "Timeout[" + name + ", " + config + "]";
     }
 
-    private Executor executor() {
-        return executor != null ? executor : SharedWorkers.EXECUTOR;
-    }
-
-    /** The default worker pool, started on first use: cached daemon threads that end after 60 s idle. */
-    private static final class SharedWorkers {
-        static final ThreadPoolExecutor EXECUTOR = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new NamedThreadFactory("resilience-timeout"));
+    /**
+     * @param outer the caller's deadline, or null
+     * @return how long this call may take: the timeout, or the shorter time the caller's deadline leaves
+     */
+    private long waitNanos(Deadline outer) {
+        return outer != null ? Math.min(outer.remainingNanos(), timeoutNanos) : timeoutNanos;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -116,147 +116,115 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
             Deadline outer = Deadline.currentOrNull();
-            long waitNanos = timeoutNanos;
-            Deadline deadline;
-            if (outer != null && outer.remainingNanos() <= timeoutNanos) {
-                deadline = outer;
-                waitNanos = outer.remainingNanos();
-                if (waitNanos <= 0) {
-                    timedOut.increment();
-                    publish(TimeoutEvent.Type.TIMEOUT, null);
-                    throw new TimeoutExceededException(name, Duration.ZERO);
-                }
-            } else {
-                deadline = Deadline.afterNanos(timeoutNanos, clock);
+            long waitNanos = waitNanos(outer);
+            if (waitNanos <= 0) {
+                throw expiredBeforeStart();
             }
-            Worker worker = new Worker(next, call, runner, deadline, waitNanos);
-            Scheduled timer = clock.schedule(worker::onTimeout, waitNanos);
-            Object outcome;
+            Deadline deadline = outer != null && waitNanos < timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
+            Thread caller = Thread.currentThread();
+            boolean interruptedBefore = caller.isInterrupted();
+            SyncCall timing = new SyncCall(caller);
+            Scheduled timer = clock.schedule(timing, waitNanos);
+            Object value = null;
+            Throwable failure = null;
+            Deadline previous = Deadline.replace(deadline);
             try {
-                try {
-                    executor().execute(worker);
-                } catch (RuntimeException | Error refused) {
-                    worker.complete(new Failure(refused)); // nobody will run it
-                    throw refused;
-                }
-                outcome = worker.get();
-            } catch (InterruptedException e) {
-                if (worker.complete(new Failure(e))) {
-                    worker.cancelRun();
-                }
-                Thread.currentThread().interrupt();
-                CancellationException cancelled = new CancellationException("The caller of timeout '" + name
-                        + "' was interrupted while waiting; the call was cancelled");
-                cancelled.initCause(e);
-                throw cancelled;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e); // never completed exceptionally
+                value = next.invoke(call, runner);
+            } catch (Throwable t) {
+                failure = t;
             } finally {
-                timer.cancel();
+                Deadline.replace(previous);
             }
+            boolean expired = timing.finish();
+            timer.cancel();
             // Counted and published here, on the caller's thread, once the outcome is decided: so the metrics
             // already include this call when the caller sees its outcome.
-            if (outcome instanceof Failure failure) {
-                if (failure.timedOut) {
-                    timedOut.increment();
-                    publish(TimeoutEvent.Type.TIMEOUT, null);
-                } else {
-                    failed.increment();
-                    publish(TimeoutEvent.Type.ERROR, failure.cause);
+            if (expired) {
+                if (timing.state == SyncCall.INTERRUPTED) {
+                    // Our interrupt: clear it, but keep one the caller already had (the call may have consumed it).
+                    Thread.interrupted();
+                    if (interruptedBefore) {
+                        caller.interrupt();
+                    }
                 }
-                throw failure.cause;
+                timedOut.increment();
+                publish(TimeoutEvent.Type.TIMEOUT, null);
+                throw new TimeoutExceededException(name, limit(waitNanos));
+            }
+            if (failure != null) {
+                failed.increment();
+                publish(TimeoutEvent.Type.ERROR, failure);
+                throw failure;
             }
             successful.increment();
             publish(TimeoutEvent.Type.SUCCESS, null);
-            return outcome;
+            return value;
         };
     }
 
-    /** A failed outcome, so that the call's exception is handed over without any unwrapping. */
-    private record Failure(Throwable cause, boolean timedOut) {
-        Failure(Throwable cause) {
-            this(cause, false);
-        }
-    }
-
-    /** One synchronous call: runs on a worker thread; completed once by itself, the timer, or the caller. */
-    private final class Worker extends CompletableFuture<Object> implements Runnable {
-        private static final int NEW = 0;
-        private static final int RUNNING = 1;
-        private static final int DONE = 2;
-        private static final int INTERRUPTING = 3;
-        private static final int INTERRUPTED = 4;
+    /**
+     * One synchronous call, as seen by its timer. The state moves exactly once out of {@link #RUNNING}: to
+     * {@link #FINISHED} by the caller (the call ended first: no interrupt is ever sent), or by the timer to
+     * {@link #EXPIRED} (the call is not to be interrupted) or through {@link #INTERRUPTING} to {@link #INTERRUPTED}
+     * once {@link Thread#interrupt()} has returned. The caller leaves only after the last of these, so an interrupt
+     * sent for this call has landed, and can be cleared, before the caller's thread moves on.
+     */
+    private final class SyncCall implements Runnable {
+        static final int RUNNING = 0;
+        static final int FINISHED = 1;
+        static final int EXPIRED = 2;
+        static final int INTERRUPTING = 3;
+        static final int INTERRUPTED = 4;
         @SuppressWarnings("rawtypes")
-        private static final AtomicIntegerFieldUpdater<Worker> STATE =
-                AtomicIntegerFieldUpdater.newUpdater(Worker.class, "state");
+        private static final AtomicIntegerFieldUpdater<SyncCall> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(SyncCall.class, "state");
 
-        private final Invoker next;
-        private final Object call;
-        private final Invoker.Runner callRunner;
-        private final Deadline deadline;
-        private final long waitNanos;
-        private volatile int state;
-        private volatile Thread runner;
+        private final Thread caller;
+        volatile int state;
 
-        Worker(Invoker next, Object call, Invoker.Runner callRunner, Deadline deadline, long waitNanos) {
-            this.next = next;
-            this.call = call;
-            this.callRunner = callRunner;
-            this.deadline = deadline;
-            this.waitNanos = waitNanos;
+        SyncCall(Thread caller) {
+            this.caller = caller;
         }
 
+        /** The timer fired: the call is out of time. */
         @Override
         public void run() {
-            runner = Thread.currentThread();
-            if (isDone() || !STATE.compareAndSet(this, NEW, RUNNING)) {
-                runner = null;
-                return; // timed out or cancelled before it started: the call does not run
-            }
-            Deadline previous = Deadline.replace(deadline);
-            try {
-                complete(next.invoke(call, callRunner));
-            } catch (Throwable t) {
-                complete(new Failure(t));
-            } finally {
-                Deadline.replace(previous);
-                if (!STATE.compareAndSet(this, RUNNING, DONE)) {
-                    // Someone is interrupting this call: let them finish, then clear the interrupt so that it
-                    // cannot leak into whatever this thread runs next.
-                    while (state == INTERRUPTING) {
-                        Thread.onSpinWait();
-                    }
-                    Thread.interrupted();
-                }
-                runner = null;
-            }
-        }
-
-        /** The timer: the caller gets the timeout now; the call is interrupted if so configured. */
-        void onTimeout() {
-            if (complete(new Failure(new TimeoutExceededException(name, limit(waitNanos)), true))) {
-                if (cancelRunningFuture) {
-                    cancelRun();
-                }
-            }
-        }
-
-        /** Keeps the call from starting, or interrupts it while it runs; never interrupts anything else. */
-        void cancelRun() {
-            if (STATE.compareAndSet(this, NEW, DONE)) {
-                return;
-            }
-            if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            if (!cancelRunningFuture) {
+                STATE.compareAndSet(this, RUNNING, EXPIRED);
+            } else if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
                 try {
-                    Thread t = runner;
-                    if (t != null) {
-                        t.interrupt();
-                    }
+                    caller.interrupt();
                 } finally {
                     state = INTERRUPTED;
                 }
             }
         }
+
+        /**
+         * Called by the caller once the call has ended.
+         *
+         * @return whether the timer fired first (the call timed out); if it interrupts, its interrupt has landed
+         */
+        boolean finish() {
+            if (STATE.compareAndSet(this, RUNNING, FINISHED)) {
+                return false;
+            }
+            // The timer is between its decision and the end of Thread.interrupt(): a few instructions away.
+            for (int spins = 0; state == INTERRUPTING; spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            return true;
+        }
+    }
+
+    private TimeoutExceededException expiredBeforeStart() {
+        timedOut.increment();
+        publish(TimeoutEvent.Type.TIMEOUT, null);
+        return new TimeoutExceededException(name, Duration.ZERO);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -267,24 +235,16 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         Objects.requireNonNull(next, "next");
         return call -> {
             Deadline outer = Deadline.currentOrNull();
-            long waitNanos = timeoutNanos;
-            Deadline deadline;
-            if (outer != null && outer.remainingNanos() <= timeoutNanos) {
-                deadline = outer;
-                waitNanos = outer.remainingNanos();
-                if (waitNanos <= 0) {
-                    timedOut.increment();
-                    publish(TimeoutEvent.Type.TIMEOUT, null);
-                    return CompletableFuture.failedFuture(new TimeoutExceededException(name, Duration.ZERO));
-                }
-            } else {
-                deadline = Deadline.afterNanos(timeoutNanos, clock);
+            long waitNanos = waitNanos(outer);
+            if (waitNanos <= 0) {
+                return CompletableFuture.failedFuture(expiredBeforeStart());
             }
-            long limitNanos = waitNanos;
+            Deadline deadline = outer != null && waitNanos < timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
+            AsyncCall timing = new AsyncCall(call, waitNanos);
             CompletionStage<?> stage;
             Deadline previous = Deadline.replace(deadline);
             try {
-                stage = next.invoke(call);
+                stage = next.invoke(timing);
             } catch (Throwable t) {
                 return CompletableFuture.failedFuture(t);
             } finally {
@@ -293,22 +253,54 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
             if (stage == null) {
                 return CompletableFuture.failedFuture(new NullPointerException("the asynchronous call returned null instead of a CompletionStage"));
             }
-            CompletableFuture<Object> result = new CompletableFuture<>();
-            // Decides the outcome once (timer, stage or the caller's cancellation), before completing the
-            // result, so that metrics and events already include the call when its result is seen.
-            AtomicBoolean decided = new AtomicBoolean();
-            Scheduled timer = clock.schedule(() -> {
-                if (decided.compareAndSet(false, true)) {
-                    timedOut.increment();
-                    publish(TimeoutEvent.Type.TIMEOUT, null);
-                    result.completeExceptionally(new TimeoutExceededException(name, limit(limitNanos)));
-                    if (cancelRunningFuture) {
-                        cancel(stage);
-                    }
-                }
-            }, waitNanos);
+            return timing.start(stage);
+        };
+    }
+
+    /**
+     * One asynchronous call. Its outcome is decided once (by the timer, the call's stage or the caller's
+     * cancellation) before the caller's stage completes, so that metrics and events already include the call
+     * when its result is seen. As the supplier handed to the next link, it also sees the user's own stage (of the
+     * latest attempt, if a retry sits inside), so that a timed-out call can be cancelled even where the next link
+     * returns a stage of its own.
+     */
+    private final class AsyncCall implements Supplier<CompletionStage<?>>, Runnable {
+        private static final int PENDING = 0;
+        private static final int DECIDED = 1;
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<AsyncCall> DECISION =
+                AtomicIntegerFieldUpdater.newUpdater(AsyncCall.class, "decision");
+
+        private final Supplier<? extends CompletionStage<?>> call;
+        private final long waitNanos;
+        private final CompletableFuture<Object> result = new CompletableFuture<>();
+        private volatile int decision;
+        /** Set once the call is to be abandoned: a user stage obtained later is cancelled at once. */
+        private volatile boolean abandoned;
+        private volatile CompletionStage<?> userStage;
+        private CompletionStage<?> stage;
+
+        AsyncCall(Supplier<? extends CompletionStage<?>> call, long waitNanos) {
+            this.call = call;
+            this.waitNanos = waitNanos;
+        }
+
+        /** The next link obtains the user's stage through here. */
+        @Override
+        public CompletionStage<?> get() {
+            CompletionStage<?> obtained = call.get();
+            userStage = obtained;
+            if (abandoned && obtained != null) {
+                cancel(obtained); // obtained after the timeout gave up on the call (a link inside started it late)
+            }
+            return obtained;
+        }
+
+        CompletableFuture<Object> start(CompletionStage<?> stage) {
+            this.stage = stage;
+            Scheduled timer = clock.schedule(this, waitNanos);
             stage.whenComplete((value, failure) -> {
-                if (decided.compareAndSet(false, true)) {
+                if (decide()) {
                     if (failure == null) {
                         successful.increment();
                         publish(TimeoutEvent.Type.SUCCESS, null);
@@ -322,12 +314,62 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
             });
             result.whenComplete((value, failure) -> {
                 timer.cancel();
-                if (result.isCancelled() && decided.compareAndSet(false, true) && cancelRunningFuture) {
-                    cancel(stage); // the caller gave up: so does the call
+                if (result.isCancelled() && decide() && cancelRunningFuture) {
+                    abandon(null); // the caller gave up: so does the call
                 }
             });
             return result;
-        };
+        }
+
+        private boolean decide() {
+            return DECISION.compareAndSet(this, PENDING, DECIDED);
+        }
+
+        /** The timer fired: decide here, and leave everything that may run user code to the completion executor. */
+        @Override
+        public void run() {
+            if (!decide()) {
+                return;
+            }
+            timedOut.increment();
+            try {
+                completions.execute(this::timedOut);
+            } catch (RejectedExecutionException refused) {
+                timedOut(); // better late on the timer thread than never
+            }
+        }
+
+        private void timedOut() {
+            publish(TimeoutEvent.Type.TIMEOUT, null);
+            TimeoutExceededException exceeded = new TimeoutExceededException(name, limit(waitNanos));
+            if (cancelRunningFuture) {
+                abandon(exceeded);
+            }
+            result.completeExceptionally(exceeded);
+        }
+
+        /**
+         * Completes the call's stage with the timeout (so that a policy inside it, a circuit breaker say, records
+         * the timeout as the call's failure rather than as a cancellation), then cancels it and the user's own
+         * stage, for stages that stop work when cancelled.
+         *
+         * @param exceeded the timeout, or null when the caller cancelled
+         */
+        private void abandon(TimeoutExceededException exceeded) {
+            abandoned = true;
+            if (exceeded != null) {
+                try {
+                    stage.toCompletableFuture().completeExceptionally(exceeded);
+                } catch (UnsupportedOperationException ignored) {
+                    // a stage that cannot be converted cannot be completed either
+                }
+            }
+            cancel(stage);
+            CompletionStage<?> user = userStage;
+            if (user != null && user != stage) {
+                cancel(user);
+            }
+        }
     }
 
     /** The limit a timed-out call exceeded: the configured duration, or the shorter time its deadline left. */

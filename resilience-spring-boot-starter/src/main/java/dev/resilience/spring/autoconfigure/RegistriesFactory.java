@@ -170,7 +170,7 @@ final class RegistriesFactory {
         return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
                 customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
                 (name, config) -> ContextPropagation.isAvailable()
-                        ? Timeout.of(name, config, ContextPropagation.clock(clock), ContextPropagation.timeoutExecutor())
+                        ? Timeout.of(name, config, ContextPropagation.clock(clock), ContextPropagation.timeoutCompletionExecutor())
                         : Timeout.of(name, config, clock));
     }
 

@@ -1,20 +1,17 @@
 package dev.resilience.spring.context;
 
 import dev.resilience.core.Clock;
-import dev.resilience.core.NamedThreadFactory;
 import org.springframework.util.ClassUtils;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
  * The hooks the registries use to carry the caller's context to the threads a call continues on. Each hook is
  * a no-op when {@code io.micrometer:context-propagation} is absent, so the library stays optional.
  *
- * <p>Thread-safe: stateless apart from the lazily started timeout worker pool.
+ * <p>Thread-safe and stateless.
  */
 public final class ContextPropagation {
 
@@ -52,21 +49,22 @@ public final class ContextPropagation {
     }
 
     /**
-     * @return an executor for synchronous timeout workers that runs each call in the caller's context: cached
-     *     daemon threads named {@code resilience-timeout-ctx-<n>}, ending after 60 s idle
-     * @throws IllegalStateException without context-propagation (use the timeout's default workers then)
+     * @return an executor for the completions of asynchronous calls that timed out, which runs each completion (and
+     *     so the call's dependent stages and fallback) in the context of the thread that handed it over: the timer
+     *     of a {@link #clock(Clock) wrapped clock}, which runs in the caller's context. It runs them where
+     *     {@link CompletableFuture}'s {@code *Async} methods do by default.
+     * @throws IllegalStateException without context-propagation (use the timeout's default executor then)
      */
-    public static Executor timeoutExecutor() {
+    public static Executor timeoutCompletionExecutor() {
         if (!AVAILABLE) {
             throw new IllegalStateException("io.micrometer:context-propagation is not on the classpath");
         }
-        return TimeoutWorkers.EXECUTOR;
+        return TimeoutCompletions.EXECUTOR;
     }
 
-    /** The shared timeout worker pool, started on first use. */
-    private static final class TimeoutWorkers {
-        private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), new NamedThreadFactory("resilience-timeout-ctx"));
-        static final Executor EXECUTOR = task -> POOL.execute(ContextSnapshots.wrap(task));
+    /** Created on first use, so that the class loads only with context-propagation present. */
+    private static final class TimeoutCompletions {
+        private static final Executor ASYNC = new CompletableFuture<Void>().defaultExecutor();
+        static final Executor EXECUTOR = task -> ASYNC.execute(ContextSnapshots.wrap(task));
     }
 }

@@ -77,8 +77,19 @@ class ContextPropagationTest {
 
         @Timeout(name = "ctx-timeout")
         public String timed() {
-            see("timeout worker");
+            see("timed call");
             return "in time";
+        }
+
+        @Timeout(name = "ctx-async-timeout", fallbackMethod = "timedOutFallback")
+        public CompletableFuture<String> neverCompletes() {
+            see("async timed call");
+            return new CompletableFuture<>();
+        }
+
+        CompletableFuture<String> timedOutFallback(Throwable failure) {
+            see("timeout fallback");
+            return CompletableFuture.completedFuture("timeout fallback");
         }
     }
 
@@ -108,7 +119,8 @@ class ContextPropagationTest {
                         "resilience.retry.instances.ctx-retry.wait-duration=10ms",
                         "resilience.retry.instances.ctx-async-retry.max-attempts=3",
                         "resilience.retry.instances.ctx-async-retry.wait-duration=10ms",
-                        "resilience.timeout.instances.ctx-timeout.timeout-duration=10s")
+                        "resilience.timeout.instances.ctx-timeout.timeout-duration=10s",
+                        "resilience.timeout.instances.ctx-async-timeout.timeout-duration=50ms")
                 .run();
         service = context.getBean(ContextService.class);
         recorded = AopTestUtils.getUltimateTargetObject(service);
@@ -172,13 +184,27 @@ class ContextPropagationTest {
     }
 
     @Test
-    void theTimeoutWorkerSeesTheCallersContextWhichIsGoneFromTheWorkerAfterwards() {
+    void aSynchronousTimeoutRunsTheMethodOnTheCallersOwnThreadInItsContext() {
         assertThat(service.timed()).isEqualTo("in time");
         clearCallerContext();
         assertThat(service.timed()).isEqualTo("in time");
 
         assertThat(recorded.seen).extracting(Seen::requestId, Seen::tenant)
                 .containsExactly(tuple("request-1", "acme"), tuple(null, null));
-        assertThat(recorded.seen.get(0).thread()).startsWith("resilience-timeout");
+        assertThat(recorded.seen).extracting(Seen::thread).containsOnly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void theFallbackOfATimedOutAsynchronousCallSeesTheCallersContextOffTheTimerThread() throws Exception {
+        assertThat(service.neverCompletes().get(10, TimeUnit.SECONDS)).isEqualTo("timeout fallback");
+        clearCallerContext();
+        assertThat(service.neverCompletes().get(10, TimeUnit.SECONDS)).isEqualTo("timeout fallback");
+
+        assertThat(recorded.seen).extracting(Seen::where, Seen::requestId, Seen::tenant).containsExactly(
+                tuple("async timed call", "request-1", "acme"),
+                tuple("timeout fallback", "request-1", "acme"),
+                tuple("async timed call", null, null),
+                tuple("timeout fallback", null, null));
+        assertThat(recorded.seen.get(1).thread()).doesNotStartWith("resilience-timer");
     }
 }
