@@ -5,6 +5,8 @@ import dev.resilience.circuitbreaker.internal.CircuitBreakerImpl;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
 
+import java.time.Duration;
+
 /**
  * A circuit breaker: stops calling a failing or slow dependency for a while, then lets a few trial calls
  * through to find out whether it has recovered.
@@ -23,7 +25,8 @@ import dev.resilience.core.Events;
  *   holds at least {@link CircuitBreakerConfig#minimumNumberOfCalls()} calls and the failure rate or the
  *   slow-call rate reaches (&gt;=) its threshold, the breaker opens.</li>
  *   <li>{@link State#OPEN}: calls are rejected with {@link CallNotPermittedException} until
- *   {@link CircuitBreakerConfig#waitDurationInOpenState()} has passed; then the first call (or a timer, when
+ *   the open-state wait has passed ({@link CircuitBreakerConfig#waitDurationInOpenState()}, growing by
+ *   {@link CircuitBreakerConfig#waitDurationInOpenStateMultiplier()} with each opening in a row); then the first call (or a timer, when
  *   {@link CircuitBreakerConfig#automaticTransitionFromOpenToHalfOpenEnabled()}) moves the breaker to
  *   HALF_OPEN.</li>
  *   <li>{@link State#HALF_OPEN}: exactly {@link CircuitBreakerConfig#permittedNumberOfCallsInHalfOpenState()}
@@ -35,6 +38,9 @@ import dev.resilience.core.Events;
  *
  * <p>An outcome is always recorded into the state that admitted its call: a call admitted while CLOSED that
  * ends after the breaker has opened and half-opened again does not count as a trial call.
+ *
+ * <p>Where a call cannot be wrapped in a lambda (a gateway filter, a message listener that acknowledges later),
+ * {@link #tryAcquire()} admits it and returns a {@link Permit} to finish with its outcome.
  *
  * <p>Thread-safe and lock-free; the call path allocates nothing when nobody listens to events.
  */
@@ -92,8 +98,55 @@ public interface CircuitBreaker extends Policy {
     /** Moves to CLOSED with an empty window. Does nothing if already CLOSED. */
     void transitionToClosedState();
 
+    /**
+     * Admits one call that the caller runs itself, for integrations that cannot wrap the call in
+     * {@link #call(dev.resilience.core.ThrowingSupplier) call}: the returned permit must be finished exactly once,
+     * with {@link Permit#onSuccess()}, {@link Permit#onError(Throwable)} or {@link Permit#onIgnore()}, and its outcome
+     * is then recorded as that of a wrapped call (the same classification of exceptions, slow-call detection, events
+     * and metrics), into the state that admitted it.
+     *
+     * <pre>{@code
+     * CircuitBreaker.Permit permit = breaker.tryAcquire();
+     * if (permit == null) {
+     *     return serviceUnavailable();              // rejected, counted as not permitted
+     * }
+     * try {
+     *     Response response = forward(request);
+     *     permit.onSuccess();
+     *     return response;
+     * } catch (Exception e) {
+     *     permit.onError(e);
+     *     throw e;
+     * }
+     * }</pre>
+     *
+     * <p>A permit that is never finished keeps its trial call in HALF_OPEN: the breaker then lets fewer trials
+     * through and cannot decide until {@link CircuitBreakerConfig#maxWaitDurationInHalfOpenState()} sends it back to
+     * OPEN, and without that limit (the default) it stays HALF_OPEN until a manual transition. Finish every permit,
+     * in a {@code finally} if need be ({@link Permit#onIgnore()} when the outcome is unknown).
+     *
+     * @return a permit to finish, or {@code null} if the breaker rejects the call (OPEN, FORCED_OPEN, or HALF_OPEN with
+     *     every trial taken); a rejection is counted and published as NOT_PERMITTED, as for a wrapped call. Allocates
+     *     the permit (a wrapped call allocates nothing).
+     */
+    Permit tryAcquire();
+
     /** Moves to OPEN (the open-state wait starts now). Does nothing if already OPEN. */
     void transitionToOpenState();
+
+    /**
+     * Moves to OPEN for the given time instead of the configured wait; then, as after any opening, the first call
+     * (or the timer of {@link CircuitBreakerConfig#automaticTransitionFromOpenToHalfOpenEnabled()}) moves the breaker
+     * to HALF_OPEN. If the breaker is already OPEN, its wait restarts now with this duration (published as a
+     * STATE_TRANSITION from OPEN to OPEN). This opening counts in the row of openings that
+     * {@link CircuitBreakerConfig#waitDurationInOpenStateMultiplier()} grows (it continues the row when the breaker was
+     * HALF_OPEN or OPEN, starts one otherwise), so the waits after it grow as after an ordinary opening.
+     *
+     * @param duration how long to stay OPEN, positive; over about 292 years (a {@code long} of nanoseconds) means
+     *     for ever (until a manual transition)
+     * @throws IllegalArgumentException if the duration is null, zero or negative
+     */
+    void transitionToOpenStateFor(Duration duration);
 
     /** Moves to HALF_OPEN with a fresh set of trial permits. Does nothing if already HALF_OPEN. */
     void transitionToHalfOpenState();
@@ -109,6 +162,67 @@ public interface CircuitBreaker extends Policy {
      * Publishes a RESET event (and a STATE_TRANSITION event if the state was not CLOSED).
      */
     void reset();
+
+    /**
+     * A call admitted by {@link #tryAcquire()}, to be finished exactly once. The first finish records the outcome and
+     * returns {@code true}; any later finish records nothing and returns {@code false}, whichever method it uses and
+     * whichever thread calls it (concurrent finishes: exactly one wins). Thread-safe.
+     *
+     * <p>The finishing methods without a duration time the call from {@link #tryAcquire()} to the finish, with the
+     * breaker's clock and the precision of
+     * {@link CircuitBreakerConfig.Builder#slowCallDurationThreshold(Duration) slow-call detection}; those with a
+     * duration take the caller's measurement instead. No result value is passed, so
+     * {@link CircuitBreakerConfig#recordResult()} does not apply: the caller decides success or failure.
+     */
+    interface Permit {
+
+        /**
+         * Records a success (slow if it took longer than the slow-call threshold).
+         *
+         * @return whether this finished the permit; {@code false}: it was finished before, nothing recorded
+         */
+        boolean onSuccess();
+
+        /**
+         * Records a success that took the given time.
+         *
+         * @param duration how long the call took, zero or positive
+         * @return whether this finished the permit; {@code false}: it was finished before, nothing recorded
+         * @throws IllegalArgumentException if the duration is null or negative (the permit stays unfinished)
+         */
+        boolean onSuccess(Duration duration);
+
+        /**
+         * Records the call's exception as a wrapped call's would be: a failure, or ignored (the permit given back) when
+         * the configuration ignores it. A record or ignore predicate that throws makes it a failure and is attached to
+         * {@code error} as suppressed.
+         *
+         * @param error what the call threw
+         * @return whether this finished the permit; {@code false}: it was finished before, nothing recorded
+         * @throws IllegalArgumentException if the error is null (the permit stays unfinished)
+         */
+        boolean onError(Throwable error);
+
+        /**
+         * Like {@link #onError(Throwable)}, for a call that took the given time.
+         *
+         * @param error what the call threw
+         * @param duration how long the call took, zero or positive
+         * @return whether this finished the permit; {@code false}: it was finished before, nothing recorded
+         * @throws IllegalArgumentException if the error or the duration is null, or the duration negative (the permit
+         *     stays unfinished)
+         */
+        boolean onError(Throwable error, Duration duration);
+
+        /**
+         * Records nothing and gives the permit back (in HALF_OPEN the trial can be taken again), for a call whose
+         * outcome says nothing about the dependency (cancelled, never sent). Counted in
+         * {@link CircuitBreakerMetrics#totalIgnoredCalls()} and published as IGNORED_ERROR, as an ignored exception is.
+         *
+         * @return whether this finished the permit; {@code false}: it was finished before, nothing given back
+         */
+        boolean onIgnore();
+    }
 
     /** The states of a circuit breaker. */
     enum State {

@@ -41,6 +41,8 @@ public final class CircuitBreakerConfig {
     private final float slowCallRateThreshold;
     private final Duration slowCallDurationThreshold;
     private final Duration waitDurationInOpenState;
+    private final double waitDurationInOpenStateMultiplier;
+    private final Duration maxWaitDurationInOpenState;
     private final int permittedNumberOfCallsInHalfOpenState;
     private final Duration maxWaitDurationInHalfOpenState;
     private final boolean automaticTransitionFromOpenToHalfOpenEnabled;
@@ -58,6 +60,8 @@ public final class CircuitBreakerConfig {
         this.slowCallRateThreshold = b.slowCallRateThreshold;
         this.slowCallDurationThreshold = b.slowCallDurationThreshold;
         this.waitDurationInOpenState = b.waitDurationInOpenState;
+        this.waitDurationInOpenStateMultiplier = b.waitDurationInOpenStateMultiplier;
+        this.maxWaitDurationInOpenState = b.maxWaitDurationInOpenState;
         this.permittedNumberOfCallsInHalfOpenState = b.permittedNumberOfCallsInHalfOpenState;
         this.maxWaitDurationInHalfOpenState = b.maxWaitDurationInHalfOpenState;
         this.automaticTransitionFromOpenToHalfOpenEnabled = b.automaticTransitionFromOpenToHalfOpenEnabled;
@@ -111,14 +115,39 @@ public final class CircuitBreakerConfig {
         return slowCallRateThreshold;
     }
 
-    /** @return how long a call must take (strictly longer) to count as slow; {@link Duration#ZERO} = slow-call detection off; default 60 s */
+    /**
+     * @return how long a call must take (strictly longer) to count as slow; {@link Duration#ZERO} = slow-call detection
+     *     off; default 60 s. How precisely calls are timed: see {@link Builder#slowCallDurationThreshold(Duration)}.
+     */
     public Duration slowCallDurationThreshold() {
         return slowCallDurationThreshold;
     }
 
-    /** @return how long the breaker stays OPEN before admitting trial calls; default 60 s */
+    /**
+     * @return how long the breaker stays OPEN before admitting trial calls, the first time it opens after being
+     *     CLOSED; default 60 s. Later openings may wait longer: see {@link #waitDurationInOpenStateMultiplier()}.
+     */
     public Duration waitDurationInOpenState() {
         return waitDurationInOpenState;
+    }
+
+    /**
+     * @return how much longer each opening waits than the one before, as long as the breaker has not been CLOSED in
+     *     between (its half-open trials keep failing): the {@code k}-th opening in a row waits
+     *     {@code min(waitDurationInOpenState * multiplier^(k-1), maxWaitDurationInOpenState)}; at least 1, default 1
+     *     (every opening waits {@link #waitDurationInOpenState()})
+     */
+    public double waitDurationInOpenStateMultiplier() {
+        return waitDurationInOpenStateMultiplier;
+    }
+
+    /**
+     * @return the longest any open-state wait grows to (see {@link #waitDurationInOpenStateMultiplier()}), at least
+     *     {@link #waitDurationInOpenState()}; empty (default) = no limit: the wait grows until it saturates at about 292
+     *     years (a {@code long} of nanoseconds), i.e. for ever
+     */
+    public Optional<Duration> maxWaitDurationInOpenState() {
+        return Optional.ofNullable(maxWaitDurationInOpenState);
     }
 
     /** @return number of trial calls admitted in HALF_OPEN; default 10 */
@@ -170,6 +199,8 @@ public final class CircuitBreakerConfig {
                 + ", minimumNumberOfCalls=" + minimumNumberOfCalls + ", failureRateThreshold=" + failureRateThreshold
                 + ", slowCallRateThreshold=" + slowCallRateThreshold + ", slowCallDurationThreshold=" + slowCallDurationThreshold
                 + ", waitDurationInOpenState=" + waitDurationInOpenState
+                + ", waitDurationInOpenStateMultiplier=" + waitDurationInOpenStateMultiplier
+                + ", maxWaitDurationInOpenState=" + maxWaitDurationInOpenState
                 + ", permittedNumberOfCallsInHalfOpenState=" + permittedNumberOfCallsInHalfOpenState
                 + ", maxWaitDurationInHalfOpenState=" + maxWaitDurationInHalfOpenState
                 + ", automaticTransitionFromOpenToHalfOpenEnabled=" + automaticTransitionFromOpenToHalfOpenEnabled
@@ -194,6 +225,8 @@ public final class CircuitBreakerConfig {
         private float slowCallRateThreshold = 50;
         private Duration slowCallDurationThreshold = Duration.ofSeconds(60);
         private Duration waitDurationInOpenState = Duration.ofSeconds(60);
+        private double waitDurationInOpenStateMultiplier = 1.0;
+        private Duration maxWaitDurationInOpenState;
         private int permittedNumberOfCallsInHalfOpenState = 10;
         private Duration maxWaitDurationInHalfOpenState = Duration.ZERO;
         private boolean automaticTransitionFromOpenToHalfOpenEnabled;
@@ -214,6 +247,8 @@ public final class CircuitBreakerConfig {
             slowCallRateThreshold = c.slowCallRateThreshold;
             slowCallDurationThreshold = c.slowCallDurationThreshold;
             waitDurationInOpenState = c.waitDurationInOpenState;
+            waitDurationInOpenStateMultiplier = c.waitDurationInOpenStateMultiplier;
+            maxWaitDurationInOpenState = c.maxWaitDurationInOpenState;
             permittedNumberOfCallsInHalfOpenState = c.permittedNumberOfCallsInHalfOpenState;
             maxWaitDurationInHalfOpenState = c.maxWaitDurationInHalfOpenState;
             automaticTransitionFromOpenToHalfOpenEnabled = c.automaticTransitionFromOpenToHalfOpenEnabled;
@@ -288,6 +323,17 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * How calls are timed. A threshold of at least 100 times the clock's
+         * {@linkplain dev.resilience.core.Clock#coarseResolutionNanos() coarse resolution} (on the system clock, whose
+         * coarse time ticks every 10 ms: 1 s or more, the default 60 s included) is timed with the coarse time, two
+         * volatile reads per call instead of two {@link System#nanoTime()} calls; a shorter one is timed exactly. So a
+         * call is classified slow if its duration exceeds the threshold by more than the coarse resolution (which is
+         * then at most 1 % of the threshold: 10 ms on the system clock), and never slow if its duration falls short of
+         * the threshold by more than that; in between it may go either way (on an overloaded machine, the coarse time
+         * may lag a little more, by however long its refreshing thread waits for a CPU). On a clock whose coarse time
+         * is exact, such as {@code ManualClock}, the classification is exact. The call durations the breaker totals
+         * ({@link CircuitBreakerMetrics#totalSuccessfulCallsNanos()}) are measured the same way.
+         *
          * @param duration a call taking strictly longer counts as slow; positive, or {@link Duration#ZERO} to turn
          *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s.
          *     Anything over about 292 years (a {@code long} of nanoseconds) means no call is ever slow.
@@ -301,10 +347,41 @@ public final class CircuitBreakerConfig {
         /**
          * @param duration how long to stay OPEN before admitting trial calls, positive; default 60 s. Anything over
          *     about 292 years (a {@code long} of nanoseconds) means for ever: only a manual transition leaves OPEN.
+         *     It must not exceed {@link #maxWaitDurationInOpenState(Duration)} when that is set (checked by
+         *     {@link #build()}).
          * @return this builder
          */
         public Builder waitDurationInOpenState(Duration duration) {
             this.waitDurationInOpenState = Validate.positive("waitDurationInOpenState", duration);
+            return this;
+        }
+
+        /**
+         * @param multiplier how much longer each opening in a row waits than the one before: after a breaker's
+         *     half-open trials fail (or it stays HALF_OPEN longer than {@link #maxWaitDurationInHalfOpenState(Duration)}),
+         *     it waits {@code multiplier} times its previous wait, up to {@link #maxWaitDurationInOpenState(Duration)};
+         *     reaching CLOSED starts again from {@link #waitDurationInOpenState(Duration)}. At least 1 and finite;
+         *     default 1 (every opening waits the same). A wait too long for a {@code long} of nanoseconds saturates
+         *     (means for ever).
+         * @return this builder
+         */
+        public Builder waitDurationInOpenStateMultiplier(double multiplier) {
+            if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+                throw new InvalidConfigException("waitDurationInOpenStateMultiplier", multiplier, "at least 1 and finite");
+            }
+            this.waitDurationInOpenStateMultiplier = multiplier;
+            return this;
+        }
+
+        /**
+         * @param duration the longest a growing open-state wait may become; positive and at least
+         *     {@link #waitDurationInOpenState(Duration)} (checked by {@link #build()}), or {@code null} for no limit
+         *     (default)
+         * @return this builder
+         */
+        public Builder maxWaitDurationInOpenState(Duration duration) {
+            this.maxWaitDurationInOpenState =
+                    duration == null ? null : Validate.positive("maxWaitDurationInOpenState", duration);
             return this;
         }
 
@@ -405,8 +482,16 @@ public final class CircuitBreakerConfig {
             return this;
         }
 
-        /** @return the immutable configuration */
+        /**
+         * @return the immutable configuration
+         * @throws InvalidConfigException if {@link #maxWaitDurationInOpenState(Duration)} is shorter than
+         *     {@link #waitDurationInOpenState(Duration)}
+         */
         public CircuitBreakerConfig build() {
+            if (maxWaitDurationInOpenState != null && maxWaitDurationInOpenState.compareTo(waitDurationInOpenState) < 0) {
+                throw new InvalidConfigException("maxWaitDurationInOpenState", maxWaitDurationInOpenState,
+                        "at least waitDurationInOpenState (" + waitDurationInOpenState + ")");
+            }
             return new CircuitBreakerConfig(this);
         }
     }

@@ -23,7 +23,11 @@ package dev.resilience.circuitbreaker;
  * @param totalFailedCalls calls recorded as failed (a recorded exception or result) since creation
  * @param totalIgnoredCalls calls that ended with an ignored exception (or were cancelled) since creation
  * @param totalSuccessfulCallsNanos time spent in the calls counted by {@code totalSuccessfulCalls}, or {@code -1}
- *     when the breaker does not time calls (slow-call detection off)
+ *     when the breaker does not time calls (slow-call detection off). Timed as slow calls are (see
+ *     {@link CircuitBreakerConfig.Builder#slowCallDurationThreshold(java.time.Duration)}): for a threshold timed with
+ *     the coarse time (1 s or more on the system clock, the default 60 s included) each call adds its duration in
+ *     whole ticks of the coarse time (10 ms), mostly 0 for a call much shorter than a tick, so the total is right on
+ *     average over many calls but not for any single one; a shorter threshold gives exact totals
  * @param totalFailedCallsNanos time spent in the calls counted by {@code totalFailedCalls}, or {@code -1} when
  *     the breaker does not time calls
  */

@@ -20,15 +20,29 @@ public interface Clock {
     long nanoTime();
 
     /**
-     * Time on the {@link #nanoTime()} scale for placing outcomes in per-second buckets, where a clock read per call
-     * would cost more than the bucket itself. It is never ahead of {@link #nanoTime()} but may lag it a little (the
+     * Time on the {@link #nanoTime()} scale for placing outcomes in per-second buckets and for timing calls against
+     * long thresholds, where a clock read per call would cost more than the answer needs. It is never ahead of {@link #nanoTime()} but may lag it a little (the
      * system clock's lags by at most about 10 ms plus scheduling delay: a daemon thread refreshes it while it is
-     * being read), so it must not time durations. The default is {@link #nanoTime()}, exact, as a test clock wants.
+     * being read). Two reads of it time a duration only to within {@link #coarseResolutionNanos()}, so it suits durations
+     * that are compared with a threshold far above that resolution, never exact ones. The default is
+     * {@link #nanoTime()}, exact, as a test clock wants.
      *
      * @return time in nanoseconds, possibly slightly behind {@link #nanoTime()}
      */
     default long coarseNanoTime() {
         return nanoTime();
+    }
+
+    /**
+     * How far {@link #coarseNanoTime()} may lag {@link #nanoTime()} in normal running: the period at which the coarse
+     * time is refreshed. A policy that times a duration with the coarse time (two reads of it, each lagging by between
+     * zero and this much) measures it to within this resolution, more only while the refreshing thread waits for a
+     * CPU. A clock that overrides {@link #coarseNanoTime()} with a time of its own must override this too.
+     *
+     * @return the resolution of {@link #coarseNanoTime()} in nanoseconds; 0 (the default) when it is exact
+     */
+    default long coarseResolutionNanos() {
+        return 0L;
     }
 
     /**
@@ -78,6 +92,12 @@ public interface Clock {
         @Override
         public long coarseNanoTime() {
             return CoarseTicker.INSTANCE.nanoTime();
+        }
+
+        /** @return the period of the daemon thread that refreshes the coarse time: 10 ms */
+        @Override
+        public long coarseResolutionNanos() {
+            return CoarseTicker.TICK_NANOS;
         }
 
         @Override

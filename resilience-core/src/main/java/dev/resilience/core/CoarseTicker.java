@@ -13,7 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * time as read only when the mark is not set yet, so concurrent readers write the shared line at most once per
  * tick. The value lags real time by at most a tick plus however long the thread waits for a CPU, and is never ahead
  * of it. It is not strictly monotonic across the start of the thread (a reader may get the exact time just before
- * the first tick's slightly earlier value): fine for choosing a per-second bucket, which is all it is for.
+ * the first tick's slightly earlier value): fine for choosing a per-second bucket, and for telling whether a call took
+ * longer than a threshold of a hundred ticks or more (a duration from two reads is off by less than a tick, plus any
+ * time the thread waited for a CPU), which is all it is for. A call longer than {@link #IDLE_TICKS} ticks with no
+ * other reader meanwhile ends with the exact time (the thread has stopped), so it is measured too long by at most the
+ * lag of its start.
  */
 final class CoarseTicker {
 

@@ -1,6 +1,7 @@
 package dev.resilience.circuitbreaker;
 
 import dev.resilience.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import dev.resilience.core.Clock;
 import dev.resilience.core.CountingClock;
 import dev.resilience.core.ManualClock;
 import dev.resilience.core.ThrowingSupplier;
@@ -15,12 +16,21 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /** What the CLOSED success path costs: clock reads and allocations. */
 class CircuitBreakerHotPathTest {
 
+    private static final long SYSTEM_TICK = Clock.system().coarseResolutionNanos();
+
     private static int readsPerSuccess(CircuitBreakerConfig config) {
+        return readsPerSuccess(config, 0L)[0];
+    }
+
+    /** @return reads of the exact and of the coarse time for one successful call, on a clock of that resolution */
+    private static int[] readsPerSuccess(CircuitBreakerConfig config, long coarseResolution) {
         CountingClock clock = new CountingClock();
+        clock.coarseResolution = coarseResolution;
         CircuitBreaker cb = CircuitBreaker.of("clock", config, clock);
         clock.nanoTimeReads.set(0);
+        clock.coarseReads.set(0);
         cb.call(() -> "ok");
-        return clock.nanoTimeReads.get();
+        return new int[] {clock.nanoTimeReads.get(), clock.coarseReads.get()};
     }
 
     @Test
@@ -29,9 +39,33 @@ class CircuitBreakerHotPathTest {
     }
 
     @Test
-    void slowCallDetectionReadsTheClockTwice() {
-        assertThat(readsPerSuccess(CircuitBreakerConfig.defaults())).isEqualTo(2);
-        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slidingWindowType(SlidingWindowType.TIME_BASED).build())).isEqualTo(2);
+    void theSystemClocksCoarseResolutionIsTenMilliseconds() {
+        assertThat(SYSTEM_TICK).isEqualTo(Duration.ofMillis(10).toNanos());
+    }
+
+    @Test
+    void defaultSlowCallDetectionReadsOnlyTheCoarseTimeTwice() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.defaults(), SYSTEM_TICK)).containsExactly(0, 2);
+    }
+
+    @Test
+    void aTimeWindowWithDefaultSlowCallDetectionPicksItsBucketWithTheEndTime() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slidingWindowType(SlidingWindowType.TIME_BASED).build(),
+                SYSTEM_TICK)).containsExactly(0, 2);
+    }
+
+    @Test
+    void aThresholdOfAHundredTicksIsTimedWithTheCoarseTime() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slowCallDurationThreshold(Duration.ofSeconds(1)).build(),
+                SYSTEM_TICK)).containsExactly(0, 2);
+    }
+
+    @Test
+    void aThresholdUnderAHundredTicksIsTimedWithTheExactClock() {
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slowCallDurationThreshold(Duration.ofMillis(999)).build(),
+                SYSTEM_TICK)).containsExactly(2, 0);
+        assertThat(readsPerSuccess(CircuitBreakerConfig.builder().slidingWindowType(SlidingWindowType.TIME_BASED)
+                .slowCallDurationThreshold(Duration.ofMillis(999)).build(), SYSTEM_TICK)).containsExactly(2, 0);
     }
 
     @Test
@@ -47,12 +81,26 @@ class CircuitBreakerHotPathTest {
 
     @Test
     void closedSuccessPathDoesNotAllocate() {
+        assertClosedSuccessesDoNotAllocate(CircuitBreaker.of("alloc", CircuitBreakerConfig.builder().slidingWindowSize(50)
+                .slowCallDurationThreshold(Duration.ofSeconds(1)).build(), new ManualClock()));
+    }
+
+    @Test
+    void closedSuccessPathDoesNotAllocateWithTheDefaultConfigOnTheSystemClock() {
+        assertClosedSuccessesDoNotAllocate(CircuitBreaker.ofDefaults("defaults"));
+    }
+
+    @Test
+    void closedSuccessPathDoesNotAllocateWithATimeWindowOnTheSystemClock() {
+        assertClosedSuccessesDoNotAllocate(CircuitBreaker.of("time", CircuitBreakerConfig.builder()
+                .slidingWindowType(SlidingWindowType.TIME_BASED).slidingWindowSize(10).build()));
+    }
+
+    private static void assertClosedSuccessesDoNotAllocate(CircuitBreaker cb) {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeThat(bean).isInstanceOf(com.sun.management.ThreadMXBean.class);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeThat(threads.isThreadAllocatedMemorySupported()).isTrue();
-        CircuitBreaker cb = CircuitBreaker.of("alloc", CircuitBreakerConfig.builder().slidingWindowSize(50)
-                .slowCallDurationThreshold(Duration.ofSeconds(1)).build(), new ManualClock());
         long threadId = Thread.currentThread().getId();
         // One supplier for both loops: a second lambda would be linked inside the measured loop, and linking a
         // lambda allocates (about 29 KB on JDK 25).

@@ -11,6 +11,8 @@ public final class CountingClock implements Clock {
     public final AtomicInteger nanoTimeReads = new AtomicInteger();
     /** Reads of {@link #coarseNanoTime()}. */
     public final AtomicInteger coarseReads = new AtomicInteger();
+    /** What {@link #coarseResolutionNanos()} reports (the coarse time itself stays exact); default 0. */
+    public volatile long coarseResolution;
 
     @Override
     public long nanoTime() {
@@ -22,6 +24,11 @@ public final class CountingClock implements Clock {
     public long coarseNanoTime() {
         coarseReads.incrementAndGet();
         return time.nanoTime();
+    }
+
+    @Override
+    public long coarseResolutionNanos() {
+        return coarseResolution;
     }
 
     @Override

@@ -16,6 +16,9 @@ import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +51,13 @@ import java.util.function.Predicate;
  *
  * <p>Clock reads on the CLOSED success path: none for a COUNT_BASED window without slow-call detection, one
  * {@link Clock#coarseNanoTime() coarse} read (a volatile read on the system clock, to pick the per-second bucket)
- * for a TIME_BASED window without it, two (start and end) with slow-call detection.
+ * for a TIME_BASED window without it, two (start and end) with slow-call detection: coarse ones when the threshold is
+ * at least 100 times the clock's {@linkplain Clock#coarseResolutionNanos() coarse resolution} (slow or not is all the
+ * breaker needs to know, and 1 % of the threshold is precision enough), exact ones below. The end time also picks a
+ * TIME_BASED window's bucket. A coarse-timed fast call mostly measures zero, and adds nothing to the duration totals.
+ *
+ * <p>Consecutive openings (OPEN, HALF_OPEN whose trials fail, OPEN again) are numbered from 1 in the states
+ * themselves, so that each waits {@code min(wait * multiplier^(n-1), max)}; CLOSED starts again from 1.
  */
 public final class CircuitBreakerImpl extends PolicySupport implements CircuitBreaker {
 
@@ -57,6 +66,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private static final long PERMIT = Long.MIN_VALUE;
     private static final long RETRY = Long.MIN_VALUE + 1;
     private static final long REJECT = -1L;
+    /** In place of a duration: the breaker times the call itself. */
+    private static final long MEASURE = -1L;
+    /** In place of an open-state wait: the configured one for the opening. */
+    private static final long CONFIGURED_WAIT = -1L;
     private static final System.Logger LOG = System.getLogger(CircuitBreakerImpl.class.getName());
 
     private final String name;
@@ -79,7 +92,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final LongAdder deferredSuccessTotal = new LongAdder();
     private final LongAdder failedTotal = new LongAdder();
     private final LongAdder ignoredTotal = new LongAdder();
-    // Time spent in recorded calls, kept only when the breaker times calls anyway (slow-call detection on).
+    // Time spent in recorded calls, kept only when the breaker times calls anyway (slow-call detection on), measured
+    // with the same time as slow calls (coarse, for a coarse-timed threshold).
     private final LongAdder successfulNanos = new LongAdder();
     private final LongAdder failedNanos = new LongAdder();
     private final ExceptionClassifier classifier;
@@ -88,7 +102,12 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     private final Predicate<Object> resultPredicate;
     private final boolean timeBased;
     private final long slowNanos;
+    /** Whether calls are timed with the coarse time (see the class comment). */
+    private final boolean coarseTiming;
     private final long openNanos;
+    private final double openMultiplier;
+    /** The longest open-state wait: the configured maximum, or "for ever". */
+    private final long maxOpenNanos;
     private final long maxHalfOpenNanos;
     private final int closedMinimumCalls;
     private final int halfOpenCalls;
@@ -112,7 +131,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
         // Saturated: a duration too long for a long of nanoseconds (about 292 years) is "practically forever".
         this.slowNanos = Durations.saturatedNanos(config.slowCallDurationThreshold());
+        long resolution = clock.coarseResolutionNanos();
+        this.coarseTiming = slowNanos > 0 && resolution >= 0 && resolution <= slowNanos / 100;
         this.openNanos = Durations.saturatedNanos(config.waitDurationInOpenState());
+        this.openMultiplier = config.waitDurationInOpenStateMultiplier();
+        this.maxOpenNanos = config.maxWaitDurationInOpenState().map(Durations::saturatedNanos).orElse(Long.MAX_VALUE);
         this.maxHalfOpenNanos = Durations.saturatedNanos(config.maxWaitDurationInHalfOpenState());
         this.closedMinimumCalls = timeBased ? config.minimumNumberOfCalls()
                 : Math.min(config.minimumNumberOfCalls(), config.slidingWindowSize());
@@ -160,13 +183,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
-            BreakerState admitted = acquire();
-            long start = slowNanos > 0 ? clock.nanoTime() : 0L;
+            BreakerState admitted = admit();
+            long start = slowNanos > 0 ? callTime() : 0L;
             Object result;
             try {
                 result = next.invoke(call, runner);
             } catch (Throwable t) {
-                onError(admitted, start, t);
+                onError(admitted, start, MEASURE, t);
                 throw t;
             }
             onResult(admitted, start, result);
@@ -180,11 +203,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         return call -> {
             BreakerState admitted;
             try {
-                admitted = acquire();
+                admitted = admit();
             } catch (CallNotPermittedException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            long start = slowNanos > 0 ? clock.nanoTime() : 0L;
+            long start = slowNanos > 0 ? callTime() : 0L;
             CompletionStage<?> stage;
             try {
                 stage = next.invoke(call);
@@ -192,7 +215,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                     throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
                 }
             } catch (Throwable t) {
-                onError(admitted, start, t);
+                onError(admitted, start, MEASURE, t);
                 return CompletableFuture.failedFuture(t);
             }
             stage.whenComplete((result, error) -> {
@@ -203,7 +226,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                     if (cause instanceof CancellationException) {
                         onIgnored(admitted, cause);
                     } else {
-                        onError(admitted, start, cause);
+                        onError(admitted, start, MEASURE, cause);
                     }
                 }
             });
@@ -211,7 +234,13 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         };
     }
 
-    private BreakerState acquire() {
+    /** The time that times calls: coarse or exact (see the class comment). */
+    private long callTime() {
+        return coarseTiming ? clock.coarseNanoTime() : clock.nanoTime();
+    }
+
+    /** @return the state that admitted the call @throws CallNotPermittedException if rejected (counted, published) */
+    private BreakerState admit() {
         while (true) {
             BreakerState current = state.get();
             long decision = current.tryAcquire();
@@ -219,13 +248,133 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 return current;
             }
             if (decision != RETRY) {
-                notPermitted.increment();
                 CallNotPermittedException rejection = new CallNotPermittedException(name, current.state(), decision);
-                if (publisher.hasListeners()) {
-                    publish(CircuitBreakerEvent.Type.NOT_PERMITTED, Map.of("state", current.state().name()));
-                }
+                rejected(current);
                 throw rejection;
             }
+        }
+    }
+
+    private void rejected(BreakerState current) {
+        notPermitted.increment();
+        if (publisher.hasListeners()) {
+            publish(CircuitBreakerEvent.Type.NOT_PERMITTED, Map.of("state", current.state().name()));
+        }
+    }
+
+    @Override
+    public Permit tryAcquire() {
+        while (true) {
+            BreakerState current = state.get();
+            long decision = current.tryAcquire();
+            if (decision == PERMIT) {
+                return new Token(this, current, slowNanos > 0 ? callTime() : 0L);
+            }
+            if (decision != RETRY) {
+                rejected(current);
+                return null;
+            }
+        }
+    }
+
+    /**
+     * A permit of {@link #tryAcquire()}: the admitting state and start time that a wrapped call keeps on its stack,
+     * plus a flag that lets exactly one finish through (a CAS, so concurrent finishes settle it once).
+     */
+    private static final class Token implements Permit {
+
+        private static final VarHandle FINISHED;
+
+        static {
+            try {
+                FINISHED = MethodHandles.lookup().findVarHandle(Token.class, "finished", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final CircuitBreakerImpl breaker;
+        private final BreakerState admitted;
+        private final long start;
+        @SuppressWarnings("unused") // through FINISHED
+        private volatile boolean finished;
+
+        Token(CircuitBreakerImpl breaker, BreakerState admitted, long start) {
+            this.breaker = breaker;
+            this.admitted = admitted;
+            this.start = start;
+        }
+
+        private boolean finish() {
+            return FINISHED.compareAndSet(this, false, true);
+        }
+
+        private static long nanos(Duration duration) {
+            if (duration == null || duration.isNegative()) {
+                throw new IllegalArgumentException("duration must be zero or positive, but was " + duration);
+            }
+            return Durations.saturatedNanos(duration);
+        }
+
+        private static Throwable checked(Throwable error) {
+            if (error == null) {
+                throw new IllegalArgumentException("error must not be null");
+            }
+            return error;
+        }
+
+        @Override
+        public boolean onSuccess() {
+            if (!finish()) {
+                return false;
+            }
+            breaker.onSuccess(admitted, start, MEASURE);
+            return true;
+        }
+
+        @Override
+        public boolean onSuccess(Duration duration) {
+            long took = nanos(duration);
+            if (!finish()) {
+                return false;
+            }
+            breaker.onSuccess(admitted, start, took);
+            return true;
+        }
+
+        @Override
+        public boolean onError(Throwable error) {
+            checked(error);
+            if (!finish()) {
+                return false;
+            }
+            breaker.onError(admitted, start, MEASURE, error);
+            return true;
+        }
+
+        @Override
+        public boolean onError(Throwable error, Duration duration) {
+            checked(error);
+            long took = nanos(duration);
+            if (!finish()) {
+                return false;
+            }
+            breaker.onError(admitted, start, took, error);
+            return true;
+        }
+
+        @Override
+        public boolean onIgnore() {
+            if (!finish()) {
+                return false;
+            }
+            breaker.onIgnored(admitted, null);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Permit of " + breaker + (finished ? ", finished" : ", unfinished");
         }
     }
 
@@ -242,13 +391,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
-            record(admitted, start, Outcome.FAILED);
+            record(admitted, start, MEASURE, Outcome.FAILED);
         } else {
-            if (publisher.hasListeners() && admitted.recording()) {
-                publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
-            }
-            record(admitted, start, Outcome.SUCCESS);
+            onSuccess(admitted, start, MEASURE);
         }
+    }
+
+    private void onSuccess(BreakerState admitted, long start, long tookNanos) {
+        if (publisher.hasListeners() && admitted.recording()) {
+            publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
+        }
+        record(admitted, start, tookNanos, Outcome.SUCCESS);
     }
 
     /**
@@ -266,10 +419,11 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             details.put("predicateError", predicateFailure.getClass().getName());
             publish(CircuitBreakerEvent.Type.ERROR, details);
         }
-        record(admitted, start, Outcome.FAILED);
+        record(admitted, start, MEASURE, Outcome.FAILED);
     }
 
-    private void onError(BreakerState admitted, long start, Throwable error) {
+    /** @param tookNanos the call's duration as its caller measured it, or {@link #MEASURE}: time it from {@code start} */
+    private void onError(BreakerState admitted, long start, long tookNanos, Throwable error) {
         boolean counts;
         Throwable predicateFailure = null;
         try {
@@ -292,7 +446,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 }
                 publish(CircuitBreakerEvent.Type.ERROR, details);
             }
-            record(admitted, start, Outcome.FAILED);
+            record(admitted, start, tookNanos, Outcome.FAILED);
         } else {
             onIgnored(admitted, error);
         }
@@ -324,11 +478,15 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         }
         admitted.release();
         if (publisher.hasListeners() && admitted.recording()) {
-            publish(CircuitBreakerEvent.Type.IGNORED_ERROR, Map.of("error", error.getClass().getName()));
+            publish(CircuitBreakerEvent.Type.IGNORED_ERROR,
+                    error == null ? Map.of() : Map.of("error", error.getClass().getName()));
         }
     }
 
-    private void record(BreakerState admitted, long start, int failed) {
+    /**
+     * @param tookNanos the call's duration as its caller measured it, or {@link #MEASURE}: time it from {@code start}
+     */
+    private void record(BreakerState admitted, long start, long tookNanos, int failed) {
         if (!admitted.recording()) {
             return;
         }
@@ -336,12 +494,21 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         int category = failed;
         long now = 0L;
         if (slowNanos > 0) {
-            now = clock.nanoTime();
-            long took = now - start;
+            long took;
+            if (tookNanos == MEASURE) {
+                now = callTime();
+                took = now - start;
+            } else {
+                now = admitted.needsTime() ? clock.coarseNanoTime() : 0L;
+                took = tookNanos;
+            }
             if (took > slowNanos) {
                 category |= Outcome.SLOW;
             }
-            (failure ? failedNanos : successfulNanos).add(took);
+            // Coarse timing measures most fast calls as 0 (or, across the ticker's start, a hair below): no update.
+            if (took > 0) {
+                (failure ? failedNanos : successfulNanos).add(took);
+            }
         } else if (admitted.needsTime()) {
             now = clock.coarseNanoTime(); // only to pick a per-second bucket
         }
@@ -375,7 +542,35 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     /** Opens from {@code from} because a rate was exceeded; the transition also reports the exceeded rate(s). */
     private void openOnRates(BreakerState from, float failureRate, float slowRate) {
-        transition(from, new Open(from.frozenCounts(), from.minimumCalls(), failureRate, slowRate));
+        transition(from, new Open(from, failureRate, slowRate, CONFIGURED_WAIT));
+    }
+
+    /**
+     * @param from the state being left for OPEN
+     * @return the number of the opening that leaving {@code from} makes: one more than the opening a HALF_OPEN state
+     *     followed, the same for OPEN (re-opened by {@link #transitionToOpenStateFor}), else 1 (a new row)
+     */
+    private static int nextOpening(BreakerState from) {
+        int previous = from.opening();
+        if (from.state() == State.HALF_OPEN) {
+            return previous == Integer.MAX_VALUE ? previous : previous + 1;
+        }
+        return Math.max(1, previous);
+    }
+
+    /**
+     * @param opening the opening's number in its row, from 1
+     * @return {@code min(wait * multiplier^(opening-1), max)} in nanoseconds, saturated
+     */
+    long openWaitNanos(int opening) {
+        if (opening <= 1 || openMultiplier == 1.0) {
+            return openNanos; // exact, also for waits beyond the 53 bits a double holds
+        }
+        double grown = openNanos * Math.pow(openMultiplier, opening - 1);
+        if (!(grown < maxOpenNanos)) {
+            return maxOpenNanos;
+        }
+        return Math.max(openNanos, (long) grown);
     }
 
     /**
@@ -448,6 +643,20 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     }
 
     @Override
+    public void transitionToOpenStateFor(Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("duration must be positive, but was " + duration);
+        }
+        long waitNanos = Durations.saturatedNanos(duration);
+        while (true) {
+            BreakerState current = state.get();
+            if (transition(current, new Open(current, -1f, -1f, waitNanos))) {
+                return;
+            }
+        }
+    }
+
+    @Override
     public void transitionToHalfOpenState() {
         manualTransition(State.HALF_OPEN);
     }
@@ -474,10 +683,10 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                     next = new Closed();
                     break;
                 case OPEN:
-                    next = new Open(current.frozenCounts(), current.minimumCalls());
+                    next = new Open(current, -1f, -1f, CONFIGURED_WAIT);
                     break;
                 case HALF_OPEN:
-                    next = new HalfOpen();
+                    next = new HalfOpen(current.opening());
                     break;
                 case FORCED_OPEN:
                     next = new Fixed(State.FORCED_OPEN);
@@ -604,6 +813,14 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
         int minimumCalls() {
             return closedMinimumCalls;
+        }
+
+        /**
+         * @return the number, from 1, of the opening in the current row of openings (see {@link #nextOpening}) that
+         *     this state is (OPEN) or follows (HALF_OPEN); 0 for the others, which start no row
+         */
+        int opening() {
+            return 0;
         }
 
         abstract CircuitBreakerMetrics metrics(long notPermittedCalls);
@@ -812,17 +1029,27 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         /** The rates that opened the breaker, or -1 when something else did. */
         final float failureRate;
         final float slowRate;
+        private final int opening;
+        /** How long this opening lasts, in nanoseconds; {@link Long#MAX_VALUE}: for ever. */
+        private final long waitNanos;
         private volatile Scheduled timer;
 
-        Open(long[] counts, int minimumCalls) {
-            this(counts, minimumCalls, -1f, -1f);
-        }
-
-        Open(long[] counts, int minimumCalls, float failureRate, float slowRate) {
-            this.counts = counts;
-            this.minimumCalls = minimumCalls;
+        /**
+         * @param from the state being left, whose window is shown while OPEN and whose opening number this continues
+         * @param waitNanos how long to stay OPEN, or {@link #CONFIGURED_WAIT} for this opening's configured wait
+         */
+        Open(BreakerState from, float failureRate, float slowRate, long waitNanos) {
+            this.counts = from.frozenCounts();
+            this.minimumCalls = from.minimumCalls();
             this.failureRate = failureRate;
             this.slowRate = slowRate;
+            this.opening = nextOpening(from);
+            this.waitNanos = waitNanos == CONFIGURED_WAIT ? openWaitNanos(opening) : waitNanos;
+        }
+
+        @Override
+        int opening() {
+            return opening;
         }
 
         @Override
@@ -833,22 +1060,22 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         @Override
         long tryAcquire() {
             long elapsed = clock.nanoTime() - openedAt;
-            if (elapsed >= openNanos) {
-                transition(this, new HalfOpen());
+            if (elapsed >= waitNanos) {
+                transition(this, new HalfOpen(opening));
                 return RETRY;
             }
-            return openNanos - elapsed;
+            return waitNanos - elapsed;
         }
 
         @Override
         void enter() {
             // A saturated wait ends never: a timer for it could only wait (or, on a clock adding it, overflow).
-            if (config.automaticTransitionFromOpenToHalfOpenEnabled() && openNanos != Long.MAX_VALUE) {
+            if (config.automaticTransitionFromOpenToHalfOpenEnabled() && waitNanos != Long.MAX_VALUE) {
                 timer = clock.schedule(() -> {
                     if (state.get() == this) {
-                        transition(this, new HalfOpen());
+                        transition(this, new HalfOpen(opening));
                     }
-                }, openNanos);
+                }, waitNanos);
                 cancelTimerIfLeft(this, timer);
             }
         }
@@ -882,7 +1109,18 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         private final long enteredAt = clock.nanoTime();
         private final AtomicInteger permits = new AtomicInteger(halfOpenCalls);
         private final CountWindow window = new CountWindow(halfOpenCalls);
+        /** The opening this trial follows (0: none), so that failing it opens for longer. */
+        private final int opening;
         private volatile Scheduled timer;
+
+        HalfOpen(int opening) {
+            this.opening = opening;
+        }
+
+        @Override
+        int opening() {
+            return opening;
+        }
 
         @Override
         State state() {
@@ -892,7 +1130,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         @Override
         long tryAcquire() {
             if (maxHalfOpenNanos > 0 && clock.nanoTime() - enteredAt >= maxHalfOpenNanos) {
-                transition(this, new Open(frozenCounts(), halfOpenCalls));
+                transition(this, new Open(this, -1f, -1f, CONFIGURED_WAIT));
                 return RETRY;
             }
             int available;
@@ -930,7 +1168,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (maxHalfOpenNanos > 0 && maxHalfOpenNanos != Long.MAX_VALUE) {
                 timer = clock.schedule(() -> {
                     if (state.get() == this) {
-                        transition(this, new Open(frozenCounts(), halfOpenCalls));
+                        transition(this, new Open(this, -1f, -1f, CONFIGURED_WAIT));
                     }
                 }, maxHalfOpenNanos);
                 cancelTimerIfLeft(this, timer);

@@ -26,11 +26,24 @@ public class CircuitBreakerProperties extends InstanceProperties {
     /** Slow-call rate, in percent (above 0, at most 100), at or above which the breaker opens. Default 50. */
     private Float slowCallRateThreshold;
 
-    /** Duration above which a call counts as slow; 0 turns slow-call detection off. Default 60s. */
+    /**
+     * Duration above which a call counts as slow; 0 turns slow-call detection off. Thresholds of 1s or more are timed
+     * with a 10ms-resolution clock (a call within 10ms of the threshold may be classified either way), shorter ones
+     * exactly. Default 60s.
+     */
     private Duration slowCallDurationThreshold;
 
     /** How long the breaker stays open before letting trial calls through, positive. Default 60s. */
     private Duration waitDurationInOpenState;
+
+    /**
+     * Factor, at least 1, by which each opening in a row (half-open trials failing again) waits longer than the one
+     * before, up to max-wait-duration-in-open-state; closing starts again from wait-duration-in-open-state. Default 1.
+     */
+    private Double waitDurationInOpenStateMultiplier;
+
+    /** Longest open-state wait that wait-duration-in-open-state-multiplier grows to, at least wait-duration-in-open-state. Default none. */
+    private Duration maxWaitDurationInOpenState;
 
     /** Trial calls let through in the half-open state, whose outcome decides closed or open, at least 1. Default 10. */
     private Integer permittedNumberOfCallsInHalfOpenState;
@@ -107,6 +120,22 @@ public class CircuitBreakerProperties extends InstanceProperties {
 
     public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
         this.waitDurationInOpenState = waitDurationInOpenState;
+    }
+
+    public Double getWaitDurationInOpenStateMultiplier() {
+        return waitDurationInOpenStateMultiplier;
+    }
+
+    public void setWaitDurationInOpenStateMultiplier(Double waitDurationInOpenStateMultiplier) {
+        this.waitDurationInOpenStateMultiplier = waitDurationInOpenStateMultiplier;
+    }
+
+    public Duration getMaxWaitDurationInOpenState() {
+        return maxWaitDurationInOpenState;
+    }
+
+    public void setMaxWaitDurationInOpenState(Duration maxWaitDurationInOpenState) {
+        this.maxWaitDurationInOpenState = maxWaitDurationInOpenState;
     }
 
     public Integer getPermittedNumberOfCallsInHalfOpenState() {

@@ -64,6 +64,8 @@ final class RegistriesFactory {
                 value("slow-call-rate-threshold", CircuitBreakerProperties::getSlowCallRateThreshold, (b, v) -> b.slowCallRateThreshold((Float) v)),
                 value("slow-call-duration-threshold", CircuitBreakerProperties::getSlowCallDurationThreshold, (b, v) -> b.slowCallDurationThreshold((java.time.Duration) v)),
                 value("wait-duration-in-open-state", CircuitBreakerProperties::getWaitDurationInOpenState, (b, v) -> b.waitDurationInOpenState((java.time.Duration) v)),
+                value("wait-duration-in-open-state-multiplier", CircuitBreakerProperties::getWaitDurationInOpenStateMultiplier, (b, v) -> b.waitDurationInOpenStateMultiplier((Double) v)),
+                value("max-wait-duration-in-open-state", CircuitBreakerProperties::getMaxWaitDurationInOpenState, (b, v) -> b.maxWaitDurationInOpenState((java.time.Duration) v)),
                 value("permitted-number-of-calls-in-half-open-state", CircuitBreakerProperties::getPermittedNumberOfCallsInHalfOpenState, (b, v) -> b.permittedNumberOfCallsInHalfOpenState((Integer) v)),
                 value("max-wait-duration-in-half-open-state", CircuitBreakerProperties::getMaxWaitDurationInHalfOpenState, (b, v) -> b.maxWaitDurationInHalfOpenState((java.time.Duration) v)),
                 value("automatic-transition-from-open-to-half-open-enabled", CircuitBreakerProperties::getAutomaticTransitionFromOpenToHalfOpenEnabled, (b, v) -> b.automaticTransitionFromOpenToHalfOpenEnabled((Boolean) v)),

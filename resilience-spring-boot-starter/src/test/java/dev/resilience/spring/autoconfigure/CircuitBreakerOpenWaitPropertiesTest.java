@@ -1,0 +1,80 @@
+package dev.resilience.spring.autoconfigure;
+
+import dev.resilience.circuitbreaker.CircuitBreakerConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The growing open-state wait's two properties: bound, inherited, and validated with the full property named. */
+class CircuitBreakerOpenWaitPropertiesTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class));
+
+    private FailureAnalysis analyze(String... properties) {
+        FailureAnalysis[] result = new FailureAnalysis[1];
+        runner.withPropertyValues(properties).run(context -> {
+            assertThat(context).hasFailed();
+            result[0] = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(result[0]).as("a failure analysis").isNotNull();
+        return result[0];
+    }
+
+    @Test
+    void bindsTheMultiplierAndTheMaximumFromABaseConfig() {
+        runner.withPropertyValues(
+                        "resilience.circuitbreaker.configs.growing.wait-duration-in-open-state=10s",
+                        "resilience.circuitbreaker.configs.growing.wait-duration-in-open-state-multiplier=2.5",
+                        "resilience.circuitbreaker.configs.growing.max-wait-duration-in-open-state=5m",
+                        "resilience.circuitbreaker.instances.inventory.base-config=growing")
+                .run(context -> {
+                    CircuitBreakerConfig config = context.getBean(ResilienceRegistries.class).circuitBreakers()
+                            .get("inventory").config();
+                    assertThat(config.waitDurationInOpenStateMultiplier()).isEqualTo(2.5);
+                    assertThat(config.maxWaitDurationInOpenState()).contains(Duration.ofMinutes(5));
+                });
+    }
+
+    @Test
+    void unsetTheWaitDoesNotGrow() {
+        runner.run(context -> {
+            CircuitBreakerConfig config = context.getBean(ResilienceRegistries.class).circuitBreakers()
+                    .get("plain").config();
+            assertThat(config.waitDurationInOpenStateMultiplier()).isEqualTo(1.0);
+            assertThat(config.maxWaitDurationInOpenState()).isEmpty();
+        });
+    }
+
+    @Test
+    void aMultiplierBelowOneFailsStartUpNamingTheProperty() {
+        FailureAnalysis analysis = analyze(
+                "resilience.circuitbreaker.instances.inventory.wait-duration-in-open-state-multiplier=0.5");
+        assertThat(analysis.getDescription())
+                .contains("resilience.circuitbreaker.instances.inventory.wait-duration-in-open-state-multiplier")
+                .contains("0.5").contains("at least 1");
+    }
+
+    @Test
+    void aMaximumShorterThanTheWaitFailsStartUpNamingTheProperty() {
+        FailureAnalysis analysis = analyze(
+                "resilience.circuitbreaker.configs.default.wait-duration-in-open-state=30s",
+                "resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state=10s");
+        assertThat(analysis.getDescription())
+                .contains("resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state")
+                .contains("at least waitDurationInOpenState");
+    }
+
+    @Test
+    void aZeroMaximumFailsStartUpNamingTheProperty() {
+        assertThat(analyze("resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state=0s")
+                .getDescription())
+                .contains("resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state")
+                .contains("positive");
+    }
+}
