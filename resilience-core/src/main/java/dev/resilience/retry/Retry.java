@@ -22,8 +22,9 @@ import dev.resilience.retry.internal.RetryImpl;
  *       matching {@link RetryConfig#retryOnResult()}, the last result is returned.</li>
  *   <li>A failure that is not retried (see {@link RetryConfig#isRetryable(Throwable)}; never an
  *       {@link Error}) propagates at once.</li>
- *   <li>An interrupt during a synchronous backoff ends the call at once with its last failure and restores
- *       the thread's interrupt flag; no further attempt starts.</li>
+ *   <li>An interrupt ends a synchronous call at once, with the thread's interrupt flag set and no further
+ *       attempt: during a backoff the call ends with its last failure; an attempt that throws
+ *       {@link InterruptedException}, or ends while the flag is set, ends the call with its own outcome.</li>
  *   <li>With {@link RetryConfig#maxDuration()}, or inside a {@link dev.resilience.deadline.Deadline}, no retry
  *       starts, and no backoff sleeps, past the limit: the call ends at once with its last failure.</li>
  *   <li>With {@link RetryConfig#budget()}, a retry is made only while the {@link RetryBudget} allows it;

@@ -37,6 +37,10 @@ import java.util.function.Supplier;
  * not more than the backoff; the {@link RetryBudget} is spent; retrying was stopped. The time left is checked
  * again after the backoff, since a sleep may overrun.
  *
+ * <p>An interrupted synchronous attempt (it threw {@link InterruptedException}, or the thread's interrupt flag is set
+ * when it ends) ends the call at once with that outcome, with the flag set: an interrupt means the caller wants to
+ * stop, and retrying would both ignore and clear that wish.
+ *
  * <p>Synchronous backoffs: with the system clock the waiting thread parks and registers itself, so
  * {@link #stopRetrying()} can unpark it at once; with any other clock (e.g. a ManualClock) the wait is
  * taken in {@link #SLICE_NANOS} slices of {@link Clock#sleep(long)}, checking the stop flag between them.
@@ -167,13 +171,17 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     return result;
                 }
             } catch (Throwable t) {
+                if (t instanceof InterruptedException) {
+                    // Whoever threw it cleared the flag; the caller asked to stop, so restore it and end below.
+                    Thread.currentThread().interrupt();
+                }
                 if (!config.isRetryable(t)) {
                     onIgnoredError(attempt, t);
                     throw t;
                 }
                 error = t;
             }
-            if (attempt >= maxAttempts || stopped) {
+            if (attempt >= maxAttempts || stopped || Thread.currentThread().isInterrupted()) {
                 return endWith(attempt, error, result);
             }
             long waitNanos = config.waitNanosBeforeRetry(attempt);
