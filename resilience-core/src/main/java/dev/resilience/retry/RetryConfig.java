@@ -184,22 +184,25 @@ public final class RetryConfig {
         if (retry < 1) {
             throw new IllegalArgumentException("retry must be >= 1, but was " + retry);
         }
+        if (waitNanos == 0) {
+            return 0; // however large the growth: 0 * Infinity would be NaN
+        }
         double cap = capNanos;
         double w = waitNanos;
         if (exponentialBackoffMultiplier != 1.0 && retry > 1) {
+            // May overflow to +Infinity (w is positive, so never NaN): it saturates at the cap below.
             w = w * Math.pow(exponentialBackoffMultiplier, retry - 1);
         }
-        if (!(w <= cap)) {
+        if (w > cap) {
             w = cap;
         }
         if (randomizedWaitFactor > 0) {
             double r = random.getAsDouble();
             w = w * (1 - randomizedWaitFactor) + r * 2 * randomizedWaitFactor * w;
-            if (!(w <= cap)) {
+            if (!(w >= 0)) {
+                w = 0; // only a random() outside [0, 1) gets here (NaN included)
+            } else if (w > cap) {
                 w = cap;
-            }
-            if (w < 0) {
-                w = 0;
             }
         }
         // The double may round above the long cap: cap again in exact arithmetic.
