@@ -31,8 +31,9 @@ import dev.resilience.retry.internal.RetryImpl;
  *       starts, and no backoff sleeps, past the limit: the call ends at once with its last failure.</li>
  *   <li>With {@link RetryConfig#budget()}, a retry is made only while the {@link RetryBudget} allows it;
  *       otherwise the call ends at once with its last failure.</li>
- *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The next attempt's stage is
- *       obtained on the clock's timer thread, so the supplier must not block.</li>
+ *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The clock's timer only ends the
+ *       backoff; the next attempt's stage is obtained on {@link RetryConfig#asyncExecutor()} (by default a
+ *       shared pool of {@code resilience-retry-<n>} daemon threads), so a supplier that blocks holds up no timer.</li>
  * </ul>
  *
  * <p>Thread-safe; one instance serves any number of concurrent calls.

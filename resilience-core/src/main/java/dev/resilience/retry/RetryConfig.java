@@ -9,10 +9,12 @@ import dev.resilience.core.Durations;
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Validate;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
+import dev.resilience.retry.internal.RetryThreads;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
@@ -64,6 +66,7 @@ public final class RetryConfig {
     private final Predicate<Throwable> retryOnException;
     private final Predicate<Object> retryOnResult;
     private final DoubleSupplier random;
+    private final Executor asyncExecutor;
     private final Duration maxDuration;
     private final RetryBudgetConfig budget;
     private final ExceptionClassifier classifier;
@@ -98,6 +101,7 @@ public final class RetryConfig {
         this.retryOnException = b.retryOnException;
         this.retryOnResult = b.retryOnResult;
         this.random = b.random;
+        this.asyncExecutor = b.asyncExecutor;
         this.maxDuration = b.maxDuration;
         this.budget = b.budgetEnabled ? b.budget : null;
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
@@ -205,6 +209,15 @@ public final class RetryConfig {
     }
 
     /**
+     * @return what runs each asynchronous attempt that follows a backoff (the first attempt runs on the caller's
+     *     thread): by default a shared pool of daemon threads named {@code resilience-retry-<n>}, created on first
+     *     use. The clock's timer thread only times the backoff, so an attempt that blocks holds up no timer.
+     */
+    public Executor asyncExecutor() {
+        return asyncExecutor;
+    }
+
+    /**
      * @param error a failure of an attempt
      * @return whether it is retried (never for an {@link Error}, nor for one of the {@link #REJECTIONS} not opted in)
      */
@@ -299,6 +312,7 @@ public final class RetryConfig {
         private Predicate<Throwable> retryOnException;
         private Predicate<Object> retryOnResult;
         private DoubleSupplier random = DEFAULT_RANDOM;
+        private Executor asyncExecutor = RetryThreads.INSTANCE;
         private Duration maxDuration;
         private boolean budgetEnabled;
         private RetryBudgetConfig budget = RetryBudgetConfig.defaults();
@@ -318,6 +332,7 @@ public final class RetryConfig {
             retryOnException = c.retryOnException;
             retryOnResult = c.retryOnResult;
             random = c.random;
+            asyncExecutor = c.asyncExecutor;
             maxDuration = c.maxDuration;
             budgetEnabled = c.budget != null;
             if (c.budget != null) {
@@ -445,6 +460,19 @@ public final class RetryConfig {
          */
         public Builder random(DoubleSupplier random) {
             this.random = Validate.nonNull("random", random);
+            return this;
+        }
+
+        /**
+         * Not a property: where asynchronous attempts after a backoff run.
+         *
+         * @param executor runs each asynchronous attempt that follows a backoff; default a shared pool of daemon
+         *     threads named {@code resilience-retry-<n>}. If it refuses a task, the call ends with its last failure
+         *     (or last result), as when retrying is stopped.
+         * @return this builder
+         */
+        public Builder asyncExecutor(Executor executor) {
+            this.asyncExecutor = Validate.nonNull("asyncExecutor", executor);
             return this;
         }
 

@@ -103,7 +103,7 @@ class RetryRejectionTest {
 
     @Test
     void anAsynchronousRetryWithTheRejectionOptedInRetriesIt() {
-        Retry retry = retry(RetryConfig.builder().retryRejections(CallNotPermittedException.class));
+        Retry retry = retry(RetryConfig.builder().retryRejections(CallNotPermittedException.class).asyncExecutor(Runnable::run));
         CircuitBreaker breaker = openBreaker();
 
         CompletableFuture<String> result = retry.<String>callAsync(() -> {

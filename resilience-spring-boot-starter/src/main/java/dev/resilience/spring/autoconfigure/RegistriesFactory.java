@@ -96,8 +96,16 @@ final class RegistriesFactory {
                 (name, config) -> retry(name, config, budgets));
     }
 
-    /** A retry drawing on its group's shared budget, if its config names one. */
+    /**
+     * A retry drawing on its group's shared budget, if its config names one. With context-propagation, its
+     * asynchronous attempts run in the context the (context-propagating) clock restored on the timer thread.
+     */
     private Retry retry(String name, RetryConfig config, RetryBudgets budgets) {
+        if (ContextPropagation.isAvailable()) {
+            java.util.concurrent.Executor attempts = config.asyncExecutor();
+            java.util.function.UnaryOperator<Runnable> inContext = ContextPropagation.taskDecorator();
+            config = config.toBuilder().asyncExecutor(task -> attempts.execute(inContext.apply(task))).build();
+        }
         try {
             return Retry.of(name, config, ContextPropagation.clock(clock), budgets);
         } catch (IllegalArgumentException conflict) {
