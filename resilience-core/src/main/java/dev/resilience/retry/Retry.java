@@ -21,15 +21,19 @@ import dev.resilience.retry.internal.RetryImpl;
  *   <li>When attempts run out, the LAST failure is thrown unchanged (no wrapping), or, for a result
  *       matching {@link RetryConfig#retryOnResult()}, the last result is returned.</li>
  *   <li>A failure that is not retried (see {@link RetryConfig#isRetryable(Throwable)}; never an
- *       {@link Error}) propagates at once.</li>
- *   <li>An interrupt during a synchronous backoff ends the call at once with its last failure and restores
- *       the thread's interrupt flag; no further attempt starts.</li>
+ *       {@link Error}) propagates at once. So do our own rejections ({@link RetryConfig#REJECTIONS}: an open
+ *       breaker, a full bulkhead, a rate limit, a shutdown) unless {@link RetryConfig#retryRejections()} opts
+ *       them in: the next attempt would wait a backoff only to be refused again.</li>
+ *   <li>An interrupt ends a synchronous call at once, with the thread's interrupt flag set and no further
+ *       attempt: during a backoff the call ends with its last failure; an attempt that throws
+ *       {@link InterruptedException}, or ends while the flag is set, ends the call with its own outcome.</li>
  *   <li>With {@link RetryConfig#maxDuration()}, or inside a {@link dev.resilience.deadline.Deadline}, no retry
  *       starts, and no backoff sleeps, past the limit: the call ends at once with its last failure.</li>
  *   <li>With {@link RetryConfig#budget()}, a retry is made only while the {@link RetryBudget} allows it;
  *       otherwise the call ends at once with its last failure.</li>
- *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The next attempt's stage is
- *       obtained on the clock's timer thread, so the supplier must not block.</li>
+ *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The clock's timer only ends the
+ *       backoff; the next attempt's stage is obtained on {@link RetryConfig#asyncExecutor()} (by default a
+ *       shared pool of {@code resilience-retry-<n>} daemon threads), so a supplier that blocks holds up no timer.</li>
  * </ul>
  *
  * <p>Thread-safe; one instance serves any number of concurrent calls.

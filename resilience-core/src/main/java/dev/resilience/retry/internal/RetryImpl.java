@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -36,6 +37,10 @@ import java.util.function.Supplier;
  * the time left (the earlier of {@code maxDuration} from the call's start and the thread's {@link Deadline}) is
  * not more than the backoff; the {@link RetryBudget} is spent; retrying was stopped. The time left is checked
  * again after the backoff, since a sleep may overrun.
+ *
+ * <p>An interrupted synchronous attempt (it threw {@link InterruptedException}, or the thread's interrupt flag is set
+ * when it ends) ends the call at once with that outcome, with the flag set: an interrupt means the caller wants to
+ * stop, and retrying would both ignore and clear that wish.
  *
  * <p>Synchronous backoffs: with the system clock the waiting thread parks and registers itself, so
  * {@link #stopRetrying()} can unpark it at once; with any other clock (e.g. a ManualClock) the wait is
@@ -58,6 +63,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final Predicate<Object> resultPredicate;
     private final RetryBudget budget;
     private final long maxDurationNanos;
+    private final Executor asyncExecutor;
     private final LongAdder refusedByBudget = new LongAdder();
     private final EventPublisher<RetryEvent> publisher = new EventPublisher<>();
     private final LongAdder successWithoutRetry = new LongAdder();
@@ -93,6 +99,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
         this.systemClock = clock instanceof Clock.SystemClock;
         this.maxAttempts = config.maxAttempts();
         this.resultPredicate = config.retryOnResult().orElse(null);
+        this.asyncExecutor = config.asyncExecutor();
     }
 
     @Override
@@ -167,13 +174,17 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     return result;
                 }
             } catch (Throwable t) {
+                if (t instanceof InterruptedException) {
+                    // Whoever threw it cleared the flag; the caller asked to stop, so restore it and end below.
+                    Thread.currentThread().interrupt();
+                }
                 if (!config.isRetryable(t)) {
                     onIgnoredError(attempt, t);
                     throw t;
                 }
                 error = t;
             }
-            if (attempt >= maxAttempts || stopped) {
+            if (attempt >= maxAttempts || stopped || Thread.currentThread().isInterrupted()) {
                 return endWith(attempt, error, result);
             }
             long waitNanos = config.waitNanosBeforeRetry(attempt);
@@ -288,7 +299,11 @@ public final class RetryImpl extends PolicySupport implements Retry {
         return call -> new AsyncCall(next, call).start();
     }
 
-    /** One asynchronous call: its attempts, its backoffs and its outcome. */
+    /**
+     * One asynchronous call: its attempts, its backoffs and its outcome. The clock's timer only ends a backoff
+     * ({@link #run()}); what follows, the next attempt or the end of the call, runs on the config's
+     * {@link RetryConfig#asyncExecutor()}, so no user code runs on the timer thread every policy shares.
+     */
     private final class AsyncCall implements BiConsumer<Object, Throwable>, Runnable {
 
         private final AsyncInvoker next;
@@ -384,13 +399,24 @@ public final class RetryImpl extends PolicySupport implements Retry {
             }
         }
 
-        /** The backoff timer fired. */
+        /** The backoff timer fired: claim the next step and hand it to the executor. */
         @Override
         public void run() {
             if (!backingOff.compareAndSet(true, false)) {
                 return;
             }
             pendingAsync.remove(this);
+            if (outcome.isDone()) {
+                return;
+            }
+            try {
+                asyncExecutor.execute(this::afterBackoff);
+            } catch (Throwable refused) {
+                finish(); // e.g. an executor shutting down: end as a stopped retry does, never hang
+            }
+        }
+
+        private void afterBackoff() {
             if (outcome.isDone()) {
                 return;
             }

@@ -108,6 +108,7 @@ final class RegistriesFactory {
                 value("randomized-wait-factor", RetryProperties::getRandomizedWaitFactor, (b, v) -> b.randomizedWaitFactor((Double) v)),
                 classes("retry-exceptions", RetryProperties::getRetryExceptions, (b, v) -> b.retryExceptions(throwables(v))),
                 classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))),
+                classes("retry-rejections", RetryProperties::getRetryRejections, (b, v) -> b.retryRejections(rejections(v))),
                 value("max-duration", RetryProperties::getMaxDuration, (b, v) -> b.maxDuration((java.time.Duration) v)),
                 value("budget.enabled", p -> p.getBudget().getEnabled(), (b, v) -> b.budgetEnabled((Boolean) v)),
                 value("budget.ratio", p -> p.getBudget().getRatio(), (b, v) -> b.budgetRatio((Double) v)),
@@ -120,8 +121,16 @@ final class RegistriesFactory {
                 (name, config) -> retry(name, config, budgets));
     }
 
-    /** A retry drawing on its group's shared budget, if its config names one. */
+    /**
+     * A retry drawing on its group's shared budget, if its config names one. With context-propagation, its
+     * asynchronous attempts run in the context the (context-propagating) clock restored on the timer thread.
+     */
     private Retry retry(String name, RetryConfig config, RetryBudgets budgets) {
+        if (ContextPropagation.isAvailable()) {
+            java.util.concurrent.Executor attempts = config.asyncExecutor();
+            java.util.function.UnaryOperator<Runnable> inContext = ContextPropagation.taskDecorator();
+            config = config.toBuilder().asyncExecutor(task -> attempts.execute(inContext.apply(task))).build();
+        }
         try {
             return Retry.of(name, config, ContextPropagation.clock(clock), budgets);
         } catch (IllegalArgumentException conflict) {
@@ -234,6 +243,12 @@ final class RegistriesFactory {
     @SuppressWarnings("unchecked")
     private static Class<? extends Throwable>[] throwables(Object value) {
         return (Class<? extends Throwable>[]) value;
+    }
+
+    /** The builder checks that each class is a rejection; the array only carries them there. */
+    @SuppressWarnings("unchecked")
+    private static Class<? extends dev.resilience.ResilienceException>[] rejections(Object value) {
+        return (Class<? extends dev.resilience.ResilienceException>[]) value;
     }
 
     @FunctionalInterface

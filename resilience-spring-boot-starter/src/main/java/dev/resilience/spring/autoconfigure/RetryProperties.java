@@ -31,6 +31,15 @@ public class RetryProperties extends InstanceProperties {
     private List<String> ignoreExceptions;
 
     /**
+     * Rejections (fully qualified names) that are retried like any failure: any of
+     * dev.resilience.circuitbreaker.CallNotPermittedException, dev.resilience.bulkhead.BulkheadFullException,
+     * dev.resilience.ratelimiter.RequestNotPermittedException and dev.resilience.ShutdownInProgressException (or a
+     * subclass). Empty: each of them ends the retry at once and reaches the caller, since another attempt would
+     * wait a backoff only to be refused again. A timeout is retried like any failure without being listed.
+     */
+    private List<String> retryRejections;
+
+    /**
      * Longest time a call may take over all its attempts and backoffs, positive: no attempt starts, and no backoff
      * sleeps, past it. Default: no limit (a deadline set by an enclosing timeout or request still applies).
      */
@@ -93,6 +102,14 @@ public class RetryProperties extends InstanceProperties {
 
     public void setIgnoreExceptions(List<String> ignoreExceptions) {
         this.ignoreExceptions = ignoreExceptions;
+    }
+
+    public List<String> getRetryRejections() {
+        return retryRejections;
+    }
+
+    public void setRetryRejections(List<String> retryRejections) {
+        this.retryRejections = retryRejections;
     }
 
     public Duration getMaxDuration() {

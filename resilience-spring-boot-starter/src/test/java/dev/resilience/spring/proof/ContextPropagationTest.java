@@ -166,7 +166,7 @@ class ContextPropagationTest {
     }
 
     @Test
-    void asynchronousRetryAttemptsOnTheTimerThreadAndTheFallbackSeeTheCallersContextWhichIsGoneAfterwards() throws Exception {
+    void asynchronousRetryAttemptsOnRetryThreadsAndTheFallbackSeeTheCallersContextWhichIsGoneAfterwards() throws Exception {
         assertThat(service.asyncRetry().get(10, TimeUnit.SECONDS)).isEqualTo("async fallback");
 
         assertThat(recorded.seen).extracting(Seen::where, Seen::requestId, Seen::tenant).containsExactly(
@@ -174,8 +174,8 @@ class ContextPropagationTest {
                 tuple("async attempt", "request-1", "acme"),
                 tuple("async attempt", "request-1", "acme"),
                 tuple("async fallback", "request-1", "acme"));
-        assertThat(recorded.seen.get(1).thread()).startsWith("resilience-timer");
-        assertThat(recorded.seen.get(3).thread()).startsWith("resilience-timer");
+        assertThat(recorded.seen.get(1).thread()).startsWith("resilience-retry-");
+        assertThat(recorded.seen.get(3).thread()).startsWith("resilience-retry-");
 
         recorded.seen.clear();
         clearCallerContext();
