@@ -3,6 +3,7 @@ package dev.resilience.timeout;
 import dev.resilience.Policy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.spi.ContextCarrier;
 import dev.resilience.timeout.internal.ScheduledTimeout;
 
 import java.util.Objects;
@@ -88,6 +89,19 @@ public interface Timeout extends Policy {
      */
     static Timeout of(String name, TimeoutConfig config, Clock clock, Executor completionExecutor) {
         return new ScheduledTimeout(name, config, clock, Objects.requireNonNull(completionExecutor, "completionExecutor"));
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock runs the timers and stamps events
+     * @param completionExecutor as in {@link #of(String, TimeoutConfig, Clock, Executor)}
+     * @param carrier carries the caller's context to where a timed-out asynchronous call is completed, so that its
+     *     dependent stages and fallbacks run in it (the caller's deadline is carried in any case)
+     * @return a timeout
+     */
+    static Timeout of(String name, TimeoutConfig config, Clock clock, Executor completionExecutor, ContextCarrier carrier) {
+        return new ScheduledTimeout(name, config, clock, Objects.requireNonNull(completionExecutor, "completionExecutor"), carrier);
     }
 
     /**
