@@ -14,8 +14,9 @@ import java.util.Optional;
  * <ul>
  *   <li>The outermost {@code Timeout} of a call sets the deadline for the call; a nested {@code Timeout} waits
  *       at most {@code min(its own timeout, remaining())}.</li>
- *   <li>A {@code Retry} starts no further attempt, and sleeps no backoff, past the deadline: it ends the call with
- *       its last failure instead.</li>
+ *   <li>A {@code Retry} runs each attempt with the earlier of the deadline and its own {@code maxDuration} (from the
+ *       call's start) as the current deadline, and starts no further attempt, and sleeps no backoff, past it: it ends
+ *       the call with its last failure instead.</li>
  *   <li>The thread-pool bulkhead and the timeout's worker threads capture the deadline when a call is submitted
  *       and restore it on the thread that runs it; the starter sends it to other services in an HTTP header and
  *       turns an incoming header into the request's deadline.</li>

@@ -188,8 +188,10 @@ public final class RetryConfig {
 
     /**
      * @return the longest a call may take over all its attempts and backoffs, or empty (default) for no limit:
-     *     no attempt starts, and no backoff sleeps, past {@code start of the call + maxDuration}; a backoff that
-     *     would end past it ends the call at once with its last failure (or last result)
+     *     a deadline for everything the retry calls. Each attempt runs with the earlier of the caller's
+     *     {@link dev.resilience.deadline.Deadline} and {@code start of the call + maxDuration} as its current
+     *     deadline; no attempt starts, and no backoff sleeps, past it: a backoff that would end past it ends the
+     *     call at once with its last failure (or last result)
      */
     public Optional<Duration> maxDuration() {
         return Optional.ofNullable(maxDuration);

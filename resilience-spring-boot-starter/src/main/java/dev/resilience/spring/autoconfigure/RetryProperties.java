@@ -40,8 +40,10 @@ public class RetryProperties extends InstanceProperties {
     private List<String> retryRejections;
 
     /**
-     * Longest time a call may take over all its attempts and backoffs, positive: no attempt starts, and no backoff
-     * sleeps, past it. Default: no limit (a deadline set by an enclosing timeout or request still applies).
+     * Longest time a call may take over all its attempts and backoffs, positive: a deadline for everything the retry
+     * calls. Each attempt runs with the earlier of the caller's deadline and the retry's start plus this as its
+     * deadline (seen by nested calls and the outgoing HTTP header); no attempt starts, and no backoff sleeps, past
+     * it. Default: no limit (a deadline set by an enclosing timeout or request still applies).
      */
     private Duration maxDuration;
 
