@@ -133,7 +133,11 @@ public class RetryProperties extends InstanceProperties {
      */
     public static class Budget {
 
-        /** Whether retries draw on a budget. The other budget settings apply only when true. Default false. */
+        /**
+         * Whether retries draw on a budget. Default false. The other budget settings apply only when true, and
+         * setting any of them while this is unset (here and in the base configs) fails start-up; set it to false to
+         * keep shared budget settings for the instances that enable the budget.
+         */
         private Boolean enabled;
 
         /** Retries allowed per first attempt in the window, zero or positive (0.2: at most 20% extra load). Default 0.2. */
