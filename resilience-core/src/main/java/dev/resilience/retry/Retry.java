@@ -27,8 +27,9 @@ import dev.resilience.retry.internal.RetryImpl;
  *   <li>An interrupt ends a synchronous call at once, with the thread's interrupt flag set and no further
  *       attempt: during a backoff the call ends with its last failure; an attempt that throws
  *       {@link InterruptedException}, or ends while the flag is set, ends the call with its own outcome.</li>
- *   <li>With {@link RetryConfig#maxDuration()}, or inside a {@link dev.resilience.deadline.Deadline}, no retry
- *       starts, and no backoff sleeps, past the limit: the call ends at once with its last failure.</li>
+ *   <li>Each attempt runs with the earlier of the caller's {@link dev.resilience.deadline.Deadline} and the
+ *       call's start plus {@link RetryConfig#maxDuration()} as its current deadline; no retry starts, and no
+ *       backoff sleeps, past it: the call ends at once with its last failure.</li>
  *   <li>With {@link RetryConfig#budget()}, a retry is made only while the {@link RetryBudget} allows it;
  *       otherwise the call ends at once with its last failure.</li>
  *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The clock's timer only ends the

@@ -188,8 +188,10 @@ public final class RetryConfig {
 
     /**
      * @return the longest a call may take over all its attempts and backoffs, or empty (default) for no limit:
-     *     no attempt starts, and no backoff sleeps, past {@code start of the call + maxDuration}; a backoff that
-     *     would end past it ends the call at once with its last failure (or last result)
+     *     a deadline for everything the retry calls. Each attempt runs with the earlier of the caller's
+     *     {@link dev.resilience.deadline.Deadline} and {@code start of the call + maxDuration} as its current
+     *     deadline; no attempt starts, and no backoff sleeps, past it: a backoff that would end past it ends the
+     *     call at once with its last failure (or last result)
      */
     public Optional<Duration> maxDuration() {
         return Optional.ofNullable(maxDuration);
@@ -315,6 +317,11 @@ public final class RetryConfig {
         private Executor asyncExecutor = RetryThreads.INSTANCE;
         private Duration maxDuration;
         private boolean budgetEnabled;
+        /** Whether the budget was said on or off (budgetEnabled, budget, or a config that has one). */
+        private boolean budgetSwitchSet;
+        /** The first budget detail given (name and value), reported when the switch was never set. */
+        private String budgetDetail;
+        private Object budgetDetailValue;
         private RetryBudgetConfig budget = RetryBudgetConfig.defaults();
 
         private Builder() {
@@ -335,6 +342,7 @@ public final class RetryConfig {
             asyncExecutor = c.asyncExecutor;
             maxDuration = c.maxDuration;
             budgetEnabled = c.budget != null;
+            budgetSwitchSet = c.budget != null;
             if (c.budget != null) {
                 budget = c.budget;
             }
@@ -493,6 +501,7 @@ public final class RetryConfig {
          */
         public Builder budget(RetryBudgetConfig budget) {
             this.budgetEnabled = budget != null;
+            this.budgetSwitchSet = true;
             if (budget != null) {
                 this.budget = budget;
             }
@@ -500,13 +509,22 @@ public final class RetryConfig {
         }
 
         /**
-         * @param enabled whether retries draw on a {@link RetryBudget} (default false); the other
-         *     {@code budget*} settings apply only when it is true
+         * @param enabled whether retries draw on a {@link RetryBudget} (default false). The other {@code budget*}
+         *     settings apply only when it is true, and may be given only once it is set (true, or false to keep
+         *     them for later use): {@link #build()} fails otherwise rather than ignore them
          * @return this builder
          */
         public Builder budgetEnabled(boolean enabled) {
             this.budgetEnabled = enabled;
+            this.budgetSwitchSet = true;
             return this;
+        }
+
+        private void budgetDetail(String setting, Object value) {
+            if (budgetDetail == null) {
+                budgetDetail = setting;
+                budgetDetailValue = value;
+            }
         }
 
         /**
@@ -515,6 +533,7 @@ public final class RetryConfig {
          */
         public Builder budgetRatio(double ratio) {
             this.budget = budget.withRatio(ratio);
+            budgetDetail("budgetRatio", ratio);
             return this;
         }
 
@@ -524,6 +543,7 @@ public final class RetryConfig {
          */
         public Builder budgetWindow(Duration window) {
             this.budget = budget.withWindow(window);
+            budgetDetail("budgetWindow", window);
             return this;
         }
 
@@ -533,6 +553,7 @@ public final class RetryConfig {
          */
         public Builder budgetMinRetriesPerSecond(double minRetriesPerSecond) {
             this.budget = budget.withMinRetriesPerSecond(minRetriesPerSecond);
+            budgetDetail("budgetMinRetriesPerSecond", minRetriesPerSecond);
             return this;
         }
 
@@ -542,11 +563,21 @@ public final class RetryConfig {
          */
         public Builder budgetGroup(String group) {
             this.budget = budget.withGroup(group);
+            budgetDetail("budgetGroup", group);
             return this;
         }
 
-        /** @return the config */
+        /**
+         * @return the config
+         * @throws InvalidConfigException naming the first {@code budget*} setting given when the budget was never
+         *     said on or off: a budget setting without {@code budgetEnabled} would otherwise be silently ignored
+         */
         public RetryConfig build() {
+            if (budgetDetail != null && !budgetSwitchSet) {
+                throw new InvalidConfigException(budgetDetail, budgetDetailValue,
+                        "given together with budgetEnabled (property budget.enabled): set it to true to use the retry"
+                                + " budget, or to false to keep the budget off");
+            }
             return new RetryConfig(this);
         }
     }

@@ -33,10 +33,12 @@ import java.util.function.Supplier;
 /**
  * The {@link Retry} implementation. The success path of a call allocates nothing and takes no lock.
  *
- * <p>Before each retry (never before the first attempt) three things may end the call with its last failure:
- * the time left (the earlier of {@code maxDuration} from the call's start and the thread's {@link Deadline}) is
- * not more than the backoff; the {@link RetryBudget} is spent; retrying was stopped. The time left is checked
- * again after the backoff, since a sleep may overrun.
+ * <p>The call's deadline is the earlier of the caller's {@link Deadline} and {@code maxDuration} from the call's
+ * start; every attempt runs with it as the current deadline, so what the attempt calls (a nested timeout, our
+ * worker threads, the outgoing HTTP header) sees the time left. Before each retry (never before the first attempt)
+ * three things may end the call with its last failure: the time left is not more than the backoff; the
+ * {@link RetryBudget} is spent; retrying was stopped. The time left is checked again after the backoff, since a
+ * sleep may overrun.
  *
  * <p>An interrupted synchronous attempt (it threw {@link InterruptedException}, or the thread's interrupt flag is set
  * when it ends) ends the call at once with that outcome, with the flag set: an interrupt means the caller wants to
@@ -162,13 +164,23 @@ public final class RetryImpl extends PolicySupport implements Retry {
         if (budget != null) {
             budget.recordFirstAttempt();
         }
-        long startNanos = maxDurationNanos > 0 ? clock.nanoTime() : 0;
+        Deadline callers = Deadline.currentOrNull();
+        Deadline deadline = callDeadline(callers);
         int attempt = 1;
         while (true) {
             Object result = null;
             Throwable error = null;
             try {
-                result = next.invoke(call, runner);
+                if (deadline == callers) {
+                    result = next.invoke(call, runner);
+                } else {
+                    Deadline.replace(deadline);
+                    try {
+                        result = next.invoke(call, runner);
+                    } finally {
+                        Deadline.replace(callers);
+                    }
+                }
                 if (resultPredicate == null || !resultPredicate.test(result)) {
                     onSuccess(attempt);
                     return result;
@@ -188,15 +200,14 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 return endWith(attempt, error, result);
             }
             long waitNanos = config.waitNanosBeforeRetry(attempt);
-            Deadline deadline = Deadline.currentOrNull();
-            if (!permitsRetry(attempt, waitNanos, error, startNanos, deadline)) {
+            if (!permitsRetry(attempt, waitNanos, error, deadline)) {
                 return endWith(attempt, error, result);
             }
             onRetry(attempt, waitNanos, error);
             if (await(waitNanos) != WAITED) {
                 return endWith(attempt, error, result);
             }
-            if (timeLeftNanos(startNanos, deadline) <= 0) {
+            if (timeLeftNanos(deadline) <= 0) {
                 publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, error);
                 return endWith(attempt, error, result);
             }
@@ -205,8 +216,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
     }
 
     /** Checks the time left and then the budget (so a retry that could not fit costs the budget nothing). */
-    private boolean permitsRetry(int attempt, long waitNanos, Throwable error, long startNanos, Deadline deadline) {
-        if (waitNanos >= timeLeftNanos(startNanos, deadline)) {
+    private boolean permitsRetry(int attempt, long waitNanos, Throwable error, Deadline deadline) {
+        if (waitNanos >= timeLeftNanos(deadline)) {
             publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, waitNanos, error);
             return false;
         }
@@ -218,16 +229,22 @@ public final class RetryImpl extends PolicySupport implements Retry {
         return true;
     }
 
-    /** The time until the earlier of maxDuration and the deadline; Long.MAX_VALUE when neither is set. */
-    private long timeLeftNanos(long startNanos, Deadline deadline) {
-        long left = Long.MAX_VALUE;
-        if (maxDurationNanos > 0) {
-            left = startNanos + maxDurationNanos - clock.nanoTime();
+    /**
+     * @param callers the caller's deadline, or null
+     * @return the deadline of a call starting now: the earlier of the caller's and maxDuration from now (the
+     *     caller's own instance when it is the earlier, or when there is no maxDuration), or null for neither
+     */
+    private Deadline callDeadline(Deadline callers) {
+        if (maxDurationNanos <= 0) {
+            return callers;
         }
-        if (deadline != null) {
-            left = Math.min(left, deadline.remainingNanos());
-        }
-        return left;
+        Deadline own = Deadline.afterNanos(maxDurationNanos, clock);
+        return callers != null && !own.isBefore(callers) ? callers : own;
+    }
+
+    /** The time until the call's deadline; Long.MAX_VALUE when it has none. */
+    private static long timeLeftNanos(Deadline deadline) {
+        return deadline == null ? Long.MAX_VALUE : deadline.remainingNanos();
     }
 
     private Object endWith(int attempts, Throwable error, Object result) throws Throwable {
@@ -311,9 +328,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
         private final CompletableFuture<Object> outcome = new CompletableFuture<>();
         /** True while a backoff is scheduled; whoever flips it to false owns the next step. */
         private final AtomicBoolean backingOff = new AtomicBoolean();
-        /** The caller's deadline, restored on whichever thread starts a later attempt. */
-        private final Deadline deadline = Deadline.currentOrNull();
-        private final long startNanos = maxDurationNanos > 0 ? clock.nanoTime() : 0;
+        /** The call's deadline (see the class comment), installed on whichever thread starts an attempt. */
+        private final Deadline deadline = callDeadline(Deadline.currentOrNull());
         private volatile Scheduled scheduled;
         // Written before backingOff is set and read after it is taken: safely published.
         private int attempt;
@@ -382,7 +398,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     return;
                 }
                 long waitNanos = config.waitNanosBeforeRetry(attempt);
-                if (!permitsRetry(attempt, waitNanos, error, startNanos, deadline)) {
+                if (!permitsRetry(attempt, waitNanos, error, deadline)) {
                     finish();
                     return;
                 }
@@ -422,7 +438,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
             }
             if (stopped) {
                 finish();
-            } else if (timeLeftNanos(startNanos, deadline) <= 0) {
+            } else if (timeLeftNanos(deadline) <= 0) {
                 publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, lastError);
                 finish();
             } else {

@@ -110,11 +110,11 @@ final class RegistriesFactory {
                 classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))),
                 classes("retry-rejections", RetryProperties::getRetryRejections, (b, v) -> b.retryRejections(rejections(v))),
                 value("max-duration", RetryProperties::getMaxDuration, (b, v) -> b.maxDuration((java.time.Duration) v)),
-                value("budget.enabled", p -> p.getBudget().getEnabled(), (b, v) -> b.budgetEnabled((Boolean) v)),
-                value("budget.ratio", p -> p.getBudget().getRatio(), (b, v) -> b.budgetRatio((Double) v)),
-                value("budget.window", p -> p.getBudget().getWindow(), (b, v) -> b.budgetWindow((java.time.Duration) v)),
-                value("budget.min-retries-per-second", p -> p.getBudget().getMinRetriesPerSecond(), (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
-                value("budget.group", p -> p.getBudget().getGroup(), (b, v) -> b.budgetGroup((String) v)));
+                budget("enabled", RetryProperties.Budget::getEnabled, (b, v) -> b.budgetEnabled((Boolean) v)),
+                budget("ratio", RetryProperties.Budget::getRatio, (b, v) -> b.budgetRatio((Double) v)),
+                budget("window", RetryProperties.Budget::getWindow, (b, v) -> b.budgetWindow((java.time.Duration) v)),
+                budget("min-retries-per-second", RetryProperties.Budget::getMinRetriesPerSecond, (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
+                budget("group", RetryProperties.Budget::getGroup, (b, v) -> b.budgetGroup((String) v)));
         RetryBudgets budgets = new RetryBudgets(clock);
         return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
@@ -243,6 +243,17 @@ final class RegistriesFactory {
     @SuppressWarnings("unchecked")
     private static Class<? extends Throwable>[] throwables(Object value) {
         return (Class<? extends Throwable>[]) value;
+    }
+
+    /**
+     * A {@code budget.*} property, its setting named as the core builder names it ({@code budgetRatio}), so that an
+     * error the builder raises at build time (a budget setting without {@code budget.enabled}) names the property.
+     */
+    private static SettingsResolver.Setting<RetryProperties, RetryConfig.Builder> budget(
+            String property, Function<RetryProperties.Budget, Object> getter, java.util.function.BiConsumer<RetryConfig.Builder, Object> setter) {
+        String camel = SettingsResolver.camel(property);
+        return new SettingsResolver.Setting<>("budget." + property, "budget" + Character.toUpperCase(camel.charAt(0)) + camel.substring(1),
+                p -> getter.apply(p.getBudget()), setter, false);
     }
 
     /** The builder checks that each class is a rejection; the array only carries them there. */
