@@ -270,8 +270,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
      * Runs the call holding a permit, {@code granted} to it as a waiter or taken at once. The permit is returned
      * exactly once: when the call's own stage completes, at once if the supplier threw or returned null, or at
      * once if {@code result} was cancelled while queued.
-     * Cancelling {@code result} after the call started cancels the call's stage; the permit comes back when
-     * that stage has completed, so a call still running never leaves its permit free for another.
+     * Cancelling {@code result} after the call started cancels the call's stage; completing it exceptionally from
+     * outside (an outer timeout abandoning the call) first completes the call's stage with that same exception, so a
+     * policy inside (a circuit breaker) records the real reason rather than a cancellation, and then cancels it. The
+     * permit comes back when that stage has completed, so a call still running never leaves its permit free for another.
      */
     private CompletionStage<?> run(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call,
                                    CompletableFuture<Object> result, boolean granted) {
@@ -301,8 +303,8 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         }
         stage.whenComplete(finishAndForwardTo(result, listened));
         result.whenComplete((v, t) -> {
-            if (result.isCancelled()) {
-                cancel(stage);
+            if (t != null) {
+                abandon(stage, t);
             }
         });
         return result;
@@ -319,9 +321,22 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         };
     }
 
-    private static void cancel(CompletionStage<?> stage) {
+    /**
+     * The caller's stage failed (or was cancelled) while the call's may still run: pass the reason in, then cancel.
+     * Does nothing once the call's stage has completed (its outcome is what completed the caller's).
+     */
+    private static void abandon(CompletionStage<?> stage, Throwable reason) {
         try {
-            stage.toCompletableFuture().cancel(true);
+            CompletableFuture<?> inner = stage.toCompletableFuture();
+            if (inner.isDone()) {
+                return;
+            }
+            Throwable cause = reason instanceof java.util.concurrent.CompletionException && reason.getCause() != null
+                    ? reason.getCause() : reason;
+            if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                inner.completeExceptionally(cause);
+            }
+            inner.cancel(true);
         } catch (UnsupportedOperationException ignored) {
             // a stage that cannot be converted cannot be cancelled: its permit comes back when it completes
         }
