@@ -3,6 +3,7 @@ package dev.resilience.retry;
 import dev.resilience.Policy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.spi.ContextCarrier;
 import dev.resilience.retry.internal.RetryImpl;
 
 /**
@@ -34,7 +35,12 @@ import dev.resilience.retry.internal.RetryImpl;
  *       otherwise the call ends at once with its last failure.</li>
  *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The clock's timer only ends the
  *       backoff; the next attempt's stage is obtained on {@link RetryConfig#asyncExecutor()} (by default a
- *       shared pool of {@code resilience-retry-<n>} daemon threads), so a supplier that blocks holds up no timer.</li>
+ *       engine's shared {@code resilience-continuation-<n>} daemon threads), so a supplier that blocks holds up no
+ *       timer. It runs in the caller's context: its deadline, and what a {@link dev.resilience.spi.ContextCarrier}
+ *       given to the retry captured.</li>
+ *   <li>Cancelling (or failing) the stage {@link #callAsync} returned ends the call: a pending backoff is cancelled,
+ *       and the attempt in flight is completed with the same exception and cancelled, so an outer timeout reaches a
+ *       breaker inside as a failure and a bulkhead inside gets its permit back.</li>
  * </ul>
  *
  * <p>Thread-safe; one instance serves any number of concurrent calls.
@@ -72,8 +78,25 @@ public interface Retry extends Policy {
      * @throws IllegalArgumentException if the group exists with other budget settings
      */
     static Retry of(String name, RetryConfig config, Clock clock, RetryBudgets budgets) {
+        return of(name, config, clock, budgets, ContextCarrier.none());
+    }
+
+    /**
+     * As {@link #of(String, RetryConfig, Clock, RetryBudgets)}, carrying an asynchronous caller's context to the
+     * threads its attempts after a backoff run on.
+     *
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for backoffs and event times
+     * @param budgets the shared budgets by group
+     * @param carrier carries the caller's context to later attempts and the call's end (its deadline is carried in
+     *     any case)
+     * @return a retry
+     * @throws IllegalArgumentException if the group exists with other budget settings
+     */
+    static Retry of(String name, RetryConfig config, Clock clock, RetryBudgets budgets, ContextCarrier carrier) {
         java.util.Objects.requireNonNull(budgets, "budgets");
-        return new RetryImpl(name, config, clock, config.budget().map(budgets::budgetFor).orElse(null));
+        return new RetryImpl(name, config, clock, config.budget().map(budgets::budgetFor).orElse(null), carrier);
     }
 
     /**

@@ -9,7 +9,7 @@ import dev.resilience.core.Durations;
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Validate;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
-import dev.resilience.retry.internal.RetryThreads;
+import dev.resilience.core.internal.ContinuationThreads;
 
 import java.time.Duration;
 import java.util.List;
@@ -212,8 +212,10 @@ public final class RetryConfig {
 
     /**
      * @return what runs each asynchronous attempt that follows a backoff (the first attempt runs on the caller's
-     *     thread): by default a shared pool of daemon threads named {@code resilience-retry-<n>}, created on first
-     *     use. The clock's timer thread only times the backoff, so an attempt that blocks holds up no timer.
+     *     thread): by default the engine's shared continuation threads (daemon threads named
+     *     {@code resilience-continuation-<n>}, at most 64, shared with timeouts' completions; when all are busy the
+     *     attempt starts on the timer thread). The clock's timer thread only times the backoff, so an attempt that
+     *     blocks holds up no timer.
      */
     public Executor asyncExecutor() {
         return asyncExecutor;
@@ -314,7 +316,7 @@ public final class RetryConfig {
         private Predicate<Throwable> retryOnException;
         private Predicate<Object> retryOnResult;
         private DoubleSupplier random = DEFAULT_RANDOM;
-        private Executor asyncExecutor = RetryThreads.INSTANCE;
+        private Executor asyncExecutor = ContinuationThreads.INSTANCE;
         private Duration maxDuration;
         private boolean budgetEnabled;
         /** Whether the budget was said on or off (budgetEnabled, budget, or a config that has one). */
@@ -474,8 +476,8 @@ public final class RetryConfig {
         /**
          * Not a property: where asynchronous attempts after a backoff run.
          *
-         * @param executor runs each asynchronous attempt that follows a backoff; default a shared pool of daemon
-         *     threads named {@code resilience-retry-<n>}. If it refuses a task, the call ends with its last failure
+         * @param executor runs each asynchronous attempt that follows a backoff; default the engine's shared
+         *     continuation threads ({@code resilience-continuation-<n>}). If it refuses a task, the call ends with its last failure
          *     (or last result), as when retrying is stopped.
          * @return this builder
          */

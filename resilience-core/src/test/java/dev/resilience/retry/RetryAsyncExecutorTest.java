@@ -72,7 +72,7 @@ class RetryAsyncExecutorTest {
 
         assertThat(threads).hasSize(2);
         assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
-        assertThat(threads.get(1)).startsWith("resilience-retry-");
+        assertThat(threads.get(1)).startsWith("resilience-continuation-");
     }
 
     @Test

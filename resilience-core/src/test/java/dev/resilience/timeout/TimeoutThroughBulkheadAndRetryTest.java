@@ -6,6 +6,8 @@ import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.ManualClock;
+import dev.resilience.retry.Retry;
+import dev.resilience.retry.RetryConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,5 +42,20 @@ class TimeoutThroughBulkheadAndRetryTest {
         assertThat(breaker.metrics().failedCalls()).isEqualTo(1);
         assertThat(breaker.metrics().totalIgnoredCalls()).isZero();
         assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void aBreakerInsideARetryRecordsTheOuterTimeoutAsAFailure() {
+        Retry retry = Retry.of("inventory", RetryConfig.builder().maxAttempts(3).waitDuration(Duration.ofMillis(100))
+                .asyncExecutor(Runnable::run).build(), clock);
+        CompletableFuture<Object> call = new CompletableFuture<>();
+        CompletableFuture<Object> result = Resilience.compose(timeout, retry, breaker).callAsync(() -> call).toCompletableFuture();
+
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutExceededException.class);
+        assertThat(call).isCompletedExceptionally();
+        assertThat(breaker.metrics().failedCalls()).isEqualTo(1);
+        assertThat(breaker.metrics().totalIgnoredCalls()).isZero();
     }
 }

@@ -9,12 +9,14 @@ import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.CallerContext;
 import dev.resilience.deadline.Deadline;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudget;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryEvent;
 import dev.resilience.retry.RetryMetrics;
+import dev.resilience.spi.ContextCarrier;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -66,6 +68,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final RetryBudget budget;
     private final long maxDurationNanos;
     private final Executor asyncExecutor;
+    private final ContextCarrier carrier;
     private final LongAdder refusedByBudget = new LongAdder();
     private final EventPublisher<RetryEvent> publisher = new EventPublisher<>();
     private final LongAdder successWithoutRetry = new LongAdder();
@@ -93,6 +96,18 @@ public final class RetryImpl extends PolicySupport implements Retry {
      * @param budget the budget retries draw on (possibly shared with other retries), or null for none
      */
     public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget) {
+        this(name, config, clock, budget, ContextCarrier.none());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source
+     * @param budget the budget retries draw on (possibly shared with other retries), or null for none
+     * @param carrier carries an asynchronous caller's context to the threads its later attempts run on
+     */
+    public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget, ContextCarrier carrier) {
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.budget = budget;
         this.maxDurationNanos = config.maxDuration().map(d -> Math.min(Durations.saturatedNanos(d), RetryConfig.MAX_WAIT_NANOS)).orElse(0L);
         this.name = Objects.requireNonNull(name, "name");
@@ -319,7 +334,14 @@ public final class RetryImpl extends PolicySupport implements Retry {
     /**
      * One asynchronous call: its attempts, its backoffs and its outcome. The clock's timer only ends a backoff
      * ({@link #run()}); what follows, the next attempt or the end of the call, runs on the config's
-     * {@link RetryConfig#asyncExecutor()}, so no user code runs on the timer thread every policy shares.
+     * {@link RetryConfig#asyncExecutor()}, so no user code runs on the timer thread every policy shares. It runs in
+     * the caller's context ({@link CallerContext}: its deadline and what the {@link ContextCarrier} captured), each
+     * attempt with the call's deadline on top.
+     *
+     * <p>The caller's stage failing or being cancelled from outside (an outer timeout, the caller giving up) ends
+     * the call: a pending backoff is cancelled with its timer, and the attempt in flight is completed with the same
+     * exception (so that a breaker inside records an outer timeout as a failure) and cancelled (so that a bulkhead
+     * inside gets its permit back once the attempt has ended).
      */
     private final class AsyncCall implements BiConsumer<Object, Throwable>, Runnable {
 
@@ -328,9 +350,13 @@ public final class RetryImpl extends PolicySupport implements Retry {
         private final CompletableFuture<Object> outcome = new CompletableFuture<>();
         /** True while a backoff is scheduled; whoever flips it to false owns the next step. */
         private final AtomicBoolean backingOff = new AtomicBoolean();
+        /** The caller's deadline and context, restored on whichever thread continues the call. */
+        private final CallerContext caller = CallerContext.capture(carrier);
         /** The call's deadline (see the class comment), installed on whichever thread starts an attempt. */
-        private final Deadline deadline = callDeadline(Deadline.currentOrNull());
+        private final Deadline deadline = callDeadline(caller.deadline());
         private volatile Scheduled scheduled;
+        /** The stage of the latest attempt, abandoned if the caller's stage ends first. */
+        private volatile CompletionStage<?> current;
         // Written before backingOff is set and read after it is taken: safely published.
         private int attempt;
         private Throwable lastError;
@@ -343,8 +369,12 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
         CompletableFuture<Object> start() {
             outcome.whenComplete((r, t) -> {
-                if (outcome.isCancelled()) {
+                if (t != null) {
                     cancelBackoff();
+                    CompletionStage<?> inFlight = current;
+                    if (inFlight != null) {
+                        abandon(inFlight, t);
+                    }
                 }
             });
             if (budget != null) {
@@ -367,7 +397,13 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     Deadline.replace(previous);
                 }
             }
-            stage.whenComplete(this);
+            CompletionStage<?> started = stage;
+            current = started;
+            if (outcome.isCompletedExceptionally()) {
+                // The caller's stage ended while this attempt started: the callback above saw the previous one.
+                outcome.whenComplete((r, t) -> abandon(started, t));
+            }
+            started.whenComplete(this);
         }
 
         @Override
@@ -426,9 +462,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 return;
             }
             try {
-                asyncExecutor.execute(this::afterBackoff);
+                asyncExecutor.execute(caller.wrap(this::afterBackoff));
             } catch (Throwable refused) {
-                finish(); // e.g. an executor shutting down: end as a stopped retry does, never hang
+                caller.run(this::finish); // e.g. an executor shutting down: end as a stopped retry does, never hang
             }
         }
 
@@ -475,6 +511,26 @@ public final class RetryImpl extends PolicySupport implements Retry {
             } else {
                 outcome.complete(lastResult);
             }
+        }
+    }
+
+    /**
+     * The caller's stage ended with {@code reason} while an attempt's stage may still run: complete that stage with the
+     * same exception (unless it was a cancellation), then cancel it. Nothing once the attempt has ended.
+     */
+    private static void abandon(CompletionStage<?> stage, Throwable reason) {
+        try {
+            CompletableFuture<?> attempt = stage.toCompletableFuture();
+            if (attempt.isDone()) {
+                return;
+            }
+            Throwable cause = Throwables.unwrap(reason);
+            if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                attempt.completeExceptionally(cause);
+            }
+            attempt.cancel(true);
+        } catch (UnsupportedOperationException ignored) {
+            // a stage that cannot be converted cannot be cancelled either
         }
     }
 
