@@ -97,6 +97,19 @@ public interface Timeout extends Policy {
      * @param name instance name
      * @param config settings
      * @param clock runs the timers and stamps events
+     * @param carrier carries the caller's context to where a timed-out asynchronous call is completed (on the
+     *     engine's shared continuation threads), so that its dependent stages and fallbacks run in it (the caller's
+     *     deadline is carried in any case)
+     * @return a timeout
+     */
+    static Timeout of(String name, TimeoutConfig config, Clock clock, ContextCarrier carrier) {
+        return new ScheduledTimeout(name, config, clock, ContinuationThreads.INSTANCE, carrier);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock runs the timers and stamps events
      * @param completionExecutor as in {@link #of(String, TimeoutConfig, Clock, Executor)}
      * @param carrier carries the caller's context to where a timed-out asynchronous call is completed, so that its
      *     dependent stages and fallbacks run in it (the caller's deadline is carried in any case)

@@ -121,18 +121,10 @@ final class RegistriesFactory {
                 (name, config) -> retry(name, config, budgets));
     }
 
-    /**
-     * A retry drawing on its group's shared budget, if its config names one. With context-propagation, its
-     * asynchronous attempts run in the context the (context-propagating) clock restored on the timer thread.
-     */
+    /** A retry drawing on its group's shared budget, if its config names one. */
     private Retry retry(String name, RetryConfig config, RetryBudgets budgets) {
-        if (ContextPropagation.isAvailable()) {
-            java.util.concurrent.Executor attempts = config.asyncExecutor();
-            java.util.function.UnaryOperator<Runnable> inContext = ContextPropagation.taskDecorator();
-            config = config.toBuilder().asyncExecutor(task -> attempts.execute(inContext.apply(task))).build();
-        }
         try {
-            return Retry.of(name, config, ContextPropagation.clock(clock), budgets);
+            return Retry.of(name, config, clock, budgets, ContextPropagation.carrier());
         } catch (IllegalArgumentException conflict) {
             String group = config.budget().map(RetryBudgetConfig::group).orElse("?");
             throw new ResilienceConfigurationException(
@@ -150,7 +142,7 @@ final class RegistriesFactory {
                 value("max-wait-duration", BulkheadProperties::getMaxWaitDuration, (b, v) -> b.maxWaitDuration((java.time.Duration) v)));
         return registry("bulkhead", properties.getBulkhead(), BulkheadConfig::builder, BulkheadConfig.Builder::build, settings,
                 customizers.bulkhead(), BulkheadConfig::toBuilder, BulkheadConfigCustomizer::customize,
-                (name, config) -> Bulkhead.of(name, config, clock));
+                (name, config) -> Bulkhead.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     private Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads() {
@@ -161,7 +153,7 @@ final class RegistriesFactory {
                 value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)));
         return registry("thread-pool-bulkhead", properties.getThreadPoolBulkhead(), ThreadPoolBulkheadConfig::builder, ThreadPoolBulkheadConfig.Builder::build, settings,
                 customizers.threadPoolBulkhead(), ThreadPoolBulkheadConfig::toBuilder, ThreadPoolBulkheadConfigCustomizer::customize,
-                (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.taskDecorator()));
+                (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     private Registry<RateLimiter, RateLimiterConfig> rateLimiters() {
@@ -171,7 +163,7 @@ final class RegistriesFactory {
                 value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)));
         return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
                 customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
-                (name, config) -> RateLimiter.of(name, config, clock));
+                (name, config) -> RateLimiter.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     private Registry<Timeout, TimeoutConfig> timeouts() {
@@ -180,9 +172,7 @@ final class RegistriesFactory {
                 value("cancel-running-future", TimeoutProperties::getCancelRunningFuture, (b, v) -> b.cancelRunningFuture((Boolean) v)));
         return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
                 customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
-                (name, config) -> ContextPropagation.isAvailable()
-                        ? Timeout.of(name, config, ContextPropagation.clock(clock), ContextPropagation.timeoutCompletionExecutor())
-                        : Timeout.of(name, config, clock));
+                (name, config) -> Timeout.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     /** Resolves configs and instances and builds the registry. */
