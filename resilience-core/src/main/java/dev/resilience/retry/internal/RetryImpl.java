@@ -33,7 +33,8 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The {@link Retry} implementation. The success path of a call allocates nothing and takes no lock.
+ * The {@link Retry} implementation. The success path of a call takes no lock and allocates nothing (with a
+ * {@code maxDuration}, one {@link Deadline} per call).
  *
  * <p>The call's deadline is the earlier of the caller's {@link Deadline} and {@code maxDuration} from the call's
  * start; every attempt runs with it as the current deadline, so what the attempt calls (a nested timeout, our
