@@ -192,7 +192,7 @@ class ContextPropagationTest {
     }
 
     @Test
-    void asynchronousRetryAttemptsOnRetryThreadsAndTheFallbackSeeTheCallersContextWhichIsGoneAfterwards() throws Exception {
+    void asynchronousRetryAttemptsOnContinuationThreadsAndTheFallbackSeeTheCallersContextWhichIsGoneAfterwards() throws Exception {
         assertThat(service.asyncRetry().get(10, TimeUnit.SECONDS)).isEqualTo("async fallback");
 
         assertThat(recorded.seen).extracting(Seen::where, Seen::requestId, Seen::tenant).containsExactly(
