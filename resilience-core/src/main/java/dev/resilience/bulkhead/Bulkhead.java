@@ -4,6 +4,7 @@ import dev.resilience.Policy;
 import dev.resilience.bulkhead.internal.SemaphoreBulkhead;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.spi.ContextCarrier;
 
 /**
  * A semaphore bulkhead: limits how many calls run at the same time, on the callers' own threads.
@@ -49,6 +50,18 @@ public interface Bulkhead extends Policy {
      */
     static Bulkhead of(String name, BulkheadConfig config, Clock clock) {
         return new SemaphoreBulkhead(name, config, clock);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock times waits and stamps events
+     * @param carrier carries the context of an asynchronous caller that had to queue to the thread whose release
+     *     grants it a permit, where its call then runs (its deadline is carried in any case)
+     * @return a bulkhead
+     */
+    static Bulkhead of(String name, BulkheadConfig config, Clock clock, ContextCarrier carrier) {
+        return new SemaphoreBulkhead(name, config, clock, carrier);
     }
 
     /**

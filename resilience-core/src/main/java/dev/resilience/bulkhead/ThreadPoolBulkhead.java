@@ -4,6 +4,7 @@ import dev.resilience.Policy;
 import dev.resilience.bulkhead.internal.ExecutorThreadPoolBulkhead;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.spi.ContextCarrier;
 
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -65,7 +66,19 @@ public interface ThreadPoolBulkhead extends Policy {
      */
     static ThreadPoolBulkhead of(String name, ThreadPoolBulkheadConfig config, Clock clock,
                                  UnaryOperator<Runnable> taskDecorator) {
-        return new ExecutorThreadPoolBulkhead(name, config, clock, taskDecorator);
+        return new ExecutorThreadPoolBulkhead(name, config, clock, ContextCarrier.none(), taskDecorator);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock stamps events
+     * @param carrier carries the submitting caller's context to the pool thread that runs its call (its deadline is
+     *     carried in any case)
+     * @return a bulkhead
+     */
+    static ThreadPoolBulkhead of(String name, ThreadPoolBulkheadConfig config, Clock clock, ContextCarrier carrier) {
+        return new ExecutorThreadPoolBulkhead(name, config, clock, carrier, UnaryOperator.identity());
     }
 
     /**

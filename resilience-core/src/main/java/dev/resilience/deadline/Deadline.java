@@ -14,10 +14,12 @@ import java.util.Optional;
  * <ul>
  *   <li>The outermost {@code Timeout} of a call sets the deadline for the call; a nested {@code Timeout} waits
  *       at most {@code min(its own timeout, remaining())}.</li>
- *   <li>A {@code Retry} starts no further attempt, and sleeps no backoff, past the deadline: it ends the call with
- *       its last failure instead.</li>
- *   <li>The thread-pool bulkhead and asynchronous retries capture the deadline when a call is submitted and
- *       restore it on the thread that runs it; the starter sends it to other services in an HTTP header and
+ *   <li>A {@code Retry} runs each attempt with the earlier of the deadline and its own {@code maxDuration} (from the
+ *       call's start) as the current deadline, and starts no further attempt, and sleeps no backoff, past it: it ends
+ *       the call with its last failure instead.</li>
+ *   <li>Wherever a policy continues a call on another thread (a thread-pool bulkhead task, a bulkhead waiter granted
+ *       a permit, a rate-limited call started by the timer, an asynchronous retry attempt, a timed-out call's
+ *       completion), the caller's deadline is captured and restored there; the starter sends it to other services in an HTTP header and
  *       turns an incoming header into the request's deadline.</li>
  * </ul>
  *

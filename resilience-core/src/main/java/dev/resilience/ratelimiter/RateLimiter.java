@@ -3,6 +3,7 @@ package dev.resilience.ratelimiter;
 import dev.resilience.Policy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.spi.ContextCarrier;
 import dev.resilience.ratelimiter.internal.RateLimiterImpl;
 
 import java.time.Duration;
@@ -64,6 +65,18 @@ public interface RateLimiter extends Policy {
      */
     static RateLimiter of(String name, RateLimiterConfig config, Clock clock) {
         return new RateLimiterImpl(name, config, clock);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for periods, waits and event times
+     * @param carrier carries the context of an asynchronous caller that must wait for a later period to the timer
+     *     thread that starts its call (its deadline is carried in any case)
+     * @return a rate limiter whose first period begins now
+     */
+    static RateLimiter of(String name, RateLimiterConfig config, Clock clock, ContextCarrier carrier) {
+        return new RateLimiterImpl(name, config, clock, carrier);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.resilience.retry;
 import dev.resilience.Policy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.spi.ContextCarrier;
 import dev.resilience.retry.internal.RetryImpl;
 
 /**
@@ -21,15 +22,25 @@ import dev.resilience.retry.internal.RetryImpl;
  *   <li>When attempts run out, the LAST failure is thrown unchanged (no wrapping), or, for a result
  *       matching {@link RetryConfig#retryOnResult()}, the last result is returned.</li>
  *   <li>A failure that is not retried (see {@link RetryConfig#isRetryable(Throwable)}; never an
- *       {@link Error}) propagates at once.</li>
- *   <li>An interrupt during a synchronous backoff ends the call at once with its last failure and restores
- *       the thread's interrupt flag; no further attempt starts.</li>
- *   <li>With {@link RetryConfig#maxDuration()}, or inside a {@link dev.resilience.deadline.Deadline}, no retry
- *       starts, and no backoff sleeps, past the limit: the call ends at once with its last failure.</li>
+ *       {@link Error}) propagates at once. So do our own rejections ({@link RetryConfig#REJECTIONS}: an open
+ *       breaker, a full bulkhead, a rate limit, a shutdown) unless {@link RetryConfig#retryRejections()} opts
+ *       them in: the next attempt would wait a backoff only to be refused again.</li>
+ *   <li>An interrupt ends a synchronous call at once, with the thread's interrupt flag set and no further
+ *       attempt: during a backoff the call ends with its last failure; an attempt that throws
+ *       {@link InterruptedException}, or ends while the flag is set, ends the call with its own outcome.</li>
+ *   <li>Each attempt runs with the earlier of the caller's {@link dev.resilience.deadline.Deadline} and the
+ *       call's start plus {@link RetryConfig#maxDuration()} as its current deadline; no retry starts, and no
+ *       backoff sleeps, past it: the call ends at once with its last failure.</li>
  *   <li>With {@link RetryConfig#budget()}, a retry is made only while the {@link RetryBudget} allows it;
  *       otherwise the call ends at once with its last failure.</li>
- *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The next attempt's stage is
- *       obtained on the clock's timer thread, so the supplier must not block.</li>
+ *   <li>{@link #callAsync} schedules backoffs on the clock: no thread blocks. The clock's timer only ends the
+ *       backoff; the next attempt's stage is obtained on {@link RetryConfig#asyncExecutor()} (by default a
+ *       engine's shared {@code resilience-continuation-<n>} daemon threads), so a supplier that blocks holds up no
+ *       timer. It runs in the caller's context: its deadline, and what a {@link dev.resilience.spi.ContextCarrier}
+ *       given to the retry captured.</li>
+ *   <li>Cancelling (or failing) the stage {@link #callAsync} returned ends the call: a pending backoff is cancelled,
+ *       and the attempt in flight is completed with the same exception and cancelled, so an outer timeout reaches a
+ *       breaker inside as a failure and a bulkhead inside gets its permit back.</li>
  * </ul>
  *
  * <p>Thread-safe; one instance serves any number of concurrent calls.
@@ -67,8 +78,25 @@ public interface Retry extends Policy {
      * @throws IllegalArgumentException if the group exists with other budget settings
      */
     static Retry of(String name, RetryConfig config, Clock clock, RetryBudgets budgets) {
+        return of(name, config, clock, budgets, ContextCarrier.none());
+    }
+
+    /**
+     * As {@link #of(String, RetryConfig, Clock, RetryBudgets)}, carrying an asynchronous caller's context to the
+     * threads its attempts after a backoff run on.
+     *
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for backoffs and event times
+     * @param budgets the shared budgets by group
+     * @param carrier carries the caller's context to later attempts and the call's end (its deadline is carried in
+     *     any case)
+     * @return a retry
+     * @throws IllegalArgumentException if the group exists with other budget settings
+     */
+    static Retry of(String name, RetryConfig config, Clock clock, RetryBudgets budgets, ContextCarrier carrier) {
         java.util.Objects.requireNonNull(budgets, "budgets");
-        return new RetryImpl(name, config, clock, config.budget().map(budgets::budgetFor).orElse(null));
+        return new RetryImpl(name, config, clock, config.budget().map(budgets::budgetFor).orElse(null), carrier);
     }
 
     /**

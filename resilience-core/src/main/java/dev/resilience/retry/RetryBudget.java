@@ -20,11 +20,13 @@ import java.time.Duration;
  * }</pre>
  *
  * First attempts are never refused or charged; a refused retry is not counted. So over any window the retries
- * allowed never exceed that bound (exactly, while the window does not move during the race; a retry racing the
- * start of a new second may be counted in the second that just ended).
+ * allowed never exceed that bound, also when retries race the start of a new second (every grant is checked
+ * against every grant before it). Under contention a check may see another thread's retry that is about to be
+ * taken back, and refuse a retry the bound would have allowed: the budget errs on the side of fewer retries.
  *
  * <p><b>Cost.</b> Lock-free: {@link #recordFirstAttempt()} is one compare-and-set on the current bucket;
- * {@link #tryAcquireRetry()} reads the {@code n} buckets of the window and sets one. Memory is two arrays of
+ * {@link #tryAcquireRetry()} reads the {@code n} buckets of the window, sets one and moves one shared grant counter
+ * on (retries are serialised by that counter; they are the failure path, far rarer than first attempts). Memory is two arrays of
  * {@code n} longs, whatever the traffic.
  *
  * <p>Thread-safe. One budget may serve several retries (a {@link RetryBudgetConfig#group()}).

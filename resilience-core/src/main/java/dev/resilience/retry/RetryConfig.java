@@ -1,13 +1,20 @@
 package dev.resilience.retry;
 
+import dev.resilience.ResilienceException;
+import dev.resilience.ShutdownInProgressException;
+import dev.resilience.bulkhead.BulkheadFullException;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.ExceptionClassifier;
 import dev.resilience.core.Durations;
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Validate;
+import dev.resilience.ratelimiter.RequestNotPermittedException;
+import dev.resilience.core.internal.ContinuationThreads;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
@@ -23,10 +30,11 @@ import java.util.function.Predicate;
  * and capped again. See {@link #waitBeforeRetry(int)}.
  *
  * <p>Which failures are retried: never a {@link java.lang.Error}; never an exception whose class (or a
- * superclass) is listed in {@link #ignoreExceptions()}; otherwise an exception is retried when
- * {@link #retryExceptions()} is empty or lists its class (or a superclass), and the
- * {@link #retryOnException()} predicate (if set) accepts it. A result is retried when the
- * {@link #retryOnResult()} predicate (if set) accepts it.
+ * superclass) is listed in {@link #ignoreExceptions()}; never one of the {@link #REJECTIONS} (the engine's own
+ * refusals to run a call: an open breaker, a full bulkhead, a rate limit, a shutdown) unless opted in (see
+ * {@link #retryRejections()}); otherwise an exception is retried when {@link #retryExceptions()} is empty or lists
+ * its class (or a superclass), and the {@link #retryOnException()} predicate (if set) accepts it. A result is
+ * retried when the {@link #retryOnResult()} predicate (if set) accepts it.
  *
  * <p>Immutable and thread-safe.
  */
@@ -34,6 +42,15 @@ public final class RetryConfig {
 
     /** No wait is ever longer than this (about 73 years), so time arithmetic cannot overflow. */
     public static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
+
+    /**
+     * The rejections a retry does not retry unless opted in: each says the call was not run because one of our
+     * policies refused it, and another attempt after a backoff would most likely be refused again (a breaker stays
+     * open for its whole wait, a shutdown does not end). A {@link dev.resilience.timeout.TimeoutExceededException}
+     * is not among them: a timed-out attempt ran, and is retried like any failure.
+     */
+    public static final List<Class<? extends ResilienceException>> REJECTIONS = List.of(CallNotPermittedException.class,
+            BulkheadFullException.class, RequestNotPermittedException.class, ShutdownInProgressException.class);
 
     private static final RetryConfig DEFAULTS = new Builder().build();
     private static final DoubleSupplier DEFAULT_RANDOM = () -> ThreadLocalRandom.current().nextDouble();
@@ -45,12 +62,30 @@ public final class RetryConfig {
     private final double randomizedWaitFactor;
     private final List<Class<? extends Throwable>> retryExceptions;
     private final List<Class<? extends Throwable>> ignoreExceptions;
+    private final List<Class<? extends ResilienceException>> retryRejections;
     private final Predicate<Throwable> retryOnException;
     private final Predicate<Object> retryOnResult;
     private final DoubleSupplier random;
+    private final Executor asyncExecutor;
     private final Duration maxDuration;
     private final RetryBudgetConfig budget;
     private final ExceptionClassifier classifier;
+    private final List<Class<?>> optedInRejections;
+    /** Whether an exception class is a rejection that ends the call at once (not opted in). */
+    private final ClassValue<Boolean> unretriedRejection = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            if (rejectionKind(type) == null) {
+                return false;
+            }
+            for (Class<?> optedIn : optedInRejections) {
+                if (optedIn.isAssignableFrom(type)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    };
     private final long waitNanos;
     private final long capNanos;
 
@@ -62,12 +97,21 @@ public final class RetryConfig {
         this.randomizedWaitFactor = b.randomizedWaitFactor;
         this.retryExceptions = b.retryExceptions;
         this.ignoreExceptions = b.ignoreExceptions;
+        this.retryRejections = b.retryRejections;
         this.retryOnException = b.retryOnException;
         this.retryOnResult = b.retryOnResult;
         this.random = b.random;
+        this.asyncExecutor = b.asyncExecutor;
         this.maxDuration = b.maxDuration;
         this.budget = b.budgetEnabled ? b.budget : null;
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
+        List<Class<?>> optedIn = new java.util.ArrayList<>(retryRejections);
+        for (Class<? extends Throwable> listed : retryExceptions) {
+            if (rejectionKind(listed) != null) {
+                optedIn.add(listed); // named outright: that is opting in
+            }
+        }
+        this.optedInRejections = List.copyOf(optedIn);
         this.waitNanos = Math.min(Durations.saturatedNanos(waitDuration), MAX_WAIT_NANOS);
         this.capNanos = exponentialMaxWaitDuration == null ? MAX_WAIT_NANOS : Math.min(Durations.saturatedNanos(exponentialMaxWaitDuration), MAX_WAIT_NANOS);
     }
@@ -122,6 +166,16 @@ public final class RetryConfig {
         return ignoreExceptions;
     }
 
+    /**
+     * @return the {@link #REJECTIONS} (or subclasses of them) that are retried like any failure; empty (default):
+     *     a rejection ends the call at once and reaches the caller. A rejection class (or a subclass of one) listed
+     *     in {@link #retryExceptions()} is retried too; a broader class there (say {@code RuntimeException}) does
+     *     not opt rejections in, and {@link #ignoreExceptions()} still wins.
+     */
+    public List<Class<? extends ResilienceException>> retryRejections() {
+        return retryRejections;
+    }
+
     /** @return the extra test an exception must pass to be retried, or empty (default) */
     public Optional<Predicate<Throwable>> retryOnException() {
         return Optional.ofNullable(retryOnException);
@@ -134,8 +188,10 @@ public final class RetryConfig {
 
     /**
      * @return the longest a call may take over all its attempts and backoffs, or empty (default) for no limit:
-     *     no attempt starts, and no backoff sleeps, past {@code start of the call + maxDuration}; a backoff that
-     *     would end past it ends the call at once with its last failure (or last result)
+     *     a deadline for everything the retry calls. Each attempt runs with the earlier of the caller's
+     *     {@link dev.resilience.deadline.Deadline} and {@code start of the call + maxDuration} as its current
+     *     deadline; no attempt starts, and no backoff sleeps, past it: a backoff that would end past it ends the
+     *     call at once with its last failure (or last result)
      */
     public Optional<Duration> maxDuration() {
         return Optional.ofNullable(maxDuration);
@@ -155,11 +211,24 @@ public final class RetryConfig {
     }
 
     /**
+     * @return what runs each asynchronous attempt that follows a backoff (the first attempt runs on the caller's
+     *     thread): by default the engine's shared continuation threads (daemon threads named
+     *     {@code resilience-continuation-<n>}, at most 64, shared with timeouts' completions; when all are busy the
+     *     attempt starts on the timer thread). The clock's timer thread only times the backoff, so an attempt that
+     *     blocks holds up no timer.
+     */
+    public Executor asyncExecutor() {
+        return asyncExecutor;
+    }
+
+    /**
      * @param error a failure of an attempt
-     * @return whether it is retried (never for an {@link Error})
+     * @return whether it is retried (never for an {@link Error}, nor for one of the {@link #REJECTIONS} not opted in)
      */
     public boolean isRetryable(Throwable error) {
-        return !(error instanceof Error) && classifier.counts(error);
+        return !(error instanceof Error)
+                && !(error instanceof ResilienceException && unretriedRejection.get(error.getClass()))
+                && classifier.counts(error);
     }
 
     /**
@@ -184,26 +253,39 @@ public final class RetryConfig {
         if (retry < 1) {
             throw new IllegalArgumentException("retry must be >= 1, but was " + retry);
         }
+        if (waitNanos == 0) {
+            return 0; // however large the growth: 0 * Infinity would be NaN
+        }
         double cap = capNanos;
         double w = waitNanos;
         if (exponentialBackoffMultiplier != 1.0 && retry > 1) {
+            // May overflow to +Infinity (w is positive, so never NaN): it saturates at the cap below.
             w = w * Math.pow(exponentialBackoffMultiplier, retry - 1);
         }
-        if (!(w <= cap)) {
+        if (w > cap) {
             w = cap;
         }
         if (randomizedWaitFactor > 0) {
             double r = random.getAsDouble();
             w = w * (1 - randomizedWaitFactor) + r * 2 * randomizedWaitFactor * w;
-            if (!(w <= cap)) {
+            if (!(w >= 0)) {
+                w = 0; // only a random() outside [0, 1) gets here (NaN included)
+            } else if (w > cap) {
                 w = cap;
-            }
-            if (w < 0) {
-                w = 0;
             }
         }
         // The double may round above the long cap: cap again in exact arithmetic.
         return Math.min((long) w, capNanos);
+    }
+
+    /** @return the rejection kind {@code type} is (or extends), or null when it is not a rejection */
+    private static Class<? extends ResilienceException> rejectionKind(Class<?> type) {
+        for (Class<? extends ResilienceException> kind : REJECTIONS) {
+            if (kind.isAssignableFrom(type)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -213,6 +295,7 @@ public final class RetryConfig {
                 + ", exponentialMaxWaitDuration=" + exponentialMaxWaitDuration
                 + ", randomizedWaitFactor=" + randomizedWaitFactor
                 + ", retryExceptions=" + retryExceptions + ", ignoreExceptions=" + ignoreExceptions
+                + ", retryRejections=" + retryRejections
                 + ", maxDuration=" + maxDuration + ", budget=" + budget + '}';
     }
 
@@ -229,11 +312,18 @@ public final class RetryConfig {
         private double randomizedWaitFactor;
         private List<Class<? extends Throwable>> retryExceptions = List.of();
         private List<Class<? extends Throwable>> ignoreExceptions = List.of();
+        private List<Class<? extends ResilienceException>> retryRejections = List.of();
         private Predicate<Throwable> retryOnException;
         private Predicate<Object> retryOnResult;
         private DoubleSupplier random = DEFAULT_RANDOM;
+        private Executor asyncExecutor = ContinuationThreads.INSTANCE;
         private Duration maxDuration;
         private boolean budgetEnabled;
+        /** Whether the budget was said on or off (budgetEnabled, budget, or a config that has one). */
+        private boolean budgetSwitchSet;
+        /** The first budget detail given (name and value), reported when the switch was never set. */
+        private String budgetDetail;
+        private Object budgetDetailValue;
         private RetryBudgetConfig budget = RetryBudgetConfig.defaults();
 
         private Builder() {
@@ -247,11 +337,14 @@ public final class RetryConfig {
             randomizedWaitFactor = c.randomizedWaitFactor;
             retryExceptions = c.retryExceptions;
             ignoreExceptions = c.ignoreExceptions;
+            retryRejections = c.retryRejections;
             retryOnException = c.retryOnException;
             retryOnResult = c.retryOnResult;
             random = c.random;
+            asyncExecutor = c.asyncExecutor;
             maxDuration = c.maxDuration;
             budgetEnabled = c.budget != null;
+            budgetSwitchSet = c.budget != null;
             if (c.budget != null) {
                 budget = c.budget;
             }
@@ -331,6 +424,25 @@ public final class RetryConfig {
         }
 
         /**
+         * @param kinds rejections to retry like any failure: each one of {@link #REJECTIONS} or a subclass of one.
+         *     Default none: a rejection ends the call at once. Replaces any earlier value.
+         * @return this builder
+         */
+        @SafeVarargs
+        public final Builder retryRejections(Class<? extends ResilienceException>... kinds) {
+            Validate.nonNull("retryRejections", kinds);
+            for (Class<? extends ResilienceException> kind : kinds) {
+                if (kind == null || rejectionKind(kind) == null) {
+                    throw new InvalidConfigException("retryRejections", kind == null ? null : kind.getName(),
+                            "one of " + REJECTIONS.stream().map(Class::getName).toList() + " or a subclass of one"
+                                    + " (a timeout is retried like any failure without being listed)");
+                }
+            }
+            this.retryRejections = List.of(kinds);
+            return this;
+        }
+
+        /**
          * @param predicate an extra test a non-ignored exception must pass to be retried, or {@code null} for
          *     none (default)
          * @return this builder
@@ -362,6 +474,19 @@ public final class RetryConfig {
         }
 
         /**
+         * Not a property: where asynchronous attempts after a backoff run.
+         *
+         * @param executor runs each asynchronous attempt that follows a backoff; default the engine's shared
+         *     continuation threads ({@code resilience-continuation-<n>}). If it refuses a task, the call ends with its last failure
+         *     (or last result), as when retrying is stopped.
+         * @return this builder
+         */
+        public Builder asyncExecutor(Executor executor) {
+            this.asyncExecutor = Validate.nonNull("asyncExecutor", executor);
+            return this;
+        }
+
+        /**
          * @param maxDuration the longest a call may take over all its attempts and backoffs, positive; or
          *     {@code null} (default) for no limit. The first attempt always starts; later ones start only before
          *     the limit, and a backoff that would end at or past it ends the call with its last failure.
@@ -378,6 +503,7 @@ public final class RetryConfig {
          */
         public Builder budget(RetryBudgetConfig budget) {
             this.budgetEnabled = budget != null;
+            this.budgetSwitchSet = true;
             if (budget != null) {
                 this.budget = budget;
             }
@@ -385,13 +511,22 @@ public final class RetryConfig {
         }
 
         /**
-         * @param enabled whether retries draw on a {@link RetryBudget} (default false); the other
-         *     {@code budget*} settings apply only when it is true
+         * @param enabled whether retries draw on a {@link RetryBudget} (default false). The other {@code budget*}
+         *     settings apply only when it is true, and may be given only once it is set (true, or false to keep
+         *     them for later use): {@link #build()} fails otherwise rather than ignore them
          * @return this builder
          */
         public Builder budgetEnabled(boolean enabled) {
             this.budgetEnabled = enabled;
+            this.budgetSwitchSet = true;
             return this;
+        }
+
+        private void budgetDetail(String setting, Object value) {
+            if (budgetDetail == null) {
+                budgetDetail = setting;
+                budgetDetailValue = value;
+            }
         }
 
         /**
@@ -400,6 +535,7 @@ public final class RetryConfig {
          */
         public Builder budgetRatio(double ratio) {
             this.budget = budget.withRatio(ratio);
+            budgetDetail("budgetRatio", ratio);
             return this;
         }
 
@@ -409,6 +545,7 @@ public final class RetryConfig {
          */
         public Builder budgetWindow(Duration window) {
             this.budget = budget.withWindow(window);
+            budgetDetail("budgetWindow", window);
             return this;
         }
 
@@ -418,6 +555,7 @@ public final class RetryConfig {
          */
         public Builder budgetMinRetriesPerSecond(double minRetriesPerSecond) {
             this.budget = budget.withMinRetriesPerSecond(minRetriesPerSecond);
+            budgetDetail("budgetMinRetriesPerSecond", minRetriesPerSecond);
             return this;
         }
 
@@ -427,11 +565,21 @@ public final class RetryConfig {
          */
         public Builder budgetGroup(String group) {
             this.budget = budget.withGroup(group);
+            budgetDetail("budgetGroup", group);
             return this;
         }
 
-        /** @return the config */
+        /**
+         * @return the config
+         * @throws InvalidConfigException naming the first {@code budget*} setting given when the budget was never
+         *     said on or off: a budget setting without {@code budgetEnabled} would otherwise be silently ignored
+         */
         public RetryConfig build() {
+            if (budgetDetail != null && !budgetSwitchSet) {
+                throw new InvalidConfigException(budgetDetail, budgetDetailValue,
+                        "given together with budgetEnabled (property budget.enabled): set it to true to use the retry"
+                                + " budget, or to false to keep the budget off");
+            }
             return new RetryConfig(this);
         }
     }

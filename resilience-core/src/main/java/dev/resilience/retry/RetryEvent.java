@@ -28,7 +28,10 @@ public record RetryEvent(String name, Type eventType, long epochMillis, int atte
         SUCCESS,
         /** The call ended with its last failure or result: attempts exhausted, retrying stopped, or interrupted. */
         ERROR,
-        /** The call ended with a failure that is not retried (ignored, not listed, or an Error). */
+        /**
+         * The call ended with a failure that is not retried (ignored, not listed, an Error, or a rejection such as
+         * an open breaker's that is not opted in).
+         */
         IGNORED_ERROR,
         /**
          * A retry was refused because the {@link RetryBudget} is spent; the call ends with its last failure at once

@@ -3,10 +3,11 @@ package dev.resilience.timeout;
 import dev.resilience.Policy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
+import dev.resilience.core.internal.ContinuationThreads;
+import dev.resilience.spi.ContextCarrier;
 import dev.resilience.timeout.internal.ScheduledTimeout;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -42,8 +43,10 @@ import java.util.concurrent.Executor;
  *
  * <p><b>Threads.</b> The timer thread only decides that a call has timed out. Completing the stages of a timed-out
  * asynchronous call (which runs their dependent stages: callbacks, fallbacks) and publishing its event happen on the
- * completion executor: by default the one {@link CompletableFuture}'s {@code *Async} methods use (the common
- * {@link java.util.concurrent.ForkJoinPool}, or a thread per task where that pool has no parallelism); see
+ * completion executor, in the caller's context (its deadline, and what a
+ * {@link dev.resilience.spi.ContextCarrier} given to the timeout captured): by default the engine's shared
+ * continuation threads (daemon threads named {@code resilience-continuation-<n>}, at most 64, shared with
+ * asynchronous retries; when all are busy a completion runs on the timer thread, late rather than never); see
  * {@link #of(String, TimeoutConfig, Clock, Executor)}. So a dependent stage that blocks delays no other timeout. A
  * stage that completes in time runs its dependents on the thread that completed it, as usual.
  *
@@ -71,10 +74,10 @@ public interface Timeout extends Policy {
      * @param name instance name
      * @param config settings
      * @param clock runs the timers and stamps events
-     * @return a timeout completing timed-out asynchronous calls on {@link CompletableFuture}'s default executor
+     * @return a timeout completing timed-out asynchronous calls on the engine's shared continuation threads
      */
     static Timeout of(String name, TimeoutConfig config, Clock clock) {
-        return new ScheduledTimeout(name, config, clock, new CompletableFuture<Void>().defaultExecutor());
+        return new ScheduledTimeout(name, config, clock, ContinuationThreads.INSTANCE);
     }
 
     /**
@@ -88,6 +91,32 @@ public interface Timeout extends Policy {
      */
     static Timeout of(String name, TimeoutConfig config, Clock clock, Executor completionExecutor) {
         return new ScheduledTimeout(name, config, clock, Objects.requireNonNull(completionExecutor, "completionExecutor"));
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock runs the timers and stamps events
+     * @param carrier carries the caller's context to where a timed-out asynchronous call is completed (on the
+     *     engine's shared continuation threads), so that its dependent stages and fallbacks run in it (the caller's
+     *     deadline is carried in any case)
+     * @return a timeout
+     */
+    static Timeout of(String name, TimeoutConfig config, Clock clock, ContextCarrier carrier) {
+        return new ScheduledTimeout(name, config, clock, ContinuationThreads.INSTANCE, carrier);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock runs the timers and stamps events
+     * @param completionExecutor as in {@link #of(String, TimeoutConfig, Clock, Executor)}
+     * @param carrier carries the caller's context to where a timed-out asynchronous call is completed, so that its
+     *     dependent stages and fallbacks run in it (the caller's deadline is carried in any case)
+     * @return a timeout
+     */
+    static Timeout of(String name, TimeoutConfig config, Clock clock, Executor completionExecutor, ContextCarrier carrier) {
+        return new ScheduledTimeout(name, config, clock, Objects.requireNonNull(completionExecutor, "completionExecutor"), carrier);
     }
 
     /**

@@ -42,7 +42,7 @@ class DeadlineFlowTest {
     }
 
     private Retry retry(RetryConfig.Builder builder) {
-        return Retry.of("retry", builder.build(), clock);
+        return Retry.of("retry", builder.asyncExecutor(Runnable::run).build(), clock);
     }
 
     private ThreadPoolBulkhead pool() {
@@ -227,7 +227,7 @@ class DeadlineFlowTest {
                     return CompletableFuture.failedFuture(new IOException());
                 }).toCompletableFuture());
 
-        clock.advance(Duration.ofSeconds(1)); // second attempt, on this (timer) thread
+        clock.advance(Duration.ofSeconds(1)); // second attempt, on this thread (the retry's executor runs it inline)
         clock.advance(Duration.ofSeconds(1)); // third attempt; the next backoff would end at 3 s, past 2.5 s
 
         assertThat(outcome).isCompletedExceptionally();

@@ -17,8 +17,9 @@ class RetryAsyncTest {
 
     private final ManualClock clock = new ManualClock();
 
+    /** Attempts after a backoff run on the thread that advances the clock, so each step is deterministic. */
     private Retry retry(RetryConfig.Builder builder) {
-        return Retry.of("async", builder.build(), clock);
+        return Retry.of("async", builder.asyncExecutor(Runnable::run).build(), clock);
     }
 
     @Test

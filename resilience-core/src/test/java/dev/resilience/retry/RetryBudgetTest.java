@@ -213,8 +213,31 @@ class RetryBudgetTest {
     }
 
     @Test
+    void budgetSettingsWithoutBudgetEnabledFailTheBuildInsteadOfBeingIgnored() {
+        assertThatThrownBy(() -> RetryConfig.builder().budgetRatio(0.5).build())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("budgetRatio");
+                    assertThat(e.value()).isEqualTo(0.5);
+                    assertThat(e.allowed()).contains("budgetEnabled").contains("budget.enabled");
+                });
+        assertThatThrownBy(() -> RetryConfig.builder().budgetGroup("stock").budgetWindow(Duration.ofSeconds(5)).build())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.setting()).isEqualTo("budgetGroup"));
+        assertThatThrownBy(() -> RetryConfig.defaults().toBuilder().budgetMinRetriesPerSecond(1).build())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.setting()).isEqualTo("budgetMinRetriesPerSecond"));
+    }
+
+    @Test
+    void budgetSettingsApplyOnceTheBudgetIsSaidOnOrOff() {
+        assertThat(RetryConfig.builder().budgetEnabled(false).budgetRatio(0.5).build().budget()).isEmpty();
+        assertThat(RetryConfig.builder().budgetRatio(0.5).budgetEnabled(true).build().budget())
+                .contains(new RetryBudgetConfig(0.5, Duration.ofSeconds(10), 10, null));
+        RetryConfig withBudget = RetryConfig.builder().budget(RetryBudgetConfig.defaults()).build();
+        assertThat(withBudget.toBuilder().budgetRatio(0.3).build().budget()).map(RetryBudgetConfig::ratio).contains(0.3);
+    }
+
+    @Test
     void theBudgetIsOffUnlessEnabledAndItsSettingsSurviveToBuilder() {
-        RetryConfig off = RetryConfig.builder().budgetRatio(0.5).build();
+        RetryConfig off = RetryConfig.builder().budgetEnabled(false).budgetRatio(0.5).build();
         assertThat(off.budget()).isEmpty();
         RetryConfig on = RetryConfig.builder().budgetEnabled(true).budgetRatio(0.5).budgetGroup("g").build();
         assertThat(on.budget()).contains(new RetryBudgetConfig(0.5, Duration.ofSeconds(10), 10, "g"));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -106,6 +107,100 @@ class RetryStopAndInterruptTest {
             Thread.interrupted();
         }
         assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void aCallerInterruptedWhileTheAttemptBlocksGetsTheInterruptedExceptionAndKeepsTheFlag() throws Exception {
+        Retry r = Retry.of("interrupted-attempt", RetryConfig.builder().maxAttempts(3).waitDuration(Duration.ofMillis(10)).build(),
+                Clock.system());
+        AtomicInteger attempts = new AtomicInteger();
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        AtomicReference<Boolean> interruptedAfter = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            try {
+                outcome.set(r.call(() -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        never.await(); // a blocking call, as an attempt makes one: interrupted, it throws and clears the flag
+                    }
+                    return "a later attempt";
+                }));
+            } catch (Throwable t) {
+                outcome.set(t);
+            }
+            interruptedAfter.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> caller.getState() == Thread.State.WAITING);
+        caller.interrupt();
+        caller.join(5_000);
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+        assertThat(interruptedAfter.get()).isTrue();
+        assertThat(attempts).hasValue(1);
+        assertThat(r.metrics().failedCallsWithoutRetry()).isEqualTo(1);
+    }
+
+    @Test
+    void anAttemptThrowingInterruptedExceptionEndsTheCallAtOnceWithoutABackoff() {
+        ManualClock clock = new ManualClock();
+        Retry r = Retry.of("interrupted-manual", RetryConfig.builder().maxAttempts(5).waitDuration(LONG_BACKOFF).build(), clock);
+        List<RetryEvent.Type> events = new ArrayList<>();
+        r.events().subscribe(e -> events.add(e.eventType()));
+        AtomicInteger attempts = new AtomicInteger();
+        InterruptedException interrupted = new InterruptedException("attempt interrupted");
+        try {
+            assertThatThrownBy(() -> r.call(() -> {
+                attempts.incrementAndGet();
+                throw interrupted;
+            })).isSameAs(interrupted);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(attempts).hasValue(1);
+        assertThat(clock.nanoTime()).isZero();
+        assertThat(events).containsExactly(RetryEvent.Type.ERROR);
+    }
+
+    @Test
+    void aThreadInterruptedWhenAnAttemptFailsMakesNoRetryAndSpendsNoBudget() {
+        ManualClock clock = new ManualClock();
+        Retry r = Retry.of("interrupted-flag", RetryConfig.builder().maxAttempts(5).waitDuration(LONG_BACKOFF)
+                .budgetEnabled(true).build(), clock);
+        List<RetryEvent.Type> events = new ArrayList<>();
+        r.events().subscribe(e -> events.add(e.eventType()));
+        long budgetBefore = r.metrics().budgetRemaining();
+        try {
+            assertThatThrownBy(() -> r.call(() -> {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("failed while interrupted");
+            })).hasMessage("failed while interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(events).containsExactly(RetryEvent.Type.ERROR);
+        assertThat(r.metrics().budgetRemaining()).isEqualTo(budgetBefore);
+    }
+
+    @Test
+    void aThreadInterruptedWhenAnAttemptReturnsAResultToRetryEndsWithThatResult() {
+        ManualClock clock = new ManualClock();
+        Retry r = Retry.of("interrupted-result", RetryConfig.builder().maxAttempts(5).waitDuration(LONG_BACKOFF)
+                .retryOnResult(v -> true).build(), clock);
+        AtomicInteger attempts = new AtomicInteger();
+        try {
+            assertThat(r.call(() -> {
+                Thread.currentThread().interrupt();
+                return attempts.incrementAndGet();
+            })).isEqualTo(1);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(clock.nanoTime()).isZero();
     }
 
     @Test

@@ -16,7 +16,9 @@ import dev.resilience.core.NamedThreadFactory;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.ThrowingSupplier;
 import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.CallerContext;
 import dev.resilience.deadline.Deadline;
+import dev.resilience.spi.ContextCarrier;
 
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +46,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Each submitted task is wrapped in an {@link Envelope} around the decorated task, so that
  * {@link #shutdownNow()} can find every queued call in the executor's drained list and fail its future.
- * Each task captures the submitting thread's {@link Deadline} and restores it on the pool thread while it runs.
+ * Each task captures the submitting caller's context (its {@link Deadline} and what the {@link ContextCarrier}
+ * captures, see {@link CallerContext}) and restores it on the pool thread while it runs.
  *
  * <p>The task decorator is user code on the pool thread: if the runnable it returned throws before running the
  * call, or returns without running it, the envelope completes the call's future exceptionally (with that
@@ -55,6 +58,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     private final String name;
     private final ThreadPoolBulkheadConfig config;
     private final Clock clock;
+    private final ContextCarrier carrier;
     private final UnaryOperator<Runnable> taskDecorator;
     private final ThreadPoolExecutor executor;
     private final LongAdder permitted = new LongAdder();
@@ -65,10 +69,12 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
      * @param name instance name
      * @param config settings
      * @param clock stamps events
+     * @param carrier carries the submitting caller's context to the pool thread
      * @param taskDecorator applied to each task on the submitting thread
      */
     public ExecutorThreadPoolBulkhead(String name, ThreadPoolBulkheadConfig config, Clock clock,
-                                      UnaryOperator<Runnable> taskDecorator) {
+                                      ContextCarrier carrier, UnaryOperator<Runnable> taskDecorator) {
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -116,7 +122,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
-            SyncTask task = new SyncTask(next, call, runner);
+            SyncTask task = new SyncTask(next, call, runner, CallerContext.capture(carrier));
             Envelope envelope = submit(task);
             try {
                 return task.get();
@@ -138,7 +144,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     public AsyncInvoker decorateAsync(AsyncInvoker next) {
         Objects.requireNonNull(next, "next");
         return call -> {
-            AsyncTask task = new AsyncTask(next, call);
+            AsyncTask task = new AsyncTask(next, call, CallerContext.capture(carrier));
             Envelope envelope;
             try {
                 envelope = submit(task);
@@ -230,21 +236,14 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     private static final class SyncTask extends FutureTask<Object> implements PoolTask {
         private volatile boolean started;
 
-        SyncTask(Invoker next, Object call, Invoker.Runner runner) {
-            this(next, call, runner, Deadline.currentOrNull());
-        }
-
-        private SyncTask(Invoker next, Object call, Invoker.Runner runner, Deadline deadline) {
-            super(() -> {
-                Deadline previous = Deadline.replace(deadline);
+        SyncTask(Invoker next, Object call, Invoker.Runner runner, CallerContext caller) {
+            super(() -> caller.call(() -> {
                 try {
                     return next.invoke(call, runner);
                 } catch (Throwable t) {
-                    throw Throwables.<Exception>sneakyThrow(t);
-                } finally {
-                    Deadline.replace(previous);
+                    throw Throwables.<RuntimeException>sneakyThrow(t);
                 }
-            });
+            }));
         }
 
         @Override
@@ -269,12 +268,13 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         final CompletableFuture<Object> result = new CompletableFuture<>();
         private final AsyncInvoker next;
         private final Supplier<? extends CompletionStage<?>> call;
-        private final Deadline deadline = Deadline.currentOrNull();
+        private final CallerContext caller;
         private volatile boolean started;
 
-        AsyncTask(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
+        AsyncTask(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call, CallerContext caller) {
             this.next = next;
             this.call = call;
+            this.caller = caller;
         }
 
         @Override
@@ -288,7 +288,10 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
             if (result.isDone()) {
                 return; // cancelled by the caller while queued
             }
-            Deadline previous = Deadline.replace(deadline);
+            caller.run(this::start);
+        }
+
+        private void start() {
             try {
                 CompletionStage<?> stage = next.invoke(call);
                 if (stage == null) {
@@ -304,8 +307,6 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
                 });
             } catch (Throwable t) {
                 result.completeExceptionally(t);
-            } finally {
-                Deadline.replace(previous);
             }
         }
 

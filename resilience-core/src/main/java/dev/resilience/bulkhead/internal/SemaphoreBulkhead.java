@@ -14,6 +14,8 @@ import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.ThrowingSupplier;
+import dev.resilience.core.internal.CallerContext;
+import dev.resilience.spi.ContextCarrier;
 
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +67,10 @@ import java.util.function.Supplier;
  * enqueue can create, and both are followed by {@link #drain()}, which hands free permits to queued waiters
  * until one side is empty.
  *
+ * <p>An asynchronous waiter's call runs on the thread whose release granted it the permit, or that of its timer when
+ * it gives up: in its own caller's context ({@link CallerContext}: the caller's deadline and what the
+ * {@link ContextCarrier} captured when it queued), never in that thread's.
+ *
  * <p>Events cost nothing when nobody listens: a call reads {@link EventPublisher#hasListeners()} once, as it
  * starts, and publishes both its {@code CALL_PERMITTED} and its {@code CALL_FINISHED} only if someone did, so a
  * listener sees the two events of a call in pairs.
@@ -74,6 +80,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     private final String name;
     private final BulkheadConfig config;
     private final Clock clock;
+    private final ContextCarrier carrier;
     private final int maxConcurrentCalls;
     private final long maxWaitNanos;
     /** The permit word (see the class comment) at {@link #PERMITS}, padded on both sides. */
@@ -107,14 +114,29 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
      * @param clock times waits and stamps events
      */
     public SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock) {
-        this(name, config, clock, 0);
+        this(name, config, clock, ContextCarrier.none());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock times waits and stamps events
+     * @param carrier carries a queued asynchronous caller's context to the thread that runs its call
+     */
+    public SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock, ContextCarrier carrier) {
+        this(name, config, clock, carrier, 0);
     }
 
     /** For tests of the acquisitions field wrapping: starts as if {@code acquisitions} calls had run. */
     SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock, long acquisitions) {
+        this(name, config, clock, ContextCarrier.none(), acquisitions);
+    }
+
+    private SemaphoreBulkhead(String name, BulkheadConfig config, Clock clock, ContextCarrier carrier, long acquisitions) {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.maxConcurrentCalls = config.maxConcurrentCalls();
         this.maxWaitNanos = Durations.saturatedNanos(config.maxWaitDuration());
         this.permits.set(PERMITS, acquisitions << 32);
@@ -224,14 +246,16 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
                 return CompletableFuture.failedFuture(onRejected(false));
             }
             CompletableFuture<Object> result = new CompletableFuture<>();
+            // Granted on the releasing thread, or refused on the timer's: either way in this caller's context.
+            CallerContext caller = CallerContext.capture(carrier);
             Waiter waiter = enqueue();
-            waiter.whenComplete((granted, ignored) -> {
+            waiter.whenComplete((granted, ignored) -> caller.run(() -> {
                 if (Boolean.TRUE.equals(granted)) {
                     run(next, call, result, true);
                 } else if (!result.isDone()) {
                     result.completeExceptionally(onRejected(false));
                 }
-            });
+            }));
             // A caller cancelling while queued leaves the queue; a permit can no longer be handed to it.
             result.whenComplete((v, t) -> {
                 if (result.isCancelled() && waiter.complete(Boolean.FALSE)) {
@@ -246,8 +270,10 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
      * Runs the call holding a permit, {@code granted} to it as a waiter or taken at once. The permit is returned
      * exactly once: when the call's own stage completes, at once if the supplier threw or returned null, or at
      * once if {@code result} was cancelled while queued.
-     * Cancelling {@code result} after the call started cancels the call's stage; the permit comes back when
-     * that stage has completed, so a call still running never leaves its permit free for another.
+     * Cancelling {@code result} after the call started cancels the call's stage; completing it exceptionally from
+     * outside (an outer timeout abandoning the call) first completes the call's stage with that same exception, so a
+     * policy inside (a circuit breaker) records the real reason rather than a cancellation, and then cancels it. The
+     * permit comes back when that stage has completed, so a call still running never leaves its permit free for another.
      */
     private CompletionStage<?> run(AsyncInvoker next, Supplier<? extends CompletionStage<?>> call,
                                    CompletableFuture<Object> result, boolean granted) {
@@ -277,8 +303,8 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         }
         stage.whenComplete(finishAndForwardTo(result, listened));
         result.whenComplete((v, t) -> {
-            if (result.isCancelled()) {
-                cancel(stage);
+            if (t != null) {
+                abandon(stage, t);
             }
         });
         return result;
@@ -295,9 +321,22 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         };
     }
 
-    private static void cancel(CompletionStage<?> stage) {
+    /**
+     * The caller's stage failed (or was cancelled) while the call's may still run: pass the reason in, then cancel.
+     * Does nothing once the call's stage has completed (its outcome is what completed the caller's).
+     */
+    private static void abandon(CompletionStage<?> stage, Throwable reason) {
         try {
-            stage.toCompletableFuture().cancel(true);
+            CompletableFuture<?> inner = stage.toCompletableFuture();
+            if (inner.isDone()) {
+                return;
+            }
+            Throwable cause = reason instanceof java.util.concurrent.CompletionException && reason.getCause() != null
+                    ? reason.getCause() : reason;
+            if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                inner.completeExceptionally(cause);
+            }
+            inner.cancel(true);
         } catch (UnsupportedOperationException ignored) {
             // a stage that cannot be converted cannot be cancelled: its permit comes back when it completes
         }

@@ -10,11 +10,13 @@ import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 import dev.resilience.core.Validate;
+import dev.resilience.core.internal.CallerContext;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterEvent;
 import dev.resilience.ratelimiter.RateLimiterMetrics;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
+import dev.resilience.spi.ContextCarrier;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -107,6 +109,7 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
 
     private final String name;
     private final Clock clock;
+    private final ContextCarrier carrier;
     private final long periodNanos;
     private final boolean timed;
     private final AtomicLong state;
@@ -167,6 +170,17 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      * @param clock time source; the first period begins now
      */
     public RateLimiterImpl(String name, RateLimiterConfig config, Clock clock) {
+        this(name, config, clock, ContextCarrier.none());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source; the first period begins now
+     * @param carrier carries a waiting asynchronous caller's context to the timer thread that starts its call
+     */
+    public RateLimiterImpl(String name, RateLimiterConfig config, Clock clock, ContextCarrier carrier) {
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -533,13 +547,17 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         };
     }
 
-    /** An asynchronous call holding a permit of a later period: started by the clock's timer once it opened. */
+    /**
+     * An asynchronous call holding a permit of a later period: started by the clock's timer once it opened, in its
+     * caller's context (deadline included: a caller whose deadline passed while it waited meets it in the call).
+     */
     private final class AsyncWait implements Runnable {
 
         final int period;
         final AsyncInvoker next;
         final Supplier<? extends CompletionStage<?>> call;
         final CompletableFuture<Object> outcome = new CompletableFuture<>();
+        final CallerContext caller = CallerContext.capture(carrier);
         volatile Scheduled task;
 
         AsyncWait(int period, AsyncInvoker next, Supplier<? extends CompletionStage<?>> call) {
@@ -572,6 +590,10 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
                 scheduleIn(delay); // woke before its period was due (the clock's lag or a late opening)
                 return;
             }
+            caller.run(this::start);
+        }
+
+        private void start() {
             CompletionStage<?> stage;
             try {
                 stage = next.invoke(call);

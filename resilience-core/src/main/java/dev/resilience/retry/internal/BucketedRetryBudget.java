@@ -5,6 +5,7 @@ import dev.resilience.retry.RetryBudget;
 import dev.resilience.retry.RetryBudgetConfig;
 
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -12,6 +13,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * one long holding the low 32 bits of its second's number (the tag) and a 32-bit count. A bucket whose tag is
  * not the current second's is stale and is reset by the first writer of the new second, so no timer and no lock
  * are needed, and idle budgets cost nothing.
+ *
+ * <p>A retry is granted in three steps: read {@link #grants}, check the window and count the retry in its bucket,
+ * then move {@link #grants} on by compare-and-set. A thread whose compare-and-set fails takes its count back and
+ * starts over, so every check sees every retry granted before it, also one counted in another second's bucket (a
+ * thread that read the clock just before a new second began and was held up would otherwise not see the retries
+ * of the new second, nor they its own, and both would be granted).
  */
 public final class BucketedRetryBudget implements RetryBudget {
 
@@ -25,6 +32,8 @@ public final class BucketedRetryBudget implements RetryBudget {
     private final double floor;
     private final AtomicLongArray firstAttempts;
     private final AtomicLongArray retries;
+    /** How many retries were granted: the version every grant is checked against. */
+    private final AtomicLong grants = new AtomicLong();
 
     /**
      * @param config settings
@@ -48,35 +57,45 @@ public final class BucketedRetryBudget implements RetryBudget {
     @Override
     public void recordFirstAttempt() {
         long second = currentSecond();
-        int index = index(second);
-        int tag = (int) second;
+        add(firstAttempts, index(second), (int) second);
+    }
+
+    @Override
+    public boolean tryAcquireRetry() {
         while (true) {
-            long bucket = firstAttempts.get(index);
-            long next = tag(bucket) == tag ? increment(bucket) : pack(tag, 1);
-            if (firstAttempts.compareAndSet(index, bucket, next)) {
+            long version = grants.get();
+            long second = currentSecond(); // read after the version: a grant it missed fails the CAS below
+            if (sum(retries, second) >= allowed(second)) {
+                return false;
+            }
+            int index = index(second);
+            int tag = (int) second;
+            add(retries, index, tag);
+            if (grants.compareAndSet(version, version + 1)) {
+                return true;
+            }
+            takeBack(index, tag); // another grant came first: check again against it
+        }
+    }
+
+    private static void add(AtomicLongArray ring, int index, int tag) {
+        while (true) {
+            long bucket = ring.get(index);
+            if (ring.compareAndSet(index, bucket, tag(bucket) == tag ? increment(bucket) : pack(tag, 1))) {
                 return;
             }
         }
     }
 
-    @Override
-    public boolean tryAcquireRetry() {
-        long second = currentSecond();
-        int index = index(second);
-        int tag = (int) second;
-        long allowed = allowed(second);
+    private void takeBack(int index, int tag) {
         while (true) {
             long bucket = retries.get(index);
-            long own = tag(bucket) == tag ? count(bucket) : 0;
-            // The other buckets of the window are not written in this second; this CAS makes the check exact.
-            long used = sumOthers(retries, second, index) + own;
-            if (used >= allowed) {
-                return false;
+            if (tag(bucket) != tag || count(bucket) == 0) {
+                return; // the bucket moved on to a later second, which dropped the count anyway
             }
-            if (retries.compareAndSet(index, bucket, tag(bucket) == tag ? increment(bucket) : pack(tag, 1))) {
-                return true;
+            if (retries.compareAndSet(index, bucket, bucket - 1)) {
+                return;
             }
-            allowed = allowed(second); // first attempts may have raised it meanwhile
         }
     }
 
@@ -102,16 +121,6 @@ public final class BucketedRetryBudget implements RetryBudget {
         long total = 0;
         for (int i = 0; i < buckets; i++) {
             total += countIfInWindow(ring.get(i), second);
-        }
-        return total;
-    }
-
-    private long sumOthers(AtomicLongArray ring, long second, int skip) {
-        long total = 0;
-        for (int i = 0; i < buckets; i++) {
-            if (i != skip) {
-                total += countIfInWindow(ring.get(i), second);
-            }
         }
         return total;
     }

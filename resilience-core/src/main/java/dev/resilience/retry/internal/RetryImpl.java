@@ -9,12 +9,14 @@ import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.CallerContext;
 import dev.resilience.deadline.Deadline;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudget;
 import dev.resilience.retry.RetryConfig;
 import dev.resilience.retry.RetryEvent;
 import dev.resilience.retry.RetryMetrics;
+import dev.resilience.spi.ContextCarrier;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -22,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -30,12 +33,19 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The {@link Retry} implementation. The success path of a call allocates nothing and takes no lock.
+ * The {@link Retry} implementation. The success path of a call takes no lock and allocates nothing (with a
+ * {@code maxDuration}, one {@link Deadline} per call).
  *
- * <p>Before each retry (never before the first attempt) three things may end the call with its last failure:
- * the time left (the earlier of {@code maxDuration} from the call's start and the thread's {@link Deadline}) is
- * not more than the backoff; the {@link RetryBudget} is spent; retrying was stopped. The time left is checked
- * again after the backoff, since a sleep may overrun.
+ * <p>The call's deadline is the earlier of the caller's {@link Deadline} and {@code maxDuration} from the call's
+ * start; every attempt runs with it as the current deadline, so what the attempt calls (a nested timeout, our
+ * worker threads, the outgoing HTTP header) sees the time left. Before each retry (never before the first attempt)
+ * three things may end the call with its last failure: the time left is not more than the backoff; the
+ * {@link RetryBudget} is spent; retrying was stopped. The time left is checked again after the backoff, since a
+ * sleep may overrun.
+ *
+ * <p>An interrupted synchronous attempt (it threw {@link InterruptedException}, or the thread's interrupt flag is set
+ * when it ends) ends the call at once with that outcome, with the flag set: an interrupt means the caller wants to
+ * stop, and retrying would both ignore and clear that wish.
  *
  * <p>Synchronous backoffs: with the system clock the waiting thread parks and registers itself, so
  * {@link #stopRetrying()} can unpark it at once; with any other clock (e.g. a ManualClock) the wait is
@@ -58,6 +68,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final Predicate<Object> resultPredicate;
     private final RetryBudget budget;
     private final long maxDurationNanos;
+    private final Executor asyncExecutor;
+    private final ContextCarrier carrier;
     private final LongAdder refusedByBudget = new LongAdder();
     private final EventPublisher<RetryEvent> publisher = new EventPublisher<>();
     private final LongAdder successWithoutRetry = new LongAdder();
@@ -85,6 +97,18 @@ public final class RetryImpl extends PolicySupport implements Retry {
      * @param budget the budget retries draw on (possibly shared with other retries), or null for none
      */
     public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget) {
+        this(name, config, clock, budget, ContextCarrier.none());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source
+     * @param budget the budget retries draw on (possibly shared with other retries), or null for none
+     * @param carrier carries an asynchronous caller's context to the threads its later attempts run on
+     */
+    public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget, ContextCarrier carrier) {
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.budget = budget;
         this.maxDurationNanos = config.maxDuration().map(d -> Math.min(Durations.saturatedNanos(d), RetryConfig.MAX_WAIT_NANOS)).orElse(0L);
         this.name = Objects.requireNonNull(name, "name");
@@ -93,6 +117,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
         this.systemClock = clock instanceof Clock.SystemClock;
         this.maxAttempts = config.maxAttempts();
         this.resultPredicate = config.retryOnResult().orElse(null);
+        this.asyncExecutor = config.asyncExecutor();
     }
 
     @Override
@@ -155,37 +180,50 @@ public final class RetryImpl extends PolicySupport implements Retry {
         if (budget != null) {
             budget.recordFirstAttempt();
         }
-        long startNanos = maxDurationNanos > 0 ? clock.nanoTime() : 0;
+        Deadline callers = Deadline.currentOrNull();
+        Deadline deadline = callDeadline(callers);
         int attempt = 1;
         while (true) {
             Object result = null;
             Throwable error = null;
             try {
-                result = next.invoke(call, runner);
+                if (deadline == callers) {
+                    result = next.invoke(call, runner);
+                } else {
+                    Deadline.replace(deadline);
+                    try {
+                        result = next.invoke(call, runner);
+                    } finally {
+                        Deadline.replace(callers);
+                    }
+                }
                 if (resultPredicate == null || !resultPredicate.test(result)) {
                     onSuccess(attempt);
                     return result;
                 }
             } catch (Throwable t) {
+                if (t instanceof InterruptedException) {
+                    // Whoever threw it cleared the flag; the caller asked to stop, so restore it and end below.
+                    Thread.currentThread().interrupt();
+                }
                 if (!config.isRetryable(t)) {
                     onIgnoredError(attempt, t);
                     throw t;
                 }
                 error = t;
             }
-            if (attempt >= maxAttempts || stopped) {
+            if (attempt >= maxAttempts || stopped || Thread.currentThread().isInterrupted()) {
                 return endWith(attempt, error, result);
             }
             long waitNanos = config.waitNanosBeforeRetry(attempt);
-            Deadline deadline = Deadline.currentOrNull();
-            if (!permitsRetry(attempt, waitNanos, error, startNanos, deadline)) {
+            if (!permitsRetry(attempt, waitNanos, error, deadline)) {
                 return endWith(attempt, error, result);
             }
             onRetry(attempt, waitNanos, error);
             if (await(waitNanos) != WAITED) {
                 return endWith(attempt, error, result);
             }
-            if (timeLeftNanos(startNanos, deadline) <= 0) {
+            if (timeLeftNanos(deadline) <= 0) {
                 publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, error);
                 return endWith(attempt, error, result);
             }
@@ -194,8 +232,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
     }
 
     /** Checks the time left and then the budget (so a retry that could not fit costs the budget nothing). */
-    private boolean permitsRetry(int attempt, long waitNanos, Throwable error, long startNanos, Deadline deadline) {
-        if (waitNanos >= timeLeftNanos(startNanos, deadline)) {
+    private boolean permitsRetry(int attempt, long waitNanos, Throwable error, Deadline deadline) {
+        if (waitNanos >= timeLeftNanos(deadline)) {
             publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, waitNanos, error);
             return false;
         }
@@ -207,16 +245,22 @@ public final class RetryImpl extends PolicySupport implements Retry {
         return true;
     }
 
-    /** The time until the earlier of maxDuration and the deadline; Long.MAX_VALUE when neither is set. */
-    private long timeLeftNanos(long startNanos, Deadline deadline) {
-        long left = Long.MAX_VALUE;
-        if (maxDurationNanos > 0) {
-            left = startNanos + maxDurationNanos - clock.nanoTime();
+    /**
+     * @param callers the caller's deadline, or null
+     * @return the deadline of a call starting now: the earlier of the caller's and maxDuration from now (the
+     *     caller's own instance when it is the earlier, or when there is no maxDuration), or null for neither
+     */
+    private Deadline callDeadline(Deadline callers) {
+        if (maxDurationNanos <= 0) {
+            return callers;
         }
-        if (deadline != null) {
-            left = Math.min(left, deadline.remainingNanos());
-        }
-        return left;
+        Deadline own = Deadline.afterNanos(maxDurationNanos, clock);
+        return callers != null && !own.isBefore(callers) ? callers : own;
+    }
+
+    /** The time until the call's deadline; Long.MAX_VALUE when it has none. */
+    private static long timeLeftNanos(Deadline deadline) {
+        return deadline == null ? Long.MAX_VALUE : deadline.remainingNanos();
     }
 
     private Object endWith(int attempts, Throwable error, Object result) throws Throwable {
@@ -288,7 +332,18 @@ public final class RetryImpl extends PolicySupport implements Retry {
         return call -> new AsyncCall(next, call).start();
     }
 
-    /** One asynchronous call: its attempts, its backoffs and its outcome. */
+    /**
+     * One asynchronous call: its attempts, its backoffs and its outcome. The clock's timer only ends a backoff
+     * ({@link #run()}); what follows, the next attempt or the end of the call, runs on the config's
+     * {@link RetryConfig#asyncExecutor()}, so no user code runs on the timer thread every policy shares. It runs in
+     * the caller's context ({@link CallerContext}: its deadline and what the {@link ContextCarrier} captured), each
+     * attempt with the call's deadline on top.
+     *
+     * <p>The caller's stage failing or being cancelled from outside (an outer timeout, the caller giving up) ends
+     * the call: a pending backoff is cancelled with its timer, and the attempt in flight is completed with the same
+     * exception (so that a breaker inside records an outer timeout as a failure) and cancelled (so that a bulkhead
+     * inside gets its permit back once the attempt has ended).
+     */
     private final class AsyncCall implements BiConsumer<Object, Throwable>, Runnable {
 
         private final AsyncInvoker next;
@@ -296,10 +351,13 @@ public final class RetryImpl extends PolicySupport implements Retry {
         private final CompletableFuture<Object> outcome = new CompletableFuture<>();
         /** True while a backoff is scheduled; whoever flips it to false owns the next step. */
         private final AtomicBoolean backingOff = new AtomicBoolean();
-        /** The caller's deadline, restored on whichever thread starts a later attempt. */
-        private final Deadline deadline = Deadline.currentOrNull();
-        private final long startNanos = maxDurationNanos > 0 ? clock.nanoTime() : 0;
+        /** The caller's deadline and context, restored on whichever thread continues the call. */
+        private final CallerContext caller = CallerContext.capture(carrier);
+        /** The call's deadline (see the class comment), installed on whichever thread starts an attempt. */
+        private final Deadline deadline = callDeadline(caller.deadline());
         private volatile Scheduled scheduled;
+        /** The stage of the latest attempt, abandoned if the caller's stage ends first. */
+        private volatile CompletionStage<?> current;
         // Written before backingOff is set and read after it is taken: safely published.
         private int attempt;
         private Throwable lastError;
@@ -312,8 +370,12 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
         CompletableFuture<Object> start() {
             outcome.whenComplete((r, t) -> {
-                if (outcome.isCancelled()) {
+                if (t != null) {
                     cancelBackoff();
+                    CompletionStage<?> inFlight = current;
+                    if (inFlight != null) {
+                        abandon(inFlight, t);
+                    }
                 }
             });
             if (budget != null) {
@@ -336,7 +398,13 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     Deadline.replace(previous);
                 }
             }
-            stage.whenComplete(this);
+            CompletionStage<?> started = stage;
+            current = started;
+            if (outcome.isCompletedExceptionally()) {
+                // The caller's stage ended while this attempt started: the callback above saw the previous one.
+                outcome.whenComplete((r, t) -> abandon(started, t));
+            }
+            started.whenComplete(this);
         }
 
         @Override
@@ -367,7 +435,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     return;
                 }
                 long waitNanos = config.waitNanosBeforeRetry(attempt);
-                if (!permitsRetry(attempt, waitNanos, error, startNanos, deadline)) {
+                if (!permitsRetry(attempt, waitNanos, error, deadline)) {
                     finish();
                     return;
                 }
@@ -384,7 +452,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
             }
         }
 
-        /** The backoff timer fired. */
+        /** The backoff timer fired: claim the next step and hand it to the executor. */
         @Override
         public void run() {
             if (!backingOff.compareAndSet(true, false)) {
@@ -394,9 +462,20 @@ public final class RetryImpl extends PolicySupport implements Retry {
             if (outcome.isDone()) {
                 return;
             }
+            try {
+                asyncExecutor.execute(caller.wrap(this::afterBackoff));
+            } catch (Throwable refused) {
+                caller.run(this::finish); // e.g. an executor shutting down: end as a stopped retry does, never hang
+            }
+        }
+
+        private void afterBackoff() {
+            if (outcome.isDone()) {
+                return;
+            }
             if (stopped) {
                 finish();
-            } else if (timeLeftNanos(startNanos, deadline) <= 0) {
+            } else if (timeLeftNanos(deadline) <= 0) {
                 publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, lastError);
                 finish();
             } else {
@@ -433,6 +512,26 @@ public final class RetryImpl extends PolicySupport implements Retry {
             } else {
                 outcome.complete(lastResult);
             }
+        }
+    }
+
+    /**
+     * The caller's stage ended with {@code reason} while an attempt's stage may still run: complete that stage with the
+     * same exception (unless it was a cancellation), then cancel it. Nothing once the attempt has ended.
+     */
+    private static void abandon(CompletionStage<?> stage, Throwable reason) {
+        try {
+            CompletableFuture<?> attempt = stage.toCompletableFuture();
+            if (attempt.isDone()) {
+                return;
+            }
+            Throwable cause = Throwables.unwrap(reason);
+            if (!(cause instanceof java.util.concurrent.CancellationException)) {
+                attempt.completeExceptionally(cause);
+            }
+            attempt.cancel(true);
+        } catch (UnsupportedOperationException ignored) {
+            // a stage that cannot be converted cannot be cancelled either
         }
     }
 

@@ -8,7 +8,9 @@ import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
+import dev.resilience.core.internal.CallerContext;
 import dev.resilience.deadline.Deadline;
+import dev.resilience.spi.ContextCarrier;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 import dev.resilience.timeout.TimeoutEvent;
@@ -34,7 +36,9 @@ import java.util.function.Supplier;
  * finds the timer has fired and waits for its interrupt to be delivered, so that it can clear it.
  *
  * <p>Asynchronous: the timer decides (counts) on its own thread and hands everything that can run user code
- * (abandoning the call's stage, completing the caller's stage, publishing the event) to the completion executor.
+ * (abandoning the call's stage, completing the caller's stage, publishing the event) to the completion executor, where
+ * it runs in the caller's context ({@link CallerContext}: the deadline the caller had, not the one this timeout set
+ * for the call, and what the {@link ContextCarrier} captured).
  *
  * <p>Deadlines: a call made without a {@link Deadline} gets one {@code timeoutDuration} from now; a call made
  * inside one waits {@code min(timeoutDuration, remaining)} and keeps the outer deadline. The call runs with that
@@ -53,6 +57,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     private final TimeoutConfig config;
     private final Clock clock;
     private final Executor completions;
+    private final ContextCarrier carrier;
     private final long timeoutNanos;
     private final boolean cancelRunningFuture;
     private final LongAdder successful = new LongAdder();
@@ -67,6 +72,18 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
      * @param completions completes the stages of asynchronous calls that timed out, off the timer thread
      */
     public ScheduledTimeout(String name, TimeoutConfig config, Clock clock, Executor completions) {
+        this(name, config, clock, completions, ContextCarrier.none());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock runs timers and stamps events
+     * @param completions completes the stages of asynchronous calls that timed out, off the timer thread
+     * @param carrier carries the caller's context to where a timed-out call is completed
+     */
+    public ScheduledTimeout(String name, TimeoutConfig config, Clock clock, Executor completions, ContextCarrier carrier) {
+        this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -240,7 +257,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 return CompletableFuture.failedFuture(expiredBeforeStart());
             }
             Deadline deadline = outer != null && waitNanos < timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
-            AsyncCall timing = new AsyncCall(call, waitNanos);
+            AsyncCall timing = new AsyncCall(call, waitNanos, CallerContext.capture(carrier));
             CompletionStage<?> stage;
             Deadline previous = Deadline.replace(deadline);
             try {
@@ -273,6 +290,8 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
         private final Supplier<? extends CompletionStage<?>> call;
         private final long waitNanos;
+        /** Where a timed-out call's caller continues: captured before this timeout installed its own deadline. */
+        private final CallerContext caller;
         private final CompletableFuture<Object> result = new CompletableFuture<>();
         private volatile int decision;
         /** Set once the call is to be abandoned: a user stage obtained later is cancelled at once. */
@@ -280,9 +299,10 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         private volatile CompletionStage<?> userStage;
         private CompletionStage<?> stage;
 
-        AsyncCall(Supplier<? extends CompletionStage<?>> call, long waitNanos) {
+        AsyncCall(Supplier<? extends CompletionStage<?>> call, long waitNanos, CallerContext caller) {
             this.call = call;
             this.waitNanos = waitNanos;
+            this.caller = caller;
         }
 
         /** The next link obtains the user's stage through here. */
@@ -332,10 +352,11 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 return;
             }
             timedOut.increment();
+            Runnable completion = caller.wrap(this::timedOut);
             try {
-                completions.execute(this::timedOut);
+                completions.execute(completion);
             } catch (RejectedExecutionException refused) {
-                timedOut(); // better late on the timer thread than never
+                completion.run(); // better late on the timer thread than never
             }
         }
 

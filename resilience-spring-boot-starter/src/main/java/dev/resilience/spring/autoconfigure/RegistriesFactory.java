@@ -108,12 +108,13 @@ final class RegistriesFactory {
                 value("randomized-wait-factor", RetryProperties::getRandomizedWaitFactor, (b, v) -> b.randomizedWaitFactor((Double) v)),
                 classes("retry-exceptions", RetryProperties::getRetryExceptions, (b, v) -> b.retryExceptions(throwables(v))),
                 classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))),
+                classes("retry-rejections", RetryProperties::getRetryRejections, (b, v) -> b.retryRejections(rejections(v))),
                 value("max-duration", RetryProperties::getMaxDuration, (b, v) -> b.maxDuration((java.time.Duration) v)),
-                value("budget.enabled", p -> p.getBudget().getEnabled(), (b, v) -> b.budgetEnabled((Boolean) v)),
-                value("budget.ratio", p -> p.getBudget().getRatio(), (b, v) -> b.budgetRatio((Double) v)),
-                value("budget.window", p -> p.getBudget().getWindow(), (b, v) -> b.budgetWindow((java.time.Duration) v)),
-                value("budget.min-retries-per-second", p -> p.getBudget().getMinRetriesPerSecond(), (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
-                value("budget.group", p -> p.getBudget().getGroup(), (b, v) -> b.budgetGroup((String) v)));
+                budget("enabled", RetryProperties.Budget::getEnabled, (b, v) -> b.budgetEnabled((Boolean) v)),
+                budget("ratio", RetryProperties.Budget::getRatio, (b, v) -> b.budgetRatio((Double) v)),
+                budget("window", RetryProperties.Budget::getWindow, (b, v) -> b.budgetWindow((java.time.Duration) v)),
+                budget("min-retries-per-second", RetryProperties.Budget::getMinRetriesPerSecond, (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
+                budget("group", RetryProperties.Budget::getGroup, (b, v) -> b.budgetGroup((String) v)));
         RetryBudgets budgets = new RetryBudgets(clock);
         return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
@@ -123,7 +124,7 @@ final class RegistriesFactory {
     /** A retry drawing on its group's shared budget, if its config names one. */
     private Retry retry(String name, RetryConfig config, RetryBudgets budgets) {
         try {
-            return Retry.of(name, config, ContextPropagation.clock(clock), budgets);
+            return Retry.of(name, config, clock, budgets, ContextPropagation.carrier());
         } catch (IllegalArgumentException conflict) {
             String group = config.budget().map(RetryBudgetConfig::group).orElse("?");
             throw new ResilienceConfigurationException(
@@ -141,7 +142,7 @@ final class RegistriesFactory {
                 value("max-wait-duration", BulkheadProperties::getMaxWaitDuration, (b, v) -> b.maxWaitDuration((java.time.Duration) v)));
         return registry("bulkhead", properties.getBulkhead(), BulkheadConfig::builder, BulkheadConfig.Builder::build, settings,
                 customizers.bulkhead(), BulkheadConfig::toBuilder, BulkheadConfigCustomizer::customize,
-                (name, config) -> Bulkhead.of(name, config, clock));
+                (name, config) -> Bulkhead.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     private Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads() {
@@ -152,7 +153,7 @@ final class RegistriesFactory {
                 value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)));
         return registry("thread-pool-bulkhead", properties.getThreadPoolBulkhead(), ThreadPoolBulkheadConfig::builder, ThreadPoolBulkheadConfig.Builder::build, settings,
                 customizers.threadPoolBulkhead(), ThreadPoolBulkheadConfig::toBuilder, ThreadPoolBulkheadConfigCustomizer::customize,
-                (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.taskDecorator()));
+                (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     private Registry<RateLimiter, RateLimiterConfig> rateLimiters() {
@@ -162,7 +163,7 @@ final class RegistriesFactory {
                 value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)));
         return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
                 customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
-                (name, config) -> RateLimiter.of(name, config, clock));
+                (name, config) -> RateLimiter.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     private Registry<Timeout, TimeoutConfig> timeouts() {
@@ -171,9 +172,7 @@ final class RegistriesFactory {
                 value("cancel-running-future", TimeoutProperties::getCancelRunningFuture, (b, v) -> b.cancelRunningFuture((Boolean) v)));
         return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
                 customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
-                (name, config) -> ContextPropagation.isAvailable()
-                        ? Timeout.of(name, config, ContextPropagation.clock(clock), ContextPropagation.timeoutCompletionExecutor())
-                        : Timeout.of(name, config, clock));
+                (name, config) -> Timeout.of(name, config, clock, ContextPropagation.carrier()));
     }
 
     /** Resolves configs and instances and builds the registry. */
@@ -234,6 +233,23 @@ final class RegistriesFactory {
     @SuppressWarnings("unchecked")
     private static Class<? extends Throwable>[] throwables(Object value) {
         return (Class<? extends Throwable>[]) value;
+    }
+
+    /**
+     * A {@code budget.*} property, its setting named as the core builder names it ({@code budgetRatio}), so that an
+     * error the builder raises at build time (a budget setting without {@code budget.enabled}) names the property.
+     */
+    private static SettingsResolver.Setting<RetryProperties, RetryConfig.Builder> budget(
+            String property, Function<RetryProperties.Budget, Object> getter, java.util.function.BiConsumer<RetryConfig.Builder, Object> setter) {
+        String camel = SettingsResolver.camel(property);
+        return new SettingsResolver.Setting<>("budget." + property, "budget" + Character.toUpperCase(camel.charAt(0)) + camel.substring(1),
+                p -> getter.apply(p.getBudget()), setter, false);
+    }
+
+    /** The builder checks that each class is a rejection; the array only carries them there. */
+    @SuppressWarnings("unchecked")
+    private static Class<? extends dev.resilience.ResilienceException>[] rejections(Object value) {
+        return (Class<? extends dev.resilience.ResilienceException>[]) value;
     }
 
     @FunctionalInterface

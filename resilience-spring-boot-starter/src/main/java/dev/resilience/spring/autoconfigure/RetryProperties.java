@@ -31,8 +31,19 @@ public class RetryProperties extends InstanceProperties {
     private List<String> ignoreExceptions;
 
     /**
-     * Longest time a call may take over all its attempts and backoffs, positive: no attempt starts, and no backoff
-     * sleeps, past it. Default: no limit (a deadline set by an enclosing timeout or request still applies).
+     * Rejections (fully qualified names) that are retried like any failure: any of
+     * dev.resilience.circuitbreaker.CallNotPermittedException, dev.resilience.bulkhead.BulkheadFullException,
+     * dev.resilience.ratelimiter.RequestNotPermittedException and dev.resilience.ShutdownInProgressException (or a
+     * subclass). Empty: each of them ends the retry at once and reaches the caller, since another attempt would
+     * wait a backoff only to be refused again. A timeout is retried like any failure without being listed.
+     */
+    private List<String> retryRejections;
+
+    /**
+     * Longest time a call may take over all its attempts and backoffs, positive: a deadline for everything the retry
+     * calls. Each attempt runs with the earlier of the caller's deadline and the retry's start plus this as its
+     * deadline (seen by nested calls and the outgoing HTTP header); no attempt starts, and no backoff sleeps, past
+     * it. Default: no limit (a deadline set by an enclosing timeout or request still applies).
      */
     private Duration maxDuration;
 
@@ -95,6 +106,14 @@ public class RetryProperties extends InstanceProperties {
         this.ignoreExceptions = ignoreExceptions;
     }
 
+    public List<String> getRetryRejections() {
+        return retryRejections;
+    }
+
+    public void setRetryRejections(List<String> retryRejections) {
+        this.retryRejections = retryRejections;
+    }
+
     public Duration getMaxDuration() {
         return maxDuration;
     }
@@ -114,7 +133,11 @@ public class RetryProperties extends InstanceProperties {
      */
     public static class Budget {
 
-        /** Whether retries draw on a budget. The other budget settings apply only when true. Default false. */
+        /**
+         * Whether retries draw on a budget. Default false. The other budget settings apply only when true, and
+         * setting any of them while this is unset (here and in the base configs) fails start-up; set it to false to
+         * keep shared budget settings for the instances that enable the budget.
+         */
         private Boolean enabled;
 
         /** Retries allowed per first attempt in the window, zero or positive (0.2: at most 20% extra load). Default 0.2. */

@@ -41,12 +41,49 @@ class RetryBudgetPropertiesTest {
     }
 
     @Test
-    void theBudgetIsOffUnlessEnabled() {
-        runner.withPropertyValues("resilience.retry.instances.inventory.budget.ratio=0.5")
+    void budgetSettingsWithoutBudgetEnabledFailStartUpNamingTheSettingAndBudgetEnabled() {
+        runner.withPropertyValues("resilience.retry.instances.inventory.budget.ratio=0.5").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("resilience.retry.instances.inventory.budget.ratio")
+                    .contains("budget.enabled");
+        });
+    }
+
+    @Test
+    void budgetSettingsInASharedConfigWithoutBudgetEnabledFailStartUp() {
+        runner.withPropertyValues("resilience.retry.configs.default.budget.group=stock").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("resilience.retry.configs.default.budget.group")
+                    .contains("budget.enabled");
+        });
+    }
+
+    @Test
+    void sharedBudgetSettingsMarkedDisabledApplyToTheInstancesThatEnableTheBudget() {
+        runner.withPropertyValues(
+                        "resilience.retry.configs.default.budget.enabled=false",
+                        "resilience.retry.configs.default.budget.ratio=0.5",
+                        "resilience.retry.instances.enabled.budget.enabled=true",
+                        "resilience.retry.instances.plain.max-attempts=2")
                 .run(context -> {
-                    Retry retry = context.getBean(ResilienceRegistries.class).retries().get("inventory");
-                    assertThat(retry.config().budget()).isEmpty();
-                    assertThat(retry.metrics().budgetRemaining()).isEqualTo(-1);
+                    ResilienceRegistries registries = context.getBean(ResilienceRegistries.class);
+                    assertThat(registries.retries().get("enabled").config().budget()).map(RetryBudgetConfig::ratio).contains(0.5);
+                    assertThat(registries.retries().get("plain").config().budget()).isEmpty();
+                    assertThat(registries.retries().get("plain").metrics().budgetRemaining()).isEqualTo(-1);
+                });
+    }
+
+    @Test
+    void budgetEnabledInheritedFromTheBaseConfigCoversAnInstancesOwnBudgetSettings() {
+        runner.withPropertyValues(
+                        "resilience.retry.configs.downstream.budget.enabled=true",
+                        "resilience.retry.instances.inventory.base-config=downstream",
+                        "resilience.retry.instances.inventory.budget.ratio=0.3")
+                .run(context -> {
+                    RetryConfig config = context.getBean(ResilienceRegistries.class).retries().get("inventory").config();
+                    assertThat(config.budget()).map(RetryBudgetConfig::ratio).contains(0.3);
                 });
     }
 

@@ -1,6 +1,7 @@
 package dev.resilience.spring.proof;
 
 import dev.resilience.annotation.Bulkhead;
+import dev.resilience.annotation.RateLimited;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
@@ -45,6 +46,26 @@ class ContextPropagationTest {
 
         private void see(String where) {
             seen.add(new Seen(where, Thread.currentThread().getName(), MDC.get("requestId"), TENANT.get()));
+        }
+
+        final CompletableFuture<String> holderWork = new CompletableFuture<>();
+
+        @Bulkhead(name = "ctx-queue")
+        public CompletableFuture<String> holdsThePermit() {
+            see("holder");
+            return holderWork;
+        }
+
+        @Bulkhead(name = "ctx-queue")
+        public CompletableFuture<String> queuesForThePermit() {
+            see("queued");
+            return CompletableFuture.completedFuture("queued");
+        }
+
+        @RateLimited(name = "ctx-limited")
+        public CompletableFuture<String> rateLimited() {
+            see("rate limited");
+            return CompletableFuture.completedFuture("limited");
         }
 
         @Bulkhead(name = "ctx-pool", type = Bulkhead.Type.THREADPOOL)
@@ -113,6 +134,11 @@ class ContextPropagationTest {
         ContextRegistry.getInstance().registerThreadLocalAccessor(TENANT_KEY, TENANT);
         context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
                 .properties("spring.main.banner-mode=off",
+                        "resilience.bulkhead.instances.ctx-queue.max-concurrent-calls=1",
+                        "resilience.bulkhead.instances.ctx-queue.max-wait-duration=10s",
+                        "resilience.ratelimiter.instances.ctx-limited.limit-for-period=1",
+                        "resilience.ratelimiter.instances.ctx-limited.limit-refresh-period=200ms",
+                        "resilience.ratelimiter.instances.ctx-limited.timeout-duration=10s",
                         "resilience.thread-pool-bulkhead.instances.ctx-pool.core-thread-pool-size=1",
                         "resilience.thread-pool-bulkhead.instances.ctx-pool.max-thread-pool-size=1",
                         "resilience.retry.instances.ctx-retry.max-attempts=3",
@@ -166,7 +192,7 @@ class ContextPropagationTest {
     }
 
     @Test
-    void asynchronousRetryAttemptsOnTheTimerThreadAndTheFallbackSeeTheCallersContextWhichIsGoneAfterwards() throws Exception {
+    void asynchronousRetryAttemptsOnContinuationThreadsAndTheFallbackSeeTheCallersContextWhichIsGoneAfterwards() throws Exception {
         assertThat(service.asyncRetry().get(10, TimeUnit.SECONDS)).isEqualTo("async fallback");
 
         assertThat(recorded.seen).extracting(Seen::where, Seen::requestId, Seen::tenant).containsExactly(
@@ -174,8 +200,8 @@ class ContextPropagationTest {
                 tuple("async attempt", "request-1", "acme"),
                 tuple("async attempt", "request-1", "acme"),
                 tuple("async fallback", "request-1", "acme"));
-        assertThat(recorded.seen.get(1).thread()).startsWith("resilience-timer");
-        assertThat(recorded.seen.get(3).thread()).startsWith("resilience-timer");
+        assertThat(recorded.seen.get(1).thread()).startsWith("resilience-continuation-");
+        assertThat(recorded.seen.get(3).thread()).startsWith("resilience-continuation-");
 
         recorded.seen.clear();
         clearCallerContext();
@@ -206,5 +232,41 @@ class ContextPropagationTest {
                 tuple("async timed call", null, null),
                 tuple("timeout fallback", null, null));
         assertThat(recorded.seen.get(1).thread()).doesNotStartWith("resilience-timer");
+    }
+
+    @Test
+    void anAsynchronousBulkheadCallThatQueuedRunsInItsOwnCallersContextWhenAnotherCallersReleaseGrantsIt() throws Exception {
+        CompletableFuture<String> holder = service.holdsThePermit();
+        MDC.put("requestId", "request-2");
+        TENANT.set("globex");
+        CompletableFuture<String> queued = service.queuesForThePermit();
+        assertThat(queued).isNotDone();
+
+        MDC.put("requestId", "request-3");
+        TENANT.set("initech");
+        recorded.holderWork.complete("released"); // the queued call runs here, on this thread
+
+        assertThat(queued.get(10, TimeUnit.SECONDS)).isEqualTo("queued");
+        assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("released");
+        assertThat(recorded.seen).extracting(Seen::where, Seen::requestId, Seen::tenant).containsExactly(
+                tuple("holder", "request-1", "acme"),
+                tuple("queued", "request-2", "globex"));
+        assertThat(MDC.get("requestId")).isEqualTo("request-3");
+        assertThat(TENANT.get()).isEqualTo("initech");
+    }
+
+    @Test
+    void anAsynchronousCallThatWaitedForARateLimitPermitRunsInItsCallersContextOnTheTimer() throws Exception {
+        assertThat(service.rateLimited().get(10, TimeUnit.SECONDS)).isEqualTo("limited");
+        MDC.put("requestId", "request-2");
+        TENANT.set("globex");
+        CompletableFuture<String> waited = service.rateLimited(); // no permit left in this period: waits for the next
+        clearCallerContext();
+
+        assertThat(waited.get(10, TimeUnit.SECONDS)).isEqualTo("limited");
+        assertThat(recorded.seen).extracting(Seen::where, Seen::requestId, Seen::tenant).containsExactly(
+                tuple("rate limited", "request-1", "acme"),
+                tuple("rate limited", "request-2", "globex"));
+        assertThat(recorded.seen.get(1).thread()).isNotEqualTo(Thread.currentThread().getName());
     }
 }
