@@ -54,8 +54,9 @@ import java.util.function.UnaryOperator;
  *   back). Note that {@code take(n)} or {@code next()} downstream of a protected {@code Flux} ends it by
  *   cancellation.</li>
  *   <li><b>Threads.</b> The first attempt subscribes to the source on the subscribing thread. An attempt that
- *   follows a backoff or a rate-limit wait subscribes on the clock's timer thread (as the core's asynchronous
- *   calls do): a source that does blocking work when subscribed belongs on
+ *   follows a backoff subscribes on the retry's executor ({@code RetryConfig.Builder.asyncExecutor}, by default the
+ *   engine's shared continuation threads); one that follows a rate-limit wait, on the clock's timer thread (as the
+ *   core's asynchronous calls do): a source that does blocking work when subscribed belongs on
  *   {@code subscribeOn(Schedulers.boundedElastic())}, inside the protected part.</li>
  * </ul>
  *

@@ -44,7 +44,7 @@ class ReactorCompositionTest {
     private final Probe probe = new Probe();
 
     private Retry retry() {
-        return Retry.of("inventory", RetryConfig.builder().maxAttempts(3).waitDuration(WAIT).build(), clock);
+        return Retry.of("inventory", RetryConfig.builder().maxAttempts(3).waitDuration(WAIT).asyncExecutor(Runnable::run).build(), clock);
     }
 
     private CircuitBreaker breaker() {
@@ -56,7 +56,7 @@ class ReactorCompositionTest {
     }
 
     private Timeout timeout(Duration limit) {
-        return Timeout.of("inventory", TimeoutConfig.builder().timeoutDuration(limit).build(), clock);
+        return Timeout.of("inventory", TimeoutConfig.builder().timeoutDuration(limit).build(), clock, Runnable::run);
     }
 
     @Test

@@ -25,7 +25,7 @@ class ReactorDeadlineTest {
     private final Probe probe = new Probe();
 
     private Timeout timeout(String name, Duration limit) {
-        return Timeout.of(name, TimeoutConfig.builder().timeoutDuration(limit).build(), clock);
+        return Timeout.of(name, TimeoutConfig.builder().timeoutDuration(limit).build(), clock, Runnable::run);
     }
 
     /**
@@ -63,7 +63,7 @@ class ReactorDeadlineTest {
 
     @Test
     void nestedRetryStartsNoAttemptPastTheContextDeadline() {
-        Retry retry = Retry.of("inner", RetryConfig.builder().maxAttempts(5).waitDuration(Duration.ofMillis(50)).build(), clock);
+        Retry retry = Retry.of("inner", RetryConfig.builder().maxAttempts(5).waitDuration(Duration.ofMillis(50)).asyncExecutor(Runnable::run).build(), clock);
 
         StepVerifier.create(probe.mono(() -> Mono.error(new IOException("down"))).transform(ReactorResilience.of(retry)::mono)
                         .contextWrite(ReactorResilience.withDeadline(Duration.ofMillis(40), clock)))

@@ -33,7 +33,7 @@ class ReactorFluxTest {
 
     private Timeout timeout(boolean cancelRunningFuture) {
         return Timeout.of("stream", TimeoutConfig.builder().timeoutDuration(Duration.ofSeconds(1))
-                .cancelRunningFuture(cancelRunningFuture).build(), clock);
+                .cancelRunningFuture(cancelRunningFuture).build(), clock, Runnable::run);
     }
 
     @Test
@@ -79,7 +79,7 @@ class ReactorFluxTest {
     void retryAfterATimeoutThatDoesNotCancelCancelsThePreviousAttemptAndDeliversOnlyTheNewOne() {
         Probe probe = new Probe();
         List<Sinks.Many<Integer>> attempts = new ArrayList<>();
-        Retry retry = Retry.of("stream", RetryConfig.builder().maxAttempts(2).waitDuration(Duration.ofMillis(100)).build(), clock);
+        Retry retry = Retry.of("stream", RetryConfig.builder().maxAttempts(2).waitDuration(Duration.ofMillis(100)).asyncExecutor(Runnable::run).build(), clock);
 
         StepVerifier.create(probe.flux(() -> {
                     Sinks.Many<Integer> attempt = Sinks.many().unicast().onBackpressureBuffer();

@@ -24,7 +24,8 @@ class ReactorRetryTest {
     private final Probe probe = new Probe();
 
     private Retry retry(RetryConfig.Builder config) {
-        return Retry.of("inventory", config.build(), clock);
+        // attempts start on the thread that advances the clock, so each step of a test is deterministic
+        return Retry.of("inventory", config.asyncExecutor(Runnable::run).build(), clock);
     }
 
     private Retry retry() {

@@ -26,7 +26,7 @@ class ReactorTimeoutTest {
 
     private Timeout timeout(boolean cancelRunningFuture) {
         return Timeout.of("inventory", TimeoutConfig.builder()
-                .timeoutDuration(LIMIT).cancelRunningFuture(cancelRunningFuture).build(), clock);
+                .timeoutDuration(LIMIT).cancelRunningFuture(cancelRunningFuture).build(), clock, Runnable::run);
     }
 
     @Test
