@@ -18,6 +18,8 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import java.io.IOException;
@@ -166,6 +168,20 @@ class ReactorCompositionTest {
         assertThat(fromMono).isInstanceOf(Mono.class);
         assertThat(fromFlux).isInstanceOf(Flux.class);
         StepVerifier.create(viaOperator).expectNext("a").expectComplete().verify(VERIFY);
+    }
+
+    @Test
+    void monoWorksUnderAFusingOperatorOnAnotherThread() {
+        ReactorResilience protect = ReactorResilience.of(breaker());
+        Scheduler other = Schedulers.newSingle("other");
+        try {
+            StepVerifier.create(Mono.just("a").transform(protect::mono).publishOn(other))
+                    .expectNext("a").expectComplete().verify(VERIFY);
+            StepVerifier.create(Mono.<String>empty().transform(protect::mono).publishOn(other))
+                    .expectComplete().verify(VERIFY);
+        } finally {
+            other.dispose();
+        }
     }
 
     /**
