@@ -6,8 +6,10 @@ import dev.resilience.reactor.ReactorResilience;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
+import org.springframework.core.KotlinDetector;
 import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.util.ClassUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -41,6 +43,10 @@ import java.util.function.Predicate;
  *   runs, as does synchronous work the source does while it is being subscribed.</li>
  * </ul>
  *
+ * <p>A Kotlin {@code suspend} function is protected the same way where kotlinx-coroutines-reactor is present (Spring
+ * AOP then invokes it as a {@code Mono} and awaits the protected one): each call is one subscription, so a retry
+ * runs the function's body again. It cannot name a fallback method (start-up fails).
+ *
  * <p>Thread-safe; resolved once per method at start-up.
  */
 public final class ReactorMethodSupport implements ReactiveMethodSupport {
@@ -51,6 +57,9 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
     private static final Context ADMITTED = Context.of(ADMITTED_KEY, Boolean.TRUE);
 
     private static final Object NOT_APPLICABLE = new Object();
+
+    private static final boolean COROUTINES_REACTOR =
+            ClassUtils.isPresent("kotlinx.coroutines.reactor.MonoKt", ReactorMethodSupport.class.getClassLoader());
 
     private final ReactiveAdapterRegistry adapters;
 
@@ -68,12 +77,32 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
 
     @Override
     public boolean isReactive(Method method) {
+        if (isSuspending(method)) {
+            return true;
+        }
         Class<?> type = method.getReturnType();
         return !CompletionStage.class.isAssignableFrom(type) && adapters.getAdapter(type) != null;
     }
 
+    /**
+     * A Kotlin {@code suspend} function reaches an interceptor as a publisher: with kotlinx-coroutines-reactor
+     * present, Spring AOP invokes it as a {@code Mono} (a {@code Flux} for a {@code Flow}) and awaits what the
+     * interceptors return, in the caller's coroutine.
+     */
+    private static boolean isSuspending(Method method) {
+        return COROUTINES_REACTOR && KotlinDetector.isSuspendingFunction(method);
+    }
+
     @Override
     public ReactiveCall create(ReactiveMethod method) {
+        if (isSuspending(method.method())) {
+            if (method.fallback() != null) {
+                throw new IllegalArgumentException("it is a Kotlin suspend function, which cannot have a fallback method "
+                        + "(its fallback would have to be suspended in the caller's coroutine); remove fallbackMethod and "
+                        + "handle the exception where the function is called (runCatching, try/catch)");
+            }
+            return new Call(method, null, true, ReactorResilience.of(method.chain()));
+        }
         Class<?> type = method.method().getReturnType();
         ReactiveAdapter adapter = adapters.getAdapter(type);
         if (adapter == null) {
@@ -102,6 +131,7 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
 
         private final Method method;
         private final String instanceName;
+        /** {@code null} for a Kotlin suspend function, which Spring AOP invokes and awaits as a publisher. */
         private final ReactiveAdapter adapter;
         private final boolean single;
         private final ReactorResilience protect;
@@ -121,6 +151,10 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
         @Override
         public Object invoke(MethodInvocation invocation, ShutdownGate gate) {
             Publisher<Object> source = source(invocation);
+            if (adapter == null) {
+                // A suspend function: Spring AOP awaits the Mono (collects the Flux of a Flow) we return.
+                return source instanceof Flux<Object> flux ? flux(flux, invocation, gate) : mono(Mono.from(source), invocation, gate);
+            }
             Publisher<Object> result = single ? mono(Mono.from(source), invocation, gate) : flux(Flux.from(source), invocation, gate);
             return adapter.fromPublisher(result);
         }
@@ -137,7 +171,7 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
                 return Mono.error(new NullPointerException("Method " + method.getDeclaringClass().getName() + "." + method.getName()
                         + " returned null instead of a " + method.getReturnType().getSimpleName()));
             }
-            return (Publisher<Object>) adapter.toPublisher(returned);
+            return adapter == null ? (Publisher<Object>) returned : (Publisher<Object>) adapter.toPublisher(returned);
         }
 
         private Mono<Object> mono(Mono<Object> source, MethodInvocation invocation, ShutdownGate gate) {
