@@ -49,6 +49,7 @@ class ReactiveMethodInterceptionTest {
             .withPropertyValues(
                     "resilience.circuitbreaker.instances.breaker.sliding-window-size=4",
                     "resilience.circuitbreaker.instances.breaker.minimum-number-of-calls=4",
+                    "resilience.circuitbreaker.instances.ignoring.ignore-exceptions=java.lang.IllegalArgumentException",
                     "resilience.retry.instances.three.max-attempts=3",
                     "resilience.retry.instances.three.wait-duration=100ms",
                     "resilience.timeout.instances.short.timeout-duration=1s",
@@ -296,6 +297,16 @@ class ReactiveMethodInterceptionTest {
             StepVerifier.create(service(context).withFallback("sku-1"))
                     .expectNext("fallback for sku-1: down").verifyComplete();
             assertThat(registries(context).circuitBreakers().get("with-fallback").metrics().failedCalls()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void anExceptionTheBreakerIgnoresNeverReachesTheFallback() {
+        runner.run(context -> {
+            StepVerifier.create(service(context).ignoredFailure())
+                    .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(IllegalArgumentException.class).hasMessage("not found"))
+                    .verify(VERIFY);
+            assertThat(registries(context).circuitBreakers().get("ignoring").metrics().totalIgnoredCalls()).isEqualTo(1);
         });
     }
 

@@ -104,6 +104,15 @@ final class ReactiveServices {
             return Mono.just("fallback for " + sku + ": " + error.getMessage());
         }
 
+        @CircuitBreaker(name = "ignoring", fallbackMethod = "recoverAny")
+        public Mono<String> ignoredFailure() {
+            return counted(Mono.error(new IllegalArgumentException("not found")));
+        }
+
+        public Mono<String> recoverAny(Throwable error) {
+            return Mono.just("fallback");
+        }
+
         @Retry(name = "three", fallbackMethod = "recoverFlux")
         public Flux<String> fluxWithFallback() {
             return counted(Flux.error(new IllegalStateException("down")));
