@@ -3,6 +3,7 @@ package dev.resilience.spring.autoconfigure;
 import dev.resilience.core.Clock;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.interceptor.MethodSpecResolver;
+import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.lifecycle.ResilienceShutdownLifecycle;
 import org.springframework.beans.factory.ObjectProvider;
@@ -106,11 +107,17 @@ public final class ResilienceAutoConfiguration {
         return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
     }
 
-    /** Resolves annotated methods; created eagerly so that a bad {@code resilience.order} fails start-up. */
+    /**
+     * Resolves annotated methods; created eagerly so that a bad {@code resilience.order} fails start-up. Methods
+     * returning a reactive type are protected per subscription where a {@link ReactiveMethodSupport} exists (with
+     * Reactor on the class path).
+     */
     @Bean
     @ConditionalOnMissingBean
-    MethodSpecResolver resilienceMethodSpecResolver(ResilienceRegistries registries, ResilienceProperties properties) {
-        return new MethodSpecResolver(registries, properties.getOrder(), ResilienceAutoConfiguration.class.getClassLoader());
+    MethodSpecResolver resilienceMethodSpecResolver(ResilienceRegistries registries, ResilienceProperties properties,
+                                                    ObjectProvider<ReactiveMethodSupport> reactive) {
+        return new MethodSpecResolver(registries, properties.getOrder(), ResilienceAutoConfiguration.class.getClassLoader(),
+                reactive.getIfAvailable());
     }
 
     @Bean

@@ -8,16 +8,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.bind.annotation.ControllerAdvice;
 
 /**
- * RFC 9457 problem details for rejections that reach a controller, in servlet web applications with Spring MVC,
- * unless {@code resilience.web.problem-details.enabled=false}: one advice per rejection class, so that each can
+ * RFC 9457 problem details for rejections that reach a controller, in web applications with Spring MVC or Spring
+ * WebFlux (both pick up {@code @RestControllerAdvice} beans the same way), unless {@code resilience.web.problem-details.enabled=false}: one advice per rejection class, so that each can
  * step back for an application handler of its own (see {@link ResilienceProblemDetailsAdvice}).
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
-@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({DispatcherServlet.class, ProblemDetail.class})
+@ConditionalOnWebApplication
+@ConditionalOnClass({ControllerAdvice.class, ProblemDetail.class})
 @ConditionalOnProperty(prefix = "resilience.web.problem-details", name = "enabled", havingValue = "true", matchIfMissing = true)
 public final class ResilienceWebAutoConfiguration {
 

@@ -8,7 +8,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 
 /**
  * The fallback methods of one annotated method, resolved and checked at start-up: candidates with the
@@ -28,9 +27,11 @@ final class Fallback {
     /**
      * Finds the fallback methods for an annotated method.
      *
+     * @param failuresAsSignals whether what the fallback throws reaches the caller as a failed stage or an error
+     *     signal (a {@code CompletionStage} or reactive method), so that checked exceptions need no declaration
      * @throws IllegalArgumentException describing why no method of that name can serve
      */
-    static Fallback resolve(Class<?> targetClass, Method method, String fallbackName) {
+    static Fallback resolve(Class<?> targetClass, Method method, String fallbackName, boolean failuresAsSignals) {
         Class<?>[] params = method.getParameterTypes();
         ResolvableType returnType = ResolvableType.forMethodReturnType(method, targetClass);
         List<Method> named = new java.util.ArrayList<>();
@@ -80,7 +81,7 @@ final class Fallback {
             }
             return depth(eb) - depth(ea);
         });
-        if (!CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+        if (!failuresAsSignals) {
             for (Method candidate : unique) {
                 checkDeclaredExceptions(candidate, method, fallbackName);
             }

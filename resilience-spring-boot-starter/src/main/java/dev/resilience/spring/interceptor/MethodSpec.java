@@ -20,9 +20,12 @@ final class MethodSpec {
     private final boolean async;
     private final boolean completableFuture;
     private final boolean cloneEachAttempt;
+    /** For a method returning a reactive type: its protection per subscription; otherwise {@code null}. */
+    private final ReactiveMethodSupport.ReactiveCall reactive;
 
     MethodSpec(List<Policy> policies, Invoker invoker, AsyncInvoker asyncInvoker, boolean async,
-               boolean completableFuture, boolean cloneEachAttempt) {
+               boolean completableFuture, boolean cloneEachAttempt, ReactiveMethodSupport.ReactiveCall reactive) {
+        this.reactive = reactive;
         this.policies = policies;
         this.invoker = invoker;
         this.asyncInvoker = asyncInvoker;
@@ -43,6 +46,11 @@ final class MethodSpec {
         }
         CompletionStage<?> stage = asyncInvoker.invoke(new InvocationCall(invocation, cloneEachAttempt ? attempts : null));
         return completableFuture ? stage.toCompletableFuture() : stage;
+    }
+
+    /** @return for a method returning a reactive type, its protection per subscription; otherwise {@code null} */
+    ReactiveMethodSupport.ReactiveCall reactive() {
+        return reactive;
     }
 
     /** @return the policies, outermost first */

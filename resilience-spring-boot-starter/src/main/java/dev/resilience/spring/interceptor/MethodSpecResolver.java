@@ -45,6 +45,7 @@ public final class MethodSpecResolver {
     private final ResilienceRegistries registries;
     private final List<Class<? extends Annotation>> order;
     private final List<Class<? extends Annotation>> springAnnotations;
+    private final ReactiveMethodSupport reactive;
 
     /**
      * @param registries where instances come from
@@ -52,7 +53,20 @@ public final class MethodSpecResolver {
      * @param classLoader to detect Spring Framework's own resilience annotations
      */
     public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader) {
+        this(registries, order, classLoader, null);
+    }
+
+    /**
+     * @param registries where instances come from
+     * @param order the kinds, outermost first (a permutation of retry, circuitbreaker, ratelimiter, timeout, bulkhead)
+     * @param classLoader to detect Spring Framework's own resilience annotations
+     * @param reactive protects methods returning a reactive type per subscription; {@code null}: none does (they
+     *     are handled as synchronous methods)
+     */
+    public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
+                              ReactiveMethodSupport reactive) {
         this.registries = registries;
+        this.reactive = reactive;
         this.order = validateOrder(order);
         List<Class<? extends Annotation>> spring = new ArrayList<>();
         for (String name : SPRING_ANNOTATIONS) {
@@ -114,6 +128,7 @@ public final class MethodSpecResolver {
         }
         boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
         boolean completableFuture = CompletableFuture.class.isAssignableFrom(method.getReturnType());
+        boolean reactiveMethod = !async && reactive != null && reactive.isReactive(method);
         List<Policy> policies = new ArrayList<>();
         List<Predicate<Throwable>> ignores = new ArrayList<>();
         Annotation namingFallback = null;
@@ -142,6 +157,13 @@ public final class MethodSpecResolver {
             } else {
                 Bulkhead bulkhead = (Bulkhead) annotation;
                 if (bulkhead.type() == Bulkhead.Type.THREADPOOL) {
+                    if (reactiveMethod) {
+                        throw failure(beanName, method, "@Bulkhead(name = \"" + bulkhead.name() + "\", type = THREADPOOL) runs the method on "
+                                        + "a thread pool, but the method returns the reactive type " + method.getReturnType().getTypeName()
+                                        + ", whose work runs when it is subscribed, not when the method returns",
+                                "Use @Bulkhead(type = SEMAPHORE) (the default), which limits concurrent subscriptions, and move "
+                                        + "blocking work onto a scheduler inside the publisher (subscribeOn(Schedulers.boundedElastic())).");
+                    }
                     if (!async) {
                         throw failure(beanName, method, "@Bulkhead(name = \"" + bulkhead.name() + "\", type = THREADPOOL) runs the method on "
                                         + "a thread pool and needs a method returning CompletionStage or CompletableFuture, but it returns "
@@ -172,7 +194,7 @@ public final class MethodSpecResolver {
         Fallback fallback = null;
         if (namingFallback != null) {
             try {
-                fallback = Fallback.resolve(targetClass, method, fallbackName);
+                fallback = Fallback.resolve(targetClass, method, fallbackName, async || reactiveMethod);
             } catch (IllegalArgumentException e) {
                 throw failure(beanName, method, "the fallback method '" + fallbackName + "' of @"
                                 + namingFallback.annotationType().getSimpleName() + " cannot be used: " + e.getMessage(),
@@ -185,7 +207,7 @@ public final class MethodSpecResolver {
         Invoker invoker = Invoker.DIRECT;
         AsyncInvoker asyncInvoker = AsyncInvoker.DIRECT;
         for (int i = policies.size() - 1; i >= 0; i--) {
-            if (async) {
+            if (async || reactiveMethod) {
                 asyncInvoker = policies.get(i).decorateAsync(asyncInvoker);
             } else {
                 invoker = policies.get(i).decorate(invoker);
@@ -193,6 +215,19 @@ public final class MethodSpecResolver {
         }
         // One fallback decision per method, outside every policy: retries are exhausted (and rejections made)
         // before it runs, and what it throws is never retried.
+        if (reactiveMethod) {
+            // The same chain and the same one fallback as for a CompletionStage method; the fallback is applied to
+            // the error of each protected subscription, outside all of the policies.
+            Predicate<Throwable> withheld = PolicyExceptions.withheldFromFallback(ignores);
+            ReactiveMethodSupport.ReactiveCall call;
+            try {
+                call = reactive.create(new ReactiveMethodSupport.ReactiveMethod(method, targetClass, policies.get(0).name(),
+                        asyncInvoker, fallback == null ? null : fallback::invoke, withheld));
+            } catch (IllegalArgumentException e) {
+                throw failure(beanName, method, e.getMessage(), "Change the method or its fallback as the message says.");
+            }
+            return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, false, false, false, call);
+        }
         if (fallback != null) {
             Predicate<Throwable> withheld = PolicyExceptions.withheldFromFallback(ignores);
             if (async) {
@@ -201,7 +236,7 @@ public final class MethodSpecResolver {
                 invoker = FallbackInvokers.sync(invoker, fallback, withheld);
             }
         }
-        return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, async, completableFuture, retries);
+        return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, async, completableFuture, retries, null);
     }
 
     /**

@@ -31,6 +31,11 @@ final class ResilienceMethodInterceptor implements MethodInterceptor {
         if (spec == null) {
             return invocation.proceed();
         }
+        ReactiveMethodSupport.ReactiveCall reactive = spec.reactive();
+        if (reactive != null) {
+            // Nothing is admitted here: each subscription enters the gate, and a refusal is an error signal.
+            return reactive.invoke(invocation, gate);
+        }
         if (!gate.tryEnter()) {
             ShutdownInProgressException rejection = new ShutdownInProgressException(spec.policies().get(0).name());
             if (spec.isAsync()) {

@@ -1,0 +1,80 @@
+package dev.resilience.spring.interceptor;
+
+import dev.resilience.core.AsyncInvoker;
+import dev.resilience.core.ShutdownGate;
+import org.aopalliance.intercept.MethodInvocation;
+
+import java.lang.reflect.Method;
+import java.util.function.Predicate;
+
+/**
+ * Protection of annotated methods returning a reactive type ({@code Mono}, {@code Flux}, any type Spring's
+ * {@code ReactiveAdapterRegistry} knows), per subscription instead of per call. The starter's
+ * {@code dev.resilience.spring.reactive} package provides it when Project Reactor is on the class path; without
+ * one, such methods are intercepted like any other synchronous method.
+ *
+ * <p>The interceptor resolves the method's policies into its asynchronous chain as for a {@code CompletionStage}
+ * method, and its one fallback, and hands both over once at start-up; the support protects each subscription
+ * with the chain, applies the fallback outside it, and counts the subscription in the shutdown gate.
+ */
+public interface ReactiveMethodSupport {
+
+    /**
+     * @param method an annotated method that does not return {@code CompletionStage}
+     * @return whether its return type is reactive and protected by this support
+     */
+    boolean isReactive(Method method);
+
+    /**
+     * Called once per annotated reactive method at start-up.
+     *
+     * @param method what the interceptor resolved for the method
+     * @return the protection of its calls
+     * @throws IllegalArgumentException describing a misuse; the starter fails start-up with it, naming the method
+     */
+    ReactiveCall create(ReactiveMethod method);
+
+    /**
+     * What the interceptor resolved for one reactive method.
+     *
+     * @param method the annotated method
+     * @param targetClass the bean's user class
+     * @param instanceName the name of its outermost instance, for a {@code ShutdownInProgressException}
+     * @param chain its policies linked as an asynchronous chain, outermost first, without the fallback
+     * @param fallback its fallback, or {@code null}
+     * @param withheld exceptions its fallback never receives (those the instances' configs ignore)
+     */
+    record ReactiveMethod(Method method, Class<?> targetClass, String instanceName, AsyncInvoker chain,
+                          FallbackCall fallback, Predicate<Throwable> withheld) {
+    }
+
+    /** The protection of one reactive method's calls. */
+    @FunctionalInterface
+    interface ReactiveCall {
+
+        /**
+         * Calls the method (once, to obtain its publisher) and returns that publisher protected: nothing is admitted,
+         * charged or timed until it is subscribed, and each subscription is one call through the policies.
+         *
+         * @param invocation the intercepted call
+         * @param gate the shutdown gate, entered at each subscription and exited at its end
+         * @return the method's reactive type, protected; never throws (failures are error signals)
+         */
+        Object invoke(MethodInvocation invocation, ShutdownGate gate);
+    }
+
+    /** A method's fallback, resolved and checked at start-up. */
+    @FunctionalInterface
+    interface FallbackCall {
+
+        /**
+         * @param target the bean
+         * @param args the call's arguments
+         * @param error what the protected subscription ended with
+         * @param notApplicable returned when no fallback method accepts {@code error}
+         * @return the fallback method's result, or {@code notApplicable}
+         * @throws Throwable what the fallback method throws
+         */
+        Object invoke(Object target, Object[] args, Throwable error, Object notApplicable) throws Throwable;
+    }
+}

@@ -1,0 +1,225 @@
+package dev.resilience.spring.reactive;
+
+import dev.resilience.ShutdownInProgressException;
+import dev.resilience.core.ShutdownGate;
+import dev.resilience.reactor.ReactorResilience;
+import dev.resilience.spring.interceptor.ReactiveMethodSupport;
+import org.aopalliance.intercept.MethodInvocation;
+import org.reactivestreams.Publisher;
+import org.springframework.core.KotlinDetector;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.util.ClassUtils;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+import reactor.util.context.ContextView;
+
+import java.lang.reflect.Method;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+
+/**
+ * Protects annotated methods returning {@code Mono}, {@code Flux} or any other type Spring's
+ * {@link ReactiveAdapterRegistry} knows (adapted to a {@code Publisher} and back), per subscription, with
+ * {@link ReactorResilience} over the method's asynchronous chain.
+ *
+ * <ul>
+ *   <li>The method itself is called once, when it is called (Reactor's assembly), outside the policies: it builds
+ *   the publisher. No policy acts then: nothing is admitted, charged, timed or counted until the publisher is
+ *   subscribed. A method that throws, or returns {@code null}, instead of returning a publisher gives a publisher
+ *   failing each subscription with that exception (a {@code NullPointerException}), through the policies.</li>
+ *   <li>Each subscription is one call through the policies; a retry <em>re-subscribes</em> to the same publisher (as
+ *   Reactor's {@code retry()} and Resilience4j's operators do) and does not call the method again: a cold publisher
+ *   (a {@code WebClient} request, {@code Mono.fromCallable}) does its work again, a hot or cached one does not.</li>
+ *   <li>The method's one fallback is applied to the error of the protected subscription, outside all of its
+ *   policies, once: it is called with the method's arguments (and the exception) and returns the method's reactive
+ *   type, which is then subscribed in place of the failed one. The exceptions the instances' configs ignore never
+ *   reach it.</li>
+ *   <li>The shutdown gate counts each subscription from subscribing to its terminal signal or cancellation. Once
+ *   shutdown has begun a new top-level subscription ends with {@code ShutdownInProgressException} as its error
+ *   signal (no fallback); a subscription made inside a protected one (its Reactor context carries the mark) still
+ *   runs, as does synchronous work the source does while it is being subscribed.</li>
+ * </ul>
+ *
+ * <p>A Kotlin {@code suspend} function is protected the same way where kotlinx-coroutines-reactor is present (Spring
+ * AOP then invokes it as a {@code Mono} and awaits the protected one): each call is one subscription, so a retry
+ * runs the function's body again. It cannot name a fallback method (start-up fails).
+ *
+ * <p>Thread-safe; resolved once per method at start-up.
+ */
+public final class ReactorMethodSupport implements ReactiveMethodSupport {
+
+    /** Marks, in the Reactor context, the sources of subscriptions the shutdown gate has admitted. */
+    static final String ADMITTED_KEY = "dev.resilience.spring.admitted";
+
+    private static final Context ADMITTED = Context.of(ADMITTED_KEY, Boolean.TRUE);
+
+    private static final Object NOT_APPLICABLE = new Object();
+
+    private static final boolean COROUTINES_REACTOR =
+            ClassUtils.isPresent("kotlinx.coroutines.reactor.MonoKt", ReactorMethodSupport.class.getClassLoader());
+
+    private final ReactiveAdapterRegistry adapters;
+
+    /** Uses Spring's shared {@link ReactiveAdapterRegistry}. */
+    public ReactorMethodSupport() {
+        this(ReactiveAdapterRegistry.getSharedInstance());
+    }
+
+    /**
+     * @param adapters the reactive types known, and how to adapt them to a {@code Publisher} and back
+     */
+    public ReactorMethodSupport(ReactiveAdapterRegistry adapters) {
+        this.adapters = Objects.requireNonNull(adapters, "adapters");
+    }
+
+    @Override
+    public boolean isReactive(Method method) {
+        if (isSuspending(method)) {
+            return true;
+        }
+        Class<?> type = method.getReturnType();
+        return !CompletionStage.class.isAssignableFrom(type) && adapters.getAdapter(type) != null;
+    }
+
+    /**
+     * A Kotlin {@code suspend} function reaches an interceptor as a publisher: with kotlinx-coroutines-reactor
+     * present, Spring AOP invokes it as a {@code Mono} (a {@code Flux} for a {@code Flow}) and awaits what the
+     * interceptors return, in the caller's coroutine.
+     */
+    private static boolean isSuspending(Method method) {
+        return COROUTINES_REACTOR && KotlinDetector.isSuspendingFunction(method);
+    }
+
+    @Override
+    public ReactiveCall create(ReactiveMethod method) {
+        if (isSuspending(method.method())) {
+            if (method.fallback() != null) {
+                throw new IllegalArgumentException("it is a Kotlin suspend function, which cannot have a fallback method "
+                        + "(its fallback would have to be suspended in the caller's coroutine); remove fallbackMethod and "
+                        + "handle the exception where the function is called (runCatching, try/catch)");
+            }
+            return new Call(method, null, true, ReactorResilience.of(method.chain()));
+        }
+        Class<?> type = method.method().getReturnType();
+        ReactiveAdapter adapter = adapters.getAdapter(type);
+        if (adapter == null) {
+            throw new IllegalArgumentException("its return type " + type.getName() + " is not a reactive type");
+        }
+        boolean single = Mono.class.isAssignableFrom(type) || (!Flux.class.isAssignableFrom(type) && !adapter.isMultiValue());
+        return new Call(method, adapter, single, ReactorResilience.of(method.chain()));
+    }
+
+    /** Enters the gate for a subscription; a subscription inside an admitted one passes a closed gate. */
+    static boolean enter(ShutdownGate gate, ContextView context) {
+        if (!context.hasKey(ADMITTED_KEY)) {
+            return gate.tryEnter();
+        }
+        ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
+        work.begin();
+        try {
+            return gate.tryEnter();
+        } finally {
+            work.end();
+        }
+    }
+
+    /** One method's protection. */
+    private static final class Call implements ReactiveCall {
+
+        private final Method method;
+        private final String instanceName;
+        /** {@code null} for a Kotlin suspend function, which Spring AOP invokes and awaits as a publisher. */
+        private final ReactiveAdapter adapter;
+        private final boolean single;
+        private final ReactorResilience protect;
+        private final FallbackCall fallback;
+        private final Predicate<Throwable> withheld;
+
+        Call(ReactiveMethod method, ReactiveAdapter adapter, boolean single, ReactorResilience protect) {
+            this.method = method.method();
+            this.instanceName = method.instanceName();
+            this.adapter = adapter;
+            this.single = single;
+            this.protect = protect;
+            this.fallback = method.fallback();
+            this.withheld = method.withheld();
+        }
+
+        @Override
+        public Object invoke(MethodInvocation invocation, ShutdownGate gate) {
+            Publisher<Object> source = source(invocation);
+            if (adapter == null) {
+                // A suspend function: Spring AOP awaits the Mono (collects the Flux of a Flow) we return.
+                return source instanceof Flux<Object> flux ? flux(flux, invocation, gate) : mono(Mono.from(source), invocation, gate);
+            }
+            Publisher<Object> result = single ? mono(Mono.from(source), invocation, gate) : flux(Flux.from(source), invocation, gate);
+            return adapter.fromPublisher(result);
+        }
+
+        @SuppressWarnings("unchecked")
+        private Publisher<Object> source(MethodInvocation invocation) {
+            Object returned;
+            try {
+                returned = invocation.proceed();
+            } catch (Throwable t) {
+                return Mono.error(t);
+            }
+            if (returned == null) {
+                return Mono.error(new NullPointerException("Method " + method.getDeclaringClass().getName() + "." + method.getName()
+                        + " returned null instead of a " + method.getReturnType().getSimpleName()));
+            }
+            return adapter == null ? (Publisher<Object>) returned : (Publisher<Object>) adapter.toPublisher(returned);
+        }
+
+        private Mono<Object> mono(Mono<Object> source, MethodInvocation invocation, ShutdownGate gate) {
+            Mono<Object> protectedSource = protect.mono(new AdmittedMono<>(source.contextWrite(ADMITTED)));
+            Mono<Object> withFallback = fallback == null ? protectedSource
+                    : protectedSource.onErrorResume(error -> Mono.from(fallback(invocation, error)));
+            return Mono.deferContextual(context -> enter(gate, context)
+                    ? withFallback.doFinally(signal -> gate.exit())
+                    : Mono.error(new ShutdownInProgressException(instanceName)));
+        }
+
+        private Flux<Object> flux(Flux<Object> source, MethodInvocation invocation, ShutdownGate gate) {
+            Flux<Object> protectedSource = protect.flux(new AdmittedFlux<>(source.contextWrite(ADMITTED)));
+            Flux<Object> withFallback = fallback == null ? protectedSource
+                    : protectedSource.onErrorResume(error -> fallback(invocation, error));
+            return Flux.deferContextual(context -> enter(gate, context)
+                    ? withFallback.doFinally(signal -> gate.exit())
+                    : Flux.error(new ShutdownInProgressException(instanceName)));
+        }
+
+        /** The fallback's publisher for a failed subscription, or that failure where no fallback method applies. */
+        @SuppressWarnings("unchecked")
+        private Publisher<Object> fallback(MethodInvocation invocation, Throwable error) {
+            if (withheld.test(error)) {
+                return Mono.error(error);
+            }
+            Object result;
+            try {
+                result = fallback.invoke(invocation.getThis(), invocation.getArguments(), error, NOT_APPLICABLE);
+            } catch (Throwable fallbackError) {
+                return Mono.error(fallbackError);
+            }
+            if (result == NOT_APPLICABLE) {
+                return Mono.error(error);
+            }
+            if (result == null) {
+                return Mono.error(new NullPointerException("The fallback method of " + method.getDeclaringClass().getName() + "."
+                        + method.getName() + " returned null instead of a " + method.getReturnType().getSimpleName()));
+            }
+            Publisher<Object> publisher = (Publisher<Object>) adapter.toPublisher(result);
+            // The fallback's publisher is part of the admitted call: what it subscribes still runs during shutdown.
+            return single ? new AdmittedMono<>(Mono.from(publisher).contextWrite(ADMITTED))
+                    : new AdmittedFlux<>(Flux.from(publisher).contextWrite(ADMITTED));
+        }
+
+        @Override
+        public String toString() {
+            return "ReactorMethodSupport.Call[" + method + "]";
+        }
+    }
+}
