@@ -6,9 +6,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.bind.annotation.ControllerAdvice;
 
 /**
  * RFC 9457 problem details for rejections that reach a controller, in web applications with Spring MVC or Spring
@@ -16,8 +18,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
  * step back for an application handler of its own (see {@link ResilienceProblemDetailsAdvice}).
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
-@ConditionalOnWebApplication
-@ConditionalOnClass({ControllerAdvice.class, ProblemDetail.class})
+@ConditionalOnClass(ProblemDetail.class)
+@Conditional(ResilienceWebAutoConfiguration.OnSpringMvcOrWebFlux.class)
 @ConditionalOnProperty(prefix = "resilience.web.problem-details", name = "enabled", havingValue = "true", matchIfMissing = true)
 public final class ResilienceWebAutoConfiguration {
 
@@ -49,5 +51,23 @@ public final class ResilienceWebAutoConfiguration {
     @ConditionalOnMissingBean
     ResilienceProblemDetailsAdvice.TimeoutExceeded resilienceTimeoutExceededProblemDetails() {
         return new ResilienceProblemDetailsAdvice.TimeoutExceeded();
+    }
+
+    /** A servlet application with Spring MVC, or a reactive one with Spring WebFlux: the stacks that apply advices. */
+    static final class OnSpringMvcOrWebFlux extends AnyNestedCondition {
+
+        OnSpringMvcOrWebFlux() {
+            super(ConfigurationCondition.ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+        @ConditionalOnClass(name = "org.springframework.web.servlet.DispatcherServlet")
+        static final class SpringMvc {
+        }
+
+        @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+        @ConditionalOnClass(name = "org.springframework.web.reactive.DispatcherHandler")
+        static final class WebFlux {
+        }
     }
 }

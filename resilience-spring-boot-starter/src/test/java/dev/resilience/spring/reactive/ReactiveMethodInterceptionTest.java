@@ -5,6 +5,7 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.ManualClock;
+import dev.resilience.spring.autoconfigure.RetryConfigCustomizer;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
@@ -64,6 +65,12 @@ class ReactiveMethodInterceptionTest {
         @Bean
         ManualClock resilienceClock() {
             return new ManualClock();
+        }
+
+        /** Later attempts start on the thread that advances the clock, so each step of a test is deterministic. */
+        @Bean
+        RetryConfigCustomizer attemptsOnTheAdvancingThread() {
+            return (name, builder) -> builder.asyncExecutor(Runnable::run);
         }
 
         @Bean
