@@ -118,12 +118,18 @@ class WindowInvariantTest {
         AtomicLong samples = new AtomicLong();
         AtomicBoolean done = new AtomicBoolean();
         CountDownLatch start = new CountDownLatch(1);
+        // Workers pause half-way until the sampler has read once, so that a sample is always taken mid-run (on a
+        // busy two-core machine the sampler might otherwise first be scheduled after every worker has finished).
+        CountDownLatch sampledOnce = new CountDownLatch(1);
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             workers.add(start(() -> {
                 await(start);
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                    if (i == CALLS_PER_THREAD / 2) {
+                        awaitAtMost(sampledOnce, 30);
+                    }
                     int outcome = random.nextInt(4);
                     try {
                         breaker.call(() -> {
@@ -149,6 +155,7 @@ class WindowInvariantTest {
             while (!done.get()) {
                 check(breaker.metrics(), breaker.config(), violations);
                 samples.incrementAndGet();
+                sampledOnce.countDown();
             }
         });
         Thread jumper = jumpClock ? start(() -> {
@@ -185,6 +192,14 @@ class WindowInvariantTest {
                 || m.bufferedCalls() <= config.slidingWindowSize();
         if ((!ordered || !bounded) && violations.size() < 20) {
             violations.add(m.toString());
+        }
+    }
+
+    private static void awaitAtMost(CountDownLatch latch, long seconds) {
+        try {
+            latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
