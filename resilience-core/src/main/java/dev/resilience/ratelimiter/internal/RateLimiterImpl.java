@@ -11,6 +11,7 @@ import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 import dev.resilience.core.Validate;
 import dev.resilience.core.internal.CallerContext;
+import dev.resilience.core.internal.ContinuationThreads;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterEvent;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,6 +112,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     private final String name;
     private final Clock clock;
     private final ContextCarrier carrier;
+    /** Starts the asynchronous calls that waited for a later period, off the clock's timer thread. */
+    private final Executor asyncExecutor;
     private final long periodNanos;
     private final boolean timed;
     private final AtomicLong state;
@@ -177,9 +181,22 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      * @param name instance name
      * @param config settings
      * @param clock time source; the first period begins now
-     * @param carrier carries a waiting asynchronous caller's context to the timer thread that starts its call
+     * @param carrier carries a waiting asynchronous caller's context to the thread that starts its call
      */
     public RateLimiterImpl(String name, RateLimiterConfig config, Clock clock, ContextCarrier carrier) {
+        this(name, config, clock, ContinuationThreads.INSTANCE, carrier);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source; the first period begins now
+     * @param asyncExecutor starts the asynchronous calls that waited for a later period
+     * @param carrier carries a waiting asynchronous caller's context to the thread that starts its call
+     */
+    public RateLimiterImpl(String name, RateLimiterConfig config, Clock clock, Executor asyncExecutor,
+                           ContextCarrier carrier) {
+        this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
@@ -548,8 +565,10 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     }
 
     /**
-     * An asynchronous call holding a permit of a later period: started by the clock's timer once it opened, in its
-     * caller's context (deadline included: a caller whose deadline passed while it waited meets it in the call).
+     * An asynchronous call holding a permit of a later period: woken by the clock's timer once it opened, and started
+     * on {@link #asyncExecutor} (never on the shared timer thread, where a call that blocks would hold up every other
+     * timer of the engine), in its caller's context (deadline included: a caller whose deadline passed while it
+     * waited meets it in the call).
      */
     private final class AsyncWait implements Runnable {
 
@@ -590,7 +609,12 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
                 scheduleIn(delay); // woke before its period was due (the clock's lag or a late opening)
                 return;
             }
-            caller.run(this::start);
+            Runnable start = caller.wrap(this::start);
+            try {
+                asyncExecutor.execute(start);
+            } catch (Throwable refused) {
+                start.run(); // e.g. an executor shutting down: the permit is spent, run late on this thread, never hang
+            }
         }
 
         private void start() {
