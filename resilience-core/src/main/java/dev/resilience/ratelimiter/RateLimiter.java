@@ -151,6 +151,18 @@ public interface RateLimiter extends Policy {
     void changeTimeoutDuration(Duration timeoutDuration);
 
     /**
+     * Empties the current period: its free permits are gone, so callers are refused (or, within their timeout, reserve
+     * a permit of a later period) until the next period opens, which it does when it is due, with its full limit.
+     * For an operator, or for a downstream that answered 429 (Too Many Requests): it has told us the period is used up.
+     *
+     * <p>Later periods are unaffected, and so are reservations already made: callers waiting for a later period keep
+     * their permits and run in the periods they reserved. The permits drained are not counted as permitted calls. A
+     * limiter that was idle (unused for a whole period, see above) starts a period now, with no free permits. Draining a
+     * period that has no free permit left does nothing.
+     */
+    void drainPermissions();
+
+    /**
      * Tries to acquire one permit without running anything, waiting up to the timeout like a call would.
      *
      * @return {@code true} if a permit was acquired (the caller may proceed), {@code false} if none was

@@ -125,6 +125,11 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     /** The largest count of fast-path permits {@link #metrics()} has reported, so that it never goes backwards. */
     private final AtomicLong fastPermittedReported = new AtomicLong();
     private final LongAdder rejected = new LongAdder();
+    /**
+     * Free permits taken away by {@link #drainPermissions()}: they show as a drop of free permits like those handed
+     * out by the fast path, so they are subtracted from it.
+     */
+    private final AtomicLong drained = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
     /**
      * Write-locked by a change of the limit (or of the timeout), read-locked by an opening, so that a period opens
@@ -270,7 +275,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             long s = state.get();
             Opened o = opened;
             if (o.generation == generation(s)) {
-                long count = o.fastPermittedUpTo(s);
+                // Read after the state: a drain counts itself before its CAS, so this never over-counts.
+                long count = o.fastPermittedUpTo(s) - drained.get();
                 return fastPermittedReported.accumulateAndGet(count, Math::max);
             }
             Thread.onSpinWait();
@@ -311,6 +317,30 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             timeoutNanos = Durations.saturatedNanos(timeoutDuration);
         } finally {
             planning.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public void drainPermissions() {
+        while (true) {
+            long s = state.get();
+            int permits = (int) s;
+            if (permits == IDLE) {
+                if (open(s, true)) {
+                    return;
+                }
+                continue;
+            }
+            if (permits <= 0) {
+                return; // nothing free; reservations of later periods (negative permits) stand
+            }
+            // Counted first, taken back if the CAS fails: metrics() may under-count for a moment (it never goes
+            // backwards), but never counts the drained permits as calls.
+            drained.addAndGet(permits);
+            if (state.compareAndSet(s, pack(generation(s), 0))) {
+                return;
+            }
+            drained.addAndGet(-permits);
         }
     }
 
@@ -395,13 +425,18 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      * @return whether this call opened it
      */
     private boolean open(long s) {
+        return open(s, false);
+    }
+
+    /** {@link #open(long)}, with no free permit in the new period if {@code empty} (a drained idle limiter). */
+    private boolean open(long s, boolean empty) {
         if (state.get() != s) {
             return false; // opened (or taken from) already
         }
         int generation = generation(s) + 1;
         long stamp = planning.readLock(); // waits only for a change of the limit under way
         try {
-            long next = pack(generation, refilled(s));
+            long next = pack(generation, empty ? 0 : refilled(s));
             if (!state.compareAndSet(s, next)) {
                 return false;
             }
