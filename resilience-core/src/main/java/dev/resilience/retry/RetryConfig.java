@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * <p>The wait after the {@code k}-th failed attempt (k = 1 for the wait after the first failure) is
  * {@code min(waitDuration * exponentialBackoffMultiplier^(k-1), exponentialMaxWaitDuration)}; with a
  * {@link #randomizedWaitFactor()} {@code f > 0} it is then drawn uniformly from {@code [w*(1-f), w*(1+f)]}
- * and capped again. See {@link #waitBeforeRetry(int)}.
+ * and capped again. See {@link #waitBeforeRetry(int)}. An {@link #intervalFunction()} may decide the wait instead,
+ * from the attempt's outcome (a {@code Retry-After}, say).
  *
  * <p>Which failures are retried: never a {@link java.lang.Error}; never an exception whose class (or a
  * superclass) is listed in {@link #ignoreExceptions()}; never one of the {@link #REJECTIONS} (the engine's own
@@ -68,6 +69,8 @@ public final class RetryConfig {
     private final DoubleSupplier random;
     private final Executor asyncExecutor;
     private final Duration maxDuration;
+    private final IntervalBiFunction intervalFunction;
+    private final boolean failAfterMaxAttempts;
     private final RetryBudgetConfig budget;
     private final ExceptionClassifier classifier;
     private final List<Class<?>> optedInRejections;
@@ -103,6 +106,8 @@ public final class RetryConfig {
         this.random = b.random;
         this.asyncExecutor = b.asyncExecutor;
         this.maxDuration = b.maxDuration;
+        this.intervalFunction = b.intervalFunction;
+        this.failAfterMaxAttempts = b.failAfterMaxAttempts;
         this.budget = b.budgetEnabled ? b.budget : null;
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
         List<Class<?>> optedIn = new java.util.ArrayList<>(retryRejections);
@@ -195,6 +200,22 @@ public final class RetryConfig {
      */
     public Optional<Duration> maxDuration() {
         return Optional.ofNullable(maxDuration);
+    }
+
+    /**
+     * @return what decides the wait before each retry from the attempt's outcome, or empty (default): the configured
+     *     backoff ({@link #waitBeforeRetry(int)}) alone; see {@link IntervalBiFunction#apply}
+     */
+    public Optional<IntervalBiFunction> intervalFunction() {
+        return Optional.ofNullable(intervalFunction);
+    }
+
+    /**
+     * @return whether a call whose attempts all returned a result marked by {@link #retryOnResult()} ends with a
+     *     {@link MaxRetriesExceededException} carrying the last result (true), or returns that result (false, default)
+     */
+    public boolean failAfterMaxAttempts() {
+        return failAfterMaxAttempts;
     }
 
     /**
@@ -296,7 +317,8 @@ public final class RetryConfig {
                 + ", randomizedWaitFactor=" + randomizedWaitFactor
                 + ", retryExceptions=" + retryExceptions + ", ignoreExceptions=" + ignoreExceptions
                 + ", retryRejections=" + retryRejections
-                + ", maxDuration=" + maxDuration + ", budget=" + budget + '}';
+                + ", maxDuration=" + maxDuration + ", intervalFunction=" + intervalFunction
+                + ", failAfterMaxAttempts=" + failAfterMaxAttempts + ", budget=" + budget + '}';
     }
 
     /**
@@ -318,6 +340,8 @@ public final class RetryConfig {
         private DoubleSupplier random = DEFAULT_RANDOM;
         private Executor asyncExecutor = ContinuationThreads.INSTANCE;
         private Duration maxDuration;
+        private IntervalBiFunction intervalFunction;
+        private boolean failAfterMaxAttempts;
         private boolean budgetEnabled;
         /** Whether the budget was said on or off (budgetEnabled, budget, or a config that has one). */
         private boolean budgetSwitchSet;
@@ -343,6 +367,8 @@ public final class RetryConfig {
             random = c.random;
             asyncExecutor = c.asyncExecutor;
             maxDuration = c.maxDuration;
+            intervalFunction = c.intervalFunction;
+            failAfterMaxAttempts = c.failAfterMaxAttempts;
             budgetEnabled = c.budget != null;
             budgetSwitchSet = c.budget != null;
             if (c.budget != null) {
@@ -454,7 +480,8 @@ public final class RetryConfig {
 
         /**
          * @param predicate marks a result to be retried, or {@code null} for none (default). When attempts run
-         *     out, the last result is returned.
+         *     out, the last result is returned (with {@link #failAfterMaxAttempts}, a
+         *     {@link MaxRetriesExceededException} carrying it is thrown instead).
          * @return this builder
          */
         public Builder retryOnResult(Predicate<Object> predicate) {
@@ -494,6 +521,32 @@ public final class RetryConfig {
          */
         public Builder maxDuration(Duration maxDuration) {
             this.maxDuration = maxDuration == null ? null : Validate.positive("maxDuration", maxDuration);
+            return this;
+        }
+
+        /**
+         * @param intervalFunction decides the wait before each retry from the attempt number and the attempt's
+         *     outcome (a {@code Retry-After} from a 429 or 503 answer, say), or {@code null} (default) for the configured
+         *     backoff alone. Where it returns {@code null}, the configured backoff ({@link #waitDuration},
+         *     {@link #exponentialBackoffMultiplier}, ...) applies; what it returns is used as it is (no cap, no jitter);
+         *     a negative wait ends the call with an {@link IllegalStateException}. See {@link IntervalBiFunction#apply}.
+         *     Property {@code interval-function}: the name of a bean of type {@link IntervalBiFunction}.
+         * @return this builder
+         */
+        public Builder intervalFunction(IntervalBiFunction intervalFunction) {
+            this.intervalFunction = intervalFunction;
+            return this;
+        }
+
+        /**
+         * @param failAfterMaxAttempts whether a call whose last attempt still returns a result marked by
+         *     {@link #retryOnResult} ends with a {@link MaxRetriesExceededException} carrying that result, instead of
+         *     returning it. Default false. Only running out of attempts fails this way: a call ended early on such a
+         *     result (retrying stopped, its {@link #maxDuration} or budget spent, the thread interrupted) returns it.
+         * @return this builder
+         */
+        public Builder failAfterMaxAttempts(boolean failAfterMaxAttempts) {
+            this.failAfterMaxAttempts = failAfterMaxAttempts;
             return this;
         }
 
