@@ -5,6 +5,7 @@ import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.interceptor.MethodSpecResolver;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.lifecycle.ResilienceShutdownLifecycle;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -50,12 +51,13 @@ public final class ResilienceAutoConfiguration {
                                               ObjectProvider<BulkheadConfigCustomizer> bulkhead,
                                               ObjectProvider<ThreadPoolBulkheadConfigCustomizer> threadPoolBulkhead,
                                               ObjectProvider<RateLimiterConfigCustomizer> rateLimiter,
-                                              ObjectProvider<TimeoutConfigCustomizer> timeout) {
+                                              ObjectProvider<TimeoutConfigCustomizer> timeout,
+                                              BeanFactory beanFactory) {
         RegistriesFactory.Customizers customizers = new RegistriesFactory.Customizers(
                 circuitBreaker.orderedStream().toList(), retry.orderedStream().toList(), bulkhead.orderedStream().toList(),
                 threadPoolBulkhead.orderedStream().toList(), rateLimiter.orderedStream().toList(), timeout.orderedStream().toList());
         ClassLoader classLoader = ResilienceAutoConfiguration.class.getClassLoader();
-        return new RegistriesFactory(properties, clock, classLoader, customizers).create();
+        return new RegistriesFactory(properties, clock, classLoader, customizers, beanFactory).create();
     }
 
     /**
