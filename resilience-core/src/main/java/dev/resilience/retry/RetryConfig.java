@@ -35,7 +35,9 @@ import java.util.function.Predicate;
  * refusals to run a call: an open breaker, a full bulkhead, a rate limit, a shutdown) unless opted in (see
  * {@link #retryRejections()}); otherwise an exception is retried when {@link #retryExceptions()} is empty or lists
  * its class (or a superclass), and the {@link #retryOnException()} predicate (if set) accepts it. A result is
- * retried when the {@link #retryOnResult()} predicate (if set) accepts it.
+ * retried when the {@link #retryOnResult()} predicate (if set) accepts it. An asynchronous supplier that throws
+ * instead of returning a stage is retried like an attempt whose stage failed (Resilience4j lets that exception
+ * through at once).
  *
  * <p>Immutable and thread-safe.
  */
@@ -419,7 +421,9 @@ public final class RetryConfig {
 
         /**
          * @param factor the jitter: each wait {@code w} is drawn uniformly from {@code [w*(1-f), w*(1+f)]};
-         *     between 0 and 1 inclusive. Default 0 (no jitter).
+         *     between 0 and 1 inclusive. Default 0 (no jitter). The cap ({@link #exponentialMaxWaitDuration}) applies
+         *     before the jitter and again after it, so waits that reached the cap still spread over
+         *     {@code [cap*(1-f), cap]} ({@code [cap/2, cap]} for f = 0.5), where Resilience4j's all equal the cap.
          * @return this builder
          */
         public Builder randomizedWaitFactor(double factor) {
@@ -481,7 +485,8 @@ public final class RetryConfig {
         /**
          * @param predicate marks a result to be retried, or {@code null} for none (default). When attempts run
          *     out, the last result is returned (with {@link #failAfterMaxAttempts}, a
-         *     {@link MaxRetriesExceededException} carrying it is thrown instead).
+         *     {@link MaxRetriesExceededException} carrying it is thrown instead). A synchronous caller interrupted in
+         *     the backoff after such a result gets that result back, its interrupt flag set, rather than an exception.
          * @return this builder
          */
         public Builder retryOnResult(Predicate<Object> predicate) {
