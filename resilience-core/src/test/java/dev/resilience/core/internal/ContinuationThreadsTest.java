@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The one bounded pool that runs user continuations handed off the timer thread. */
 class ContinuationThreadsTest {
@@ -60,6 +61,16 @@ class ContinuationThreadsTest {
             assertThat(beyond.get()).isSameAs(Thread.currentThread());
         } finally {
             release.countDown();
+            // The released threads take a moment to poll for work again; until one does, a task handed over runs on
+            // the handing thread, which another test of the shared pool would see.
+            await().atMost(Duration.ofSeconds(20)).until(ContinuationThreadsTest::aPoolThreadTakesATask);
         }
+    }
+
+    private static boolean aPoolThreadTakesATask() {
+        Thread self = Thread.currentThread();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        ContinuationThreads.INSTANCE.execute(() -> ranOn.set(Thread.currentThread()));
+        return ranOn.get() != self;
     }
 }
