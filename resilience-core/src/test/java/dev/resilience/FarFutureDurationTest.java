@@ -74,7 +74,7 @@ class FarFutureDurationTest {
     @Test
     void aThousandYearRateLimiterTimeoutWaitsForTheNextPeriod() {
         RateLimiter limiter = RateLimiter.of("patient", RateLimiterConfig.builder().limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(THOUSAND_YEARS).build(), clock);
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(THOUSAND_YEARS).build(), clock, Runnable::run);
         assertThat(limiter.acquirePermission()).isTrue();
 
         CompletableFuture<String> second = limiter.<String>callAsync(() -> CompletableFuture.completedFuture("second"))

@@ -26,6 +26,9 @@ import dev.resilience.spi.ContextCarrier;
  * completes, or at once if the supplier throws or returns null. Cancelling the returned stage cancels a queued
  * call (its permit is never taken) or the running call's stage (its permit comes back once that has completed).
  *
+ * <p>Where a call cannot be wrapped in a lambda (a gateway filter, a message listener that acknowledges later),
+ * {@link #tryAcquire()} takes a permit and returns a {@link Permit} to release when the call ends.
+ *
  * <p>Thread-safe.
  */
 public interface Bulkhead extends Policy {
@@ -82,9 +85,58 @@ public interface Bulkhead extends Policy {
     @Override
     Events<BulkheadEvent> events();
 
+    /**
+     * Takes a permit for one call that the caller runs itself, for integrations that cannot wrap the call in
+     * {@link #call(dev.resilience.core.ThrowingSupplier) call}: the returned permit must be released exactly once,
+     * with {@link Permit#release()}, whatever the call's ending, and is then counted and published as that of a
+     * wrapped call (CALL_PERMITTED now, CALL_FINISHED at the release, permitted-calls metric).
+     *
+     * <pre>{@code
+     * Bulkhead.Permit permit = bulkhead.tryAcquire();
+     * if (permit == null) {
+     *     return serviceUnavailable();              // full, counted as rejected
+     * }
+     * try {
+     *     return forward(request);
+     * } finally {
+     *     permit.release();
+     * }
+     * }</pre>
+     *
+     * <p>Never waits, whatever {@link BulkheadConfig#maxWaitDuration()}: a permit free at this moment is taken, else
+     * the call is refused at once. (Like a wrapped call's first attempt, it may take a permit just freed before a
+     * queued waiter does.)
+     *
+     * <p><b>A permit that is never released holds its place for ever:</b> nothing times it out, so the bulkhead has
+     * one concurrent call fewer for the rest of its life, and once every permit is lost that way it refuses every
+     * call. Release every permit, in a {@code finally} if need be, also when the call is cancelled or never sent.
+     *
+     * @return a permit to release, or {@code null} if every permit is taken; a refusal is counted in
+     *     {@link BulkheadMetrics#rejectedCalls()} and published as CALL_REJECTED, as a wrapped call's is (but no
+     *     exception is created). Allocates the permit (a wrapped call allocates nothing).
+     */
+    Permit tryAcquire();
+
     /** @return {@value #KIND} */
     @Override
     default String kind() {
         return KIND;
+    }
+
+    /**
+     * A permit taken by {@link #tryAcquire()}, to be released exactly once. The first {@link #release()} gives the
+     * permit back (to a queued waiter first) and returns {@code true}; any later one does nothing and returns
+     * {@code false}, whichever thread calls it (concurrent releases: exactly one wins). Thread-safe.
+     *
+     * <p>Unreleased, it holds its permit for ever: see {@link Bulkhead#tryAcquire()}.
+     */
+    interface Permit {
+
+        /**
+         * Gives the permit back and publishes CALL_FINISHED (if someone listened when it was taken).
+         *
+         * @return whether this released the permit; {@code false}: it was released before, nothing given back
+         */
+        boolean release();
     }
 }

@@ -59,7 +59,8 @@ public final class BulkheadConfig {
         }
 
         /**
-         * @param maxConcurrentCalls how many calls may run at the same time; at least 1 (default 25)
+         * @param maxConcurrentCalls how many calls may run at the same time; at least 1 (default 25). Unlike
+         *     Resilience4j, 0 is refused: a bulkhead that admits nothing would reject every call.
          * @return this builder
          * @throws dev.resilience.core.InvalidConfigException if below 1
          */

@@ -7,6 +7,8 @@ import dev.resilience.spi.ContextCarrier;
 import dev.resilience.ratelimiter.internal.RateLimiterImpl;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Admits at most {@link RateLimiterConfig#limitForPeriod()} calls in each period of at least
@@ -38,12 +40,15 @@ import java.time.Duration;
  *   <li>An interrupt while waiting ends the wait, restores the interrupt flag and throws
  *       {@link RequestNotPermittedException} (the call does not run; the reserved permit is consumed, not
  *       returned).</li>
- *   <li>{@link #callAsync} blocks no thread: a call whose permit lies in a later period is started at that
- *       period by the clock's timer; a rejection completes the stage exceptionally.</li>
+ *   <li>{@link #callAsync} blocks no thread: a call whose permit lies in a later period is started when that
+ *       period opens, handed by the clock's timer to an executor (by default the engine's shared continuation
+ *       threads, {@code resilience-continuation-<n>}; see {@link #of(String, RateLimiterConfig, Clock, Executor)}),
+ *       so that a call that blocks delays no other timer; a rejection completes the stage exceptionally.</li>
  * </ul>
  *
  * <p>Lock-free and allocation-free on the call path: a call that finds a free permit does one compare-and-set on
- * one {@code long} and reads no clock. No thread of its own (the period timer runs on the clock's timer thread).
+ * one {@code long} and reads no clock. No thread of its own (the period timer runs on the clock's timer thread,
+ * which never runs a user's call).
  * Thread-safe.
  */
 public interface RateLimiter extends Policy {
@@ -71,12 +76,41 @@ public interface RateLimiter extends Policy {
      * @param name instance name
      * @param config settings
      * @param clock the time source for periods, waits and event times
-     * @param carrier carries the context of an asynchronous caller that must wait for a later period to the timer
+     * @param carrier carries the context of an asynchronous caller that must wait for a later period to the
      *     thread that starts its call (its deadline is carried in any case)
      * @return a rate limiter whose first period begins now
      */
     static RateLimiter of(String name, RateLimiterConfig config, Clock clock, ContextCarrier carrier) {
         return new RateLimiterImpl(name, config, clock, carrier);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for periods, waits and event times
+     * @param asyncExecutor starts the asynchronous calls that waited for a later period (the timer only wakes them);
+     *     default the engine's shared continuation threads. It should not run tasks on the calling (timer) thread;
+     *     a test driving a {@code ManualClock} may pass {@code Runnable::run} to start them inside
+     *     {@code advance}. If it refuses a task, that call is started on the timer thread after all (its permit is
+     *     already spent). Synchronous calls never use it.
+     * @return a rate limiter whose first period begins now
+     */
+    static RateLimiter of(String name, RateLimiterConfig config, Clock clock, Executor asyncExecutor) {
+        return new RateLimiterImpl(name, config, clock, asyncExecutor, ContextCarrier.none());
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock the time source for periods, waits and event times
+     * @param asyncExecutor as in {@link #of(String, RateLimiterConfig, Clock, Executor)}
+     * @param carrier carries the context of an asynchronous caller that must wait for a later period to the
+     *     thread that starts its call (its deadline is carried in any case)
+     * @return a rate limiter whose first period begins now
+     */
+    static RateLimiter of(String name, RateLimiterConfig config, Clock clock, Executor asyncExecutor,
+                          ContextCarrier carrier) {
+        return new RateLimiterImpl(name, config, clock, Objects.requireNonNull(asyncExecutor, "asyncExecutor"), carrier);
     }
 
     /**
@@ -115,6 +149,18 @@ public interface RateLimiter extends Policy {
      * @throws dev.resilience.core.InvalidConfigException if out of range
      */
     void changeTimeoutDuration(Duration timeoutDuration);
+
+    /**
+     * Empties the current period: its free permits are gone, so callers are refused (or, within their timeout, reserve
+     * a permit of a later period) until the next period opens, which it does when it is due, with its full limit.
+     * For an operator, or for a downstream that answered 429 (Too Many Requests): it has told us the period is used up.
+     *
+     * <p>Later periods are unaffected, and so are reservations already made: callers waiting for a later period keep
+     * their permits and run in the periods they reserved. The permits drained are not counted as permitted calls. A
+     * limiter that was idle (unused for a whole period, see above) starts a period now, with no free permits. Draining a
+     * period that has no free permit left does nothing.
+     */
+    void drainPermissions();
 
     /**
      * Tries to acquire one permit without running anything, waiting up to the timeout like a call would.

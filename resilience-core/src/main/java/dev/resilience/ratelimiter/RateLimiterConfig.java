@@ -110,6 +110,9 @@ public final class RateLimiterConfig {
 
         /**
          * @param timeout how long a caller may wait for a permit; zero (never wait) or positive. Default 5 s.
+         *     Unlike Resilience4j, a caller whose permit would come later than this is refused at once, without first
+         *     parking for the whole timeout. A timeout too long for a {@code long} of nanoseconds (about 292 years)
+         *     means practically for ever.
          * @return this builder
          */
         public Builder timeoutDuration(Duration timeout) {

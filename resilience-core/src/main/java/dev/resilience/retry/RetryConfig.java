@@ -27,14 +27,17 @@ import java.util.function.Predicate;
  * <p>The wait after the {@code k}-th failed attempt (k = 1 for the wait after the first failure) is
  * {@code min(waitDuration * exponentialBackoffMultiplier^(k-1), exponentialMaxWaitDuration)}; with a
  * {@link #randomizedWaitFactor()} {@code f > 0} it is then drawn uniformly from {@code [w*(1-f), w*(1+f)]}
- * and capped again. See {@link #waitBeforeRetry(int)}.
+ * and capped again. See {@link #waitBeforeRetry(int)}. An {@link #intervalFunction()} may decide the wait instead,
+ * from the attempt's outcome (a {@code Retry-After}, say).
  *
  * <p>Which failures are retried: never a {@link java.lang.Error}; never an exception whose class (or a
  * superclass) is listed in {@link #ignoreExceptions()}; never one of the {@link #REJECTIONS} (the engine's own
  * refusals to run a call: an open breaker, a full bulkhead, a rate limit, a shutdown) unless opted in (see
  * {@link #retryRejections()}); otherwise an exception is retried when {@link #retryExceptions()} is empty or lists
  * its class (or a superclass), and the {@link #retryOnException()} predicate (if set) accepts it. A result is
- * retried when the {@link #retryOnResult()} predicate (if set) accepts it.
+ * retried when the {@link #retryOnResult()} predicate (if set) accepts it. An asynchronous supplier that throws
+ * instead of returning a stage is retried like an attempt whose stage failed (Resilience4j lets that exception
+ * through at once).
  *
  * <p>Immutable and thread-safe.
  */
@@ -68,6 +71,8 @@ public final class RetryConfig {
     private final DoubleSupplier random;
     private final Executor asyncExecutor;
     private final Duration maxDuration;
+    private final IntervalBiFunction intervalFunction;
+    private final boolean failAfterMaxAttempts;
     private final RetryBudgetConfig budget;
     private final ExceptionClassifier classifier;
     private final List<Class<?>> optedInRejections;
@@ -103,6 +108,8 @@ public final class RetryConfig {
         this.random = b.random;
         this.asyncExecutor = b.asyncExecutor;
         this.maxDuration = b.maxDuration;
+        this.intervalFunction = b.intervalFunction;
+        this.failAfterMaxAttempts = b.failAfterMaxAttempts;
         this.budget = b.budgetEnabled ? b.budget : null;
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
         List<Class<?>> optedIn = new java.util.ArrayList<>(retryRejections);
@@ -195,6 +202,22 @@ public final class RetryConfig {
      */
     public Optional<Duration> maxDuration() {
         return Optional.ofNullable(maxDuration);
+    }
+
+    /**
+     * @return what decides the wait before each retry from the attempt's outcome, or empty (default): the configured
+     *     backoff ({@link #waitBeforeRetry(int)}) alone; see {@link IntervalBiFunction#apply}
+     */
+    public Optional<IntervalBiFunction> intervalFunction() {
+        return Optional.ofNullable(intervalFunction);
+    }
+
+    /**
+     * @return whether a call whose attempts all returned a result marked by {@link #retryOnResult()} ends with a
+     *     {@link MaxRetriesExceededException} carrying the last result (true), or returns that result (false, default)
+     */
+    public boolean failAfterMaxAttempts() {
+        return failAfterMaxAttempts;
     }
 
     /**
@@ -296,7 +319,8 @@ public final class RetryConfig {
                 + ", randomizedWaitFactor=" + randomizedWaitFactor
                 + ", retryExceptions=" + retryExceptions + ", ignoreExceptions=" + ignoreExceptions
                 + ", retryRejections=" + retryRejections
-                + ", maxDuration=" + maxDuration + ", budget=" + budget + '}';
+                + ", maxDuration=" + maxDuration + ", intervalFunction=" + intervalFunction
+                + ", failAfterMaxAttempts=" + failAfterMaxAttempts + ", budget=" + budget + '}';
     }
 
     /**
@@ -318,6 +342,8 @@ public final class RetryConfig {
         private DoubleSupplier random = DEFAULT_RANDOM;
         private Executor asyncExecutor = ContinuationThreads.INSTANCE;
         private Duration maxDuration;
+        private IntervalBiFunction intervalFunction;
+        private boolean failAfterMaxAttempts;
         private boolean budgetEnabled;
         /** Whether the budget was said on or off (budgetEnabled, budget, or a config that has one). */
         private boolean budgetSwitchSet;
@@ -343,6 +369,8 @@ public final class RetryConfig {
             random = c.random;
             asyncExecutor = c.asyncExecutor;
             maxDuration = c.maxDuration;
+            intervalFunction = c.intervalFunction;
+            failAfterMaxAttempts = c.failAfterMaxAttempts;
             budgetEnabled = c.budget != null;
             budgetSwitchSet = c.budget != null;
             if (c.budget != null) {
@@ -393,7 +421,9 @@ public final class RetryConfig {
 
         /**
          * @param factor the jitter: each wait {@code w} is drawn uniformly from {@code [w*(1-f), w*(1+f)]};
-         *     between 0 and 1 inclusive. Default 0 (no jitter).
+         *     between 0 and 1 inclusive. Default 0 (no jitter). The cap ({@link #exponentialMaxWaitDuration}) applies
+         *     before the jitter and again after it, so waits that reached the cap still spread over
+         *     {@code [cap*(1-f), cap]} ({@code [cap/2, cap]} for f = 0.5), where Resilience4j's all equal the cap.
          * @return this builder
          */
         public Builder randomizedWaitFactor(double factor) {
@@ -454,7 +484,9 @@ public final class RetryConfig {
 
         /**
          * @param predicate marks a result to be retried, or {@code null} for none (default). When attempts run
-         *     out, the last result is returned.
+         *     out, the last result is returned (with {@link #failAfterMaxAttempts}, a
+         *     {@link MaxRetriesExceededException} carrying it is thrown instead). A synchronous caller interrupted in
+         *     the backoff after such a result gets that result back, its interrupt flag set, rather than an exception.
          * @return this builder
          */
         public Builder retryOnResult(Predicate<Object> predicate) {
@@ -494,6 +526,32 @@ public final class RetryConfig {
          */
         public Builder maxDuration(Duration maxDuration) {
             this.maxDuration = maxDuration == null ? null : Validate.positive("maxDuration", maxDuration);
+            return this;
+        }
+
+        /**
+         * @param intervalFunction decides the wait before each retry from the attempt number and the attempt's
+         *     outcome (a {@code Retry-After} from a 429 or 503 answer, say), or {@code null} (default) for the configured
+         *     backoff alone. Where it returns {@code null}, the configured backoff ({@link #waitDuration},
+         *     {@link #exponentialBackoffMultiplier}, ...) applies; what it returns is used as it is (no cap, no jitter);
+         *     a negative wait ends the call with an {@link IllegalStateException}. See {@link IntervalBiFunction#apply}.
+         *     Property {@code interval-function}: the name of a bean of type {@link IntervalBiFunction}.
+         * @return this builder
+         */
+        public Builder intervalFunction(IntervalBiFunction intervalFunction) {
+            this.intervalFunction = intervalFunction;
+            return this;
+        }
+
+        /**
+         * @param failAfterMaxAttempts whether a call whose last attempt still returns a result marked by
+         *     {@link #retryOnResult} ends with a {@link MaxRetriesExceededException} carrying that result, instead of
+         *     returning it. Default false. Only running out of attempts fails this way: a call ended early on such a
+         *     result (retrying stopped, its {@link #maxDuration} or budget spent, the thread interrupted) returns it.
+         * @return this builder
+         */
+        public Builder failAfterMaxAttempts(boolean failAfterMaxAttempts) {
+            this.failAfterMaxAttempts = failAfterMaxAttempts;
             return this;
         }
 

@@ -78,7 +78,7 @@ class CallerContextAcrossHopsTest {
     @Test
     void aRateLimitedCallStartedByTheTimerRunsInItsCallersContext() {
         RateLimiter limiter = RateLimiter.of("limiter", RateLimiterConfig.builder().limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(5)).build(), clock, carrier);
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(5)).build(), clock, Runnable::run, carrier);
         limiter.acquirePermission();
         as("carol", () -> limiter.callAsync(() -> {
             seen.add(USER.get());

@@ -63,7 +63,7 @@ class CallerDeadlineAcrossHopsTest {
     @Test
     void aRateLimitedCallStartedByTheTimerRunsWithinItsCallersDeadline() {
         RateLimiter limiter = RateLimiter.of("limiter", RateLimiterConfig.builder().limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(5)).build(), clock);
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(5)).build(), clock, Runnable::run);
         Resilience.Composition pipeline = Resilience.compose(limiter, timeout(Duration.ofSeconds(30)));
         limiter.acquirePermission();
         AtomicInteger started = new AtomicInteger();

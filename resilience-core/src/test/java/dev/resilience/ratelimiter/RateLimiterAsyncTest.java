@@ -15,7 +15,7 @@ class RateLimiterAsyncTest {
 
     private final ManualClock clock = new ManualClock();
     private final RateLimiter limiter = RateLimiter.of("async", RateLimiterConfig.builder().limitForPeriod(1)
-            .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), clock);
+            .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), clock, Runnable::run);
 
     @Test
     void permittedCallStartsAtOnce() {
@@ -99,7 +99,7 @@ class RateLimiterAsyncTest {
     void aCallWokenBeforeItsPeriodIsDueWaitsAgainInsteadOfStarting() {
         HeldTimerClock early = new HeldTimerClock(); // runs scheduled tasks whenever the test says, even too early
         RateLimiter limiter = RateLimiter.of("early", RateLimiterConfig.builder().limitForPeriod(1)
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), early);
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ofSeconds(2)).build(), early, Runnable::run);
         limiter.acquirePermission();
         AtomicInteger started = new AtomicInteger();
         CompletableFuture<Object> result = callCountingStarts(limiter, started);

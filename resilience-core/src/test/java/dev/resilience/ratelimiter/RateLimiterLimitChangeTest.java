@@ -40,7 +40,7 @@ class RateLimiterLimitChangeTest {
     @Test
     void raisingTheLimitWithPeriodsReservedAheadNeverAdmitsMoreThanTheNewLimitInAnyPeriod() {
         RateLimiter limiter = RateLimiter.of("raised", RateLimiterConfig.builder().limitForPeriod(2)
-                .limitRefreshPeriod(PERIOD).timeoutDuration(Duration.ofSeconds(10)).build(), clock);
+                .limitRefreshPeriod(PERIOD).timeoutDuration(Duration.ofSeconds(10)).build(), clock, Runnable::run);
         List<CompletableFuture<Object>> calls = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             calls.add(reserveAsync(limiter)); // 2 run now, 8 reserve periods 1 to 4
@@ -65,7 +65,7 @@ class RateLimiterLimitChangeTest {
     @Test
     void loweringTheLimitWithNothingReservedTakesEffectAtTheNextPeriod() {
         RateLimiter limiter = RateLimiter.of("lowered", RateLimiterConfig.builder().limitForPeriod(5)
-                .limitRefreshPeriod(PERIOD).timeoutDuration(Duration.ZERO).build(), clock);
+                .limitRefreshPeriod(PERIOD).timeoutDuration(Duration.ZERO).build(), clock, Runnable::run);
         assertThat(Admissions.admitted(limiter, 10)).isEqualTo(5);
         limiter.changeLimitForPeriod(2);
         clock.advance(PERIOD);
@@ -94,7 +94,7 @@ class RateLimiterLimitChangeTest {
         int timeoutPeriods = 1 + random.nextInt(4);
         int limit = 1 + random.nextInt(6);
         RateLimiter limiter = RateLimiter.of("random-" + seed, RateLimiterConfig.builder().limitForPeriod(limit)
-                .limitRefreshPeriod(PERIOD).timeoutDuration(PERIOD.multipliedBy(timeoutPeriods)).build(), clock);
+                .limitRefreshPeriod(PERIOD).timeoutDuration(PERIOD.multipliedBy(timeoutPeriods)).build(), clock, Runnable::run);
         long first = clock.nanoTime() / PERIOD_NANOS;
         int steps = 40;
         int[] limitAt = new int[steps + timeoutPeriods + 2]; // the largest limit in force during each period

@@ -17,6 +17,8 @@ import dev.resilience.core.ThrowingSupplier;
 import dev.resilience.core.internal.CallerContext;
 import dev.resilience.spi.ContextCarrier;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -202,7 +204,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     private void acquireOrThrow() {
-        if (tryAcquire()) {
+        if (tryTakePermit()) {
             return;
         }
         if (maxWaitNanos == 0) {
@@ -239,7 +241,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     public AsyncInvoker decorateAsync(AsyncInvoker next) {
         Objects.requireNonNull(next, "next");
         return call -> {
-            if (tryAcquire()) {
+            if (tryTakePermit()) {
                 return run(next, call, new CompletableFuture<>(), false);
             }
             if (maxWaitNanos == 0) {
@@ -345,8 +347,62 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Permits
 
+    @Override
+    public Permit tryAcquire() {
+        if (!tryTakePermit()) {
+            rejectedWithoutException();
+            return null;
+        }
+        boolean listened = events.hasListeners();
+        if (listened) {
+            publish(BulkheadEvent.Type.CALL_PERMITTED);
+        }
+        return new Token(this, listened);
+    }
+
+    /**
+     * A permit of {@link #tryAcquire()}: what a wrapped call keeps on its stack (whether it started with a listener),
+     * plus a flag that lets exactly one release through (a CAS, so concurrent releases settle it once).
+     */
+    private static final class Token implements Permit {
+
+        private static final VarHandle RELEASED;
+
+        static {
+            try {
+                RELEASED = MethodHandles.lookup().findVarHandle(Token.class, "released", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private final SemaphoreBulkhead bulkhead;
+        private final boolean listened;
+        @SuppressWarnings("unused") // through RELEASED
+        private volatile boolean released;
+
+        Token(SemaphoreBulkhead bulkhead, boolean listened) {
+            this.bulkhead = bulkhead;
+            this.listened = listened;
+        }
+
+        @Override
+        public boolean release() {
+            if (!RELEASED.compareAndSet(this, false, true)) {
+                return false;
+            }
+            bulkhead.finish(listened);
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "Permit of " + bulkhead + (released ? ", released" : ", unreleased");
+        }
+    }
+
     /** Takes a permit if one is free; {@code false} means the bulkhead was full when the word was last read. */
-    private boolean tryAcquire() {
+    private boolean tryTakePermit() {
         long word = permits.get(PERMITS);
         for (;;) {
             if ((int) word >= maxConcurrentCalls) {
@@ -364,7 +420,7 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     }
 
     /**
-     * {@link #tryAcquire()} when the acquisitions field may wrap: holding {@link #grantAccounting} shared (taken
+     * {@link #tryTakePermit()} when the acquisitions field may wrap: holding {@link #grantAccounting} shared (taken
      * here unless {@code sharedHeld}), so that {@link #metrics()} sees the wrap and its count together.
      */
     private boolean tryAcquireAcrossWrap(boolean sharedHeld) {
@@ -508,15 +564,19 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     // ---------------------------------------------------------------------------------------------
     // Events
 
+    private void rejectedWithoutException() {
+        rejected.increment();
+        if (events.hasListeners()) {
+            publish(BulkheadEvent.Type.CALL_REJECTED);
+        }
+    }
+
     private void publish(BulkheadEvent.Type type) {
         events.publish(new BulkheadEvent(name, type, clock.currentTimeMillis(), availableNow()));
     }
 
     private BulkheadFullException onRejected(boolean interrupted) {
-        rejected.increment();
-        if (events.hasListeners()) {
-            publish(BulkheadEvent.Type.CALL_REJECTED);
-        }
+        rejectedWithoutException();
         String message = "Bulkhead '" + name + "' is full: all " + maxConcurrentCalls + " concurrent calls are taken"
                 + (interrupted
                 ? "; the caller was interrupted while waiting for a permit (maxWaitDuration " + config.maxWaitDuration() + ")"

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The default executor of the user continuations the policies hand off the shared timer thread: asynchronous retry
- * attempts after a backoff and the completions (dependent stages, fallbacks) of asynchronous calls that timed out.
+ * attempts after a backoff, asynchronous rate-limited calls started once their period opened, and the completions
+ * (dependent stages, fallbacks) of asynchronous calls that timed out.
  * One pool for both, so the engine has one place where such work runs.
  *
  * <ul>
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * without bound.
  *
  * <p>A policy takes another executor where it is built (retry: {@code RetryConfig.Builder.asyncExecutor}, timeout:
- * {@code Timeout.of(name, config, clock, executor)}). Thread-safe; not an API.
+ * {@code Timeout.of(name, config, clock, executor)}, rate limiter: {@code RateLimiter.of(name, config, clock, executor)}). Thread-safe; not an API.
  */
 public final class ContinuationThreads implements Executor {
 

@@ -11,6 +11,7 @@ import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 import dev.resilience.core.Validate;
 import dev.resilience.core.internal.CallerContext;
+import dev.resilience.core.internal.ContinuationThreads;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterEvent;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,6 +112,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     private final String name;
     private final Clock clock;
     private final ContextCarrier carrier;
+    /** Starts the asynchronous calls that waited for a later period, off the clock's timer thread. */
+    private final Executor asyncExecutor;
     private final long periodNanos;
     private final boolean timed;
     private final AtomicLong state;
@@ -121,6 +125,11 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     /** The largest count of fast-path permits {@link #metrics()} has reported, so that it never goes backwards. */
     private final AtomicLong fastPermittedReported = new AtomicLong();
     private final LongAdder rejected = new LongAdder();
+    /**
+     * Free permits taken away by {@link #drainPermissions()}: they show as a drop of free permits like those handed
+     * out by the fast path, so they are subtracted from it.
+     */
+    private final AtomicLong drained = new AtomicLong();
     private final AtomicInteger waiting = new AtomicInteger();
     /**
      * Write-locked by a change of the limit (or of the timeout), read-locked by an opening, so that a period opens
@@ -177,9 +186,22 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      * @param name instance name
      * @param config settings
      * @param clock time source; the first period begins now
-     * @param carrier carries a waiting asynchronous caller's context to the timer thread that starts its call
+     * @param carrier carries a waiting asynchronous caller's context to the thread that starts its call
      */
     public RateLimiterImpl(String name, RateLimiterConfig config, Clock clock, ContextCarrier carrier) {
+        this(name, config, clock, ContinuationThreads.INSTANCE, carrier);
+    }
+
+    /**
+     * @param name instance name
+     * @param config settings
+     * @param clock time source; the first period begins now
+     * @param asyncExecutor starts the asynchronous calls that waited for a later period
+     * @param carrier carries a waiting asynchronous caller's context to the thread that starts its call
+     */
+    public RateLimiterImpl(String name, RateLimiterConfig config, Clock clock, Executor asyncExecutor,
+                           ContextCarrier carrier) {
+        this.asyncExecutor = Objects.requireNonNull(asyncExecutor, "asyncExecutor");
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
@@ -253,7 +275,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             long s = state.get();
             Opened o = opened;
             if (o.generation == generation(s)) {
-                long count = o.fastPermittedUpTo(s);
+                // Read after the state: a drain counts itself before its CAS, so this never over-counts.
+                long count = o.fastPermittedUpTo(s) - drained.get();
                 return fastPermittedReported.accumulateAndGet(count, Math::max);
             }
             Thread.onSpinWait();
@@ -294,6 +317,30 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
             timeoutNanos = Durations.saturatedNanos(timeoutDuration);
         } finally {
             planning.unlockWrite(stamp);
+        }
+    }
+
+    @Override
+    public void drainPermissions() {
+        while (true) {
+            long s = state.get();
+            int permits = (int) s;
+            if (permits == IDLE) {
+                if (open(s, true)) {
+                    return;
+                }
+                continue;
+            }
+            if (permits <= 0) {
+                return; // nothing free; reservations of later periods (negative permits) stand
+            }
+            // Counted first, taken back if the CAS fails: metrics() may under-count for a moment (it never goes
+            // backwards), but never counts the drained permits as calls.
+            drained.addAndGet(permits);
+            if (state.compareAndSet(s, pack(generation(s), 0))) {
+                return;
+            }
+            drained.addAndGet(-permits);
         }
     }
 
@@ -378,13 +425,18 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
      * @return whether this call opened it
      */
     private boolean open(long s) {
+        return open(s, false);
+    }
+
+    /** {@link #open(long)}, with no free permit in the new period if {@code empty} (a drained idle limiter). */
+    private boolean open(long s, boolean empty) {
         if (state.get() != s) {
             return false; // opened (or taken from) already
         }
         int generation = generation(s) + 1;
         long stamp = planning.readLock(); // waits only for a change of the limit under way
         try {
-            long next = pack(generation, refilled(s));
+            long next = pack(generation, empty ? 0 : refilled(s));
             if (!state.compareAndSet(s, next)) {
                 return false;
             }
@@ -548,8 +600,10 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     }
 
     /**
-     * An asynchronous call holding a permit of a later period: started by the clock's timer once it opened, in its
-     * caller's context (deadline included: a caller whose deadline passed while it waited meets it in the call).
+     * An asynchronous call holding a permit of a later period: woken by the clock's timer once it opened, and started
+     * on {@link #asyncExecutor} (never on the shared timer thread, where a call that blocks would hold up every other
+     * timer of the engine), in its caller's context (deadline included: a caller whose deadline passed while it
+     * waited meets it in the call).
      */
     private final class AsyncWait implements Runnable {
 
@@ -590,7 +644,12 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
                 scheduleIn(delay); // woke before its period was due (the clock's lag or a late opening)
                 return;
             }
-            caller.run(this::start);
+            Runnable start = caller.wrap(this::start);
+            try {
+                asyncExecutor.execute(start);
+            } catch (Throwable refused) {
+                start.run(); // e.g. an executor shutting down: the permit is spent, run late on this thread, never hang
+            }
         }
 
         private void start() {

@@ -11,6 +11,8 @@ import dev.resilience.core.Scheduled;
 import dev.resilience.core.Throwables;
 import dev.resilience.core.internal.CallerContext;
 import dev.resilience.deadline.Deadline;
+import dev.resilience.retry.IntervalBiFunction;
+import dev.resilience.retry.MaxRetriesExceededException;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudget;
 import dev.resilience.retry.RetryConfig;
@@ -79,6 +81,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final LongAdder failedWithIgnoredError = new LongAdder();
     private final Set<Thread> sleepers = ConcurrentHashMap.newKeySet();
     private final Set<AsyncCall> pendingAsync = ConcurrentHashMap.newKeySet();
+    /** Null: the configured backoff alone. */
+    private final IntervalBiFunction intervalFunction;
+    private final boolean failAfterMaxAttempts;
     private volatile boolean stopped;
 
     /**
@@ -117,6 +122,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
         this.systemClock = clock instanceof Clock.SystemClock;
         this.maxAttempts = config.maxAttempts();
         this.resultPredicate = config.retryOnResult().orElse(null);
+        this.intervalFunction = config.intervalFunction().orElse(null);
+        this.failAfterMaxAttempts = config.failAfterMaxAttempts();
         this.asyncExecutor = config.asyncExecutor();
     }
 
@@ -212,10 +219,19 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 }
                 error = t;
             }
-            if (attempt >= maxAttempts || stopped || Thread.currentThread().isInterrupted()) {
+            if (attempt >= maxAttempts) {
+                return exhausted(attempt, error, result);
+            }
+            if (stopped || Thread.currentThread().isInterrupted()) {
                 return endWith(attempt, error, result);
             }
-            long waitNanos = config.waitNanosBeforeRetry(attempt);
+            long waitNanos;
+            try {
+                waitNanos = backoffNanos(attempt, error, result);
+            } catch (RuntimeException | Error noWait) {
+                onFailure(attempt, noWait);
+                throw noWait;
+            }
             if (!permitsRetry(attempt, waitNanos, error, deadline)) {
                 return endWith(attempt, error, result);
             }
@@ -261,6 +277,37 @@ public final class RetryImpl extends PolicySupport implements Retry {
     /** The time until the call's deadline; Long.MAX_VALUE when it has none. */
     private static long timeLeftNanos(Deadline deadline) {
         return deadline == null ? Long.MAX_VALUE : deadline.remainingNanos();
+    }
+
+    /**
+     * The wait before the retry after attempt {@code attempt}: the interval function's, or the configured backoff.
+     *
+     * @throws IllegalStateException if the interval function returned a negative wait
+     */
+    private long backoffNanos(int attempt, Throwable error, Object result) {
+        if (intervalFunction == null) {
+            return config.waitNanosBeforeRetry(attempt);
+        }
+        Duration wait = intervalFunction.apply(attempt, error, result);
+        if (wait == null) {
+            return config.waitNanosBeforeRetry(attempt);
+        }
+        if (wait.isNegative()) {
+            throw new IllegalStateException("Retry '" + name + "': its intervalFunction returned " + wait
+                    + " after attempt " + attempt + "; it must return zero or a positive wait, or null for the"
+                    + " configured backoff", error);
+        }
+        return Math.min(Durations.saturatedNanos(wait), RetryConfig.MAX_WAIT_NANOS);
+    }
+
+    /** The last attempt ended with a retryable outcome: end with it, or fail an unwanted result if so configured. */
+    private Object exhausted(int attempts, Throwable error, Object result) throws Throwable {
+        if (error == null && failAfterMaxAttempts) {
+            MaxRetriesExceededException exceeded = new MaxRetriesExceededException(name, attempts, result);
+            onFailure(attempts, exceeded);
+            throw exceeded;
+        }
+        return endWith(attempts, error, result);
     }
 
     private Object endWith(int attempts, Throwable error, Object result) throws Throwable {
@@ -430,11 +477,28 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 }
                 lastError = error;
                 lastResult = error == null ? result : null;
-                if (attempt >= maxAttempts || stopped) {
+                if (attempt >= maxAttempts) {
+                    if (error == null && failAfterMaxAttempts) {
+                        MaxRetriesExceededException exceeded = new MaxRetriesExceededException(name, attempt, result);
+                        onFailure(attempt, exceeded);
+                        outcome.completeExceptionally(exceeded);
+                    } else {
+                        finish();
+                    }
+                    return;
+                }
+                if (stopped) {
                     finish();
                     return;
                 }
-                long waitNanos = config.waitNanosBeforeRetry(attempt);
+                long waitNanos;
+                try {
+                    waitNanos = backoffNanos(attempt, error, result);
+                } catch (RuntimeException | Error noWait) {
+                    onFailure(attempt, noWait);
+                    outcome.completeExceptionally(noWait);
+                    return;
+                }
                 if (!permitsRetry(attempt, waitNanos, error, deadline)) {
                     finish();
                     return;

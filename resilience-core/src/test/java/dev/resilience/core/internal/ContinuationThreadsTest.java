@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The one bounded pool that runs user continuations handed off the timer thread. */
 class ContinuationThreadsTest {
@@ -61,29 +61,16 @@ class ContinuationThreadsTest {
             assertThat(beyond.get()).isSameAs(Thread.currentThread());
         } finally {
             release.countDown();
-            awaitAPoolThreadFree();
+            // The released threads take a moment to poll for work again; until one does, a task handed over runs on
+            // the handing thread, which another test of the shared pool would see.
+            await().atMost(Duration.ofSeconds(20)).until(ContinuationThreadsTest::aPoolThreadTakesATask);
         }
     }
 
-    /**
-     * The released threads take a moment to be ready for work again; until one is, a task handed over runs on the
-     * handing thread. Waits for that, so that tests running after this one find the pool as a caller would.
-     */
-    private static void awaitAPoolThreadFree() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            AtomicReference<Thread> ranOn = new AtomicReference<>();
-            CountDownLatch ran = new CountDownLatch(1);
-            ContinuationThreads.INSTANCE.execute(() -> {
-                ranOn.set(Thread.currentThread());
-                ran.countDown();
-            });
-            assertThat(ran.await(20, TimeUnit.SECONDS)).isTrue();
-            if (ranOn.get() != Thread.currentThread()) {
-                return;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        throw new AssertionError("no continuation thread became free within 20 s of being released");
+    private static boolean aPoolThreadTakesATask() {
+        Thread self = Thread.currentThread();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        ContinuationThreads.INSTANCE.execute(() -> ranOn.set(Thread.currentThread()));
+        return ranOn.get() != self;
     }
 }

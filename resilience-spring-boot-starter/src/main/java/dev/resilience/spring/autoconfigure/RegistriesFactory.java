@@ -12,6 +12,7 @@ import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Registry;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.retry.IntervalBiFunction;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudgetConfig;
 import dev.resilience.retry.RetryBudgets;
@@ -19,6 +20,7 @@ import dev.resilience.retry.RetryConfig;
 import dev.resilience.spring.context.ContextPropagation;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
+import org.springframework.beans.factory.BeanFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class RegistriesFactory {
     private final Clock clock;
     private final ClassLoader classLoader;
     private final Customizers customizers;
+    /** Where bean names in properties (a retry's {@code interval-function}) are looked up; null: none can be. */
+    private final BeanFactory beans;
 
     /** The customizer beans of each kind. */
     record Customizers(List<CircuitBreakerConfigCustomizer> circuitBreaker, List<RetryConfigCustomizer> retry,
@@ -45,6 +49,12 @@ final class RegistriesFactory {
     }
 
     RegistriesFactory(ResilienceProperties properties, Clock clock, ClassLoader classLoader, Customizers customizers) {
+        this(properties, clock, classLoader, customizers, null);
+    }
+
+    RegistriesFactory(ResilienceProperties properties, Clock clock, ClassLoader classLoader, Customizers customizers,
+                      BeanFactory beans) {
+        this.beans = beans;
         this.properties = properties;
         this.clock = clock;
         this.classLoader = classLoader;
@@ -110,6 +120,8 @@ final class RegistriesFactory {
                 classes("ignore-exceptions", RetryProperties::getIgnoreExceptions, (b, v) -> b.ignoreExceptions(throwables(v))),
                 classes("retry-rejections", RetryProperties::getRetryRejections, (b, v) -> b.retryRejections(rejections(v))),
                 value("max-duration", RetryProperties::getMaxDuration, (b, v) -> b.maxDuration((java.time.Duration) v)),
+                value("interval-function", RetryProperties::getIntervalFunction, (b, v) -> b.intervalFunction(intervalFunction((String) v))),
+                value("fail-after-max-attempts", RetryProperties::getFailAfterMaxAttempts, (b, v) -> b.failAfterMaxAttempts((Boolean) v)),
                 budget("enabled", RetryProperties.Budget::getEnabled, (b, v) -> b.budgetEnabled((Boolean) v)),
                 budget("ratio", RetryProperties.Budget::getRatio, (b, v) -> b.budgetRatio((Double) v)),
                 budget("window", RetryProperties.Budget::getWindow, (b, v) -> b.budgetWindow((java.time.Duration) v)),
@@ -119,6 +131,25 @@ final class RegistriesFactory {
         return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
                 (name, config) -> retry(name, config, budgets));
+    }
+
+    /**
+     * The bean a retry's {@code interval-function} names. Fails (as an invalid value of that property, which the
+     * resolver names) when no bean has that name or the bean is not an {@link IntervalBiFunction}.
+     */
+    private IntervalBiFunction intervalFunction(String beanName) {
+        String allowed = "the name of a bean of type " + IntervalBiFunction.class.getName();
+        String name = beanName.trim();
+        if (beans == null || name.isEmpty() || !beans.containsBean(name)) {
+            throw new InvalidConfigException("intervalFunction", beanName, allowed + " (no bean is named '" + name
+                    + "')");
+        }
+        Object bean = beans.getBean(name);
+        if (!(bean instanceof IntervalBiFunction function)) {
+            throw new InvalidConfigException("intervalFunction", beanName, allowed + " (bean '" + name + "' is a "
+                    + (bean == null ? "null" : bean.getClass().getName()) + ")");
+        }
+        return function;
     }
 
     /** A retry drawing on its group's shared budget, if its config names one. */

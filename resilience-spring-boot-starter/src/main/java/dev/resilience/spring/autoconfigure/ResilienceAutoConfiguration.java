@@ -6,6 +6,7 @@ import dev.resilience.spring.interceptor.MethodSpecResolver;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
 import dev.resilience.spring.lifecycle.ResilienceShutdownLifecycle;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -51,12 +52,13 @@ public final class ResilienceAutoConfiguration {
                                               ObjectProvider<BulkheadConfigCustomizer> bulkhead,
                                               ObjectProvider<ThreadPoolBulkheadConfigCustomizer> threadPoolBulkhead,
                                               ObjectProvider<RateLimiterConfigCustomizer> rateLimiter,
-                                              ObjectProvider<TimeoutConfigCustomizer> timeout) {
+                                              ObjectProvider<TimeoutConfigCustomizer> timeout,
+                                              BeanFactory beanFactory) {
         RegistriesFactory.Customizers customizers = new RegistriesFactory.Customizers(
                 circuitBreaker.orderedStream().toList(), retry.orderedStream().toList(), bulkhead.orderedStream().toList(),
                 threadPoolBulkhead.orderedStream().toList(), rateLimiter.orderedStream().toList(), timeout.orderedStream().toList());
         ClassLoader classLoader = ResilienceAutoConfiguration.class.getClassLoader();
-        return new RegistriesFactory(properties, clock, classLoader, customizers).create();
+        return new RegistriesFactory(properties, clock, classLoader, customizers, beanFactory).create();
     }
 
     /**

@@ -47,6 +47,21 @@ public class RetryProperties extends InstanceProperties {
      */
     private Duration maxDuration;
 
+    /**
+     * Name of a bean of type dev.resilience.retry.IntervalBiFunction that decides the wait before each retry from the
+     * attempt number and its outcome (e.g. a Retry-After from a 429 or 503 answer); where it returns null the
+     * configured backoff applies, and what it returns is used as it is (no cap, no jitter). An unknown bean or a bean
+     * of another type fails start-up. Default: none (the configured backoff alone).
+     */
+    private String intervalFunction;
+
+    /**
+     * Whether a call whose attempts all returned a result marked for retry ends with
+     * dev.resilience.retry.MaxRetriesExceededException (carrying the last result) instead of returning that result.
+     * Only running out of attempts fails this way. Default false.
+     */
+    private Boolean failAfterMaxAttempts;
+
     /** Retry budget: a cap on the extra load retries add, as a share of first attempts. */
     private final Budget budget = new Budget();
 
@@ -120,6 +135,22 @@ public class RetryProperties extends InstanceProperties {
 
     public void setMaxDuration(Duration maxDuration) {
         this.maxDuration = maxDuration;
+    }
+
+    public String getIntervalFunction() {
+        return intervalFunction;
+    }
+
+    public void setIntervalFunction(String intervalFunction) {
+        this.intervalFunction = intervalFunction;
+    }
+
+    public Boolean getFailAfterMaxAttempts() {
+        return failAfterMaxAttempts;
+    }
+
+    public void setFailAfterMaxAttempts(Boolean failAfterMaxAttempts) {
+        this.failAfterMaxAttempts = failAfterMaxAttempts;
     }
 
     public Budget getBudget() {
