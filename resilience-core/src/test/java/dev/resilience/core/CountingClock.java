@@ -3,10 +3,8 @@ package dev.resilience.core;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link ManualClock} that counts the reads of monotonic time, exact and coarse, so tests can pin down clock use. */
-public final class CountingClock implements Clock {
+public final class CountingClock extends ForwardingClock {
 
-    /** The time itself; advance it through here. */
-    public final ManualClock time = new ManualClock();
     /** Reads of {@link #nanoTime()}. */
     public final AtomicInteger nanoTimeReads = new AtomicInteger();
     /** Reads of {@link #coarseNanoTime()}. */
@@ -29,20 +27,5 @@ public final class CountingClock implements Clock {
     @Override
     public long coarseResolutionNanos() {
         return coarseResolution;
-    }
-
-    @Override
-    public long currentTimeMillis() {
-        return time.currentTimeMillis();
-    }
-
-    @Override
-    public void sleep(long nanos) throws InterruptedException {
-        time.sleep(nanos);
-    }
-
-    @Override
-    public Scheduled schedule(Runnable task, long delayNanos) {
-        return time.schedule(task, delayNanos);
     }
 }

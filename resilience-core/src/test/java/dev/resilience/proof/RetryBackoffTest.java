@@ -3,9 +3,7 @@ package dev.resilience.proof;
 import dev.resilience.Resilience;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
-import dev.resilience.core.Clock;
-import dev.resilience.core.ManualClock;
-import dev.resilience.core.Scheduled;
+import dev.resilience.core.ForwardingClock;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 import org.junit.jupiter.api.Test;
@@ -98,20 +96,9 @@ class RetryBackoffTest {
     }
 
     /** A manual clock whose sleeps block until the test lets the backoff end. */
-    private static final class GatedSleepClock implements Clock {
-        private final ManualClock time = new ManualClock();
+    private static final class GatedSleepClock extends ForwardingClock {
         final CountDownLatch inBackoff = new CountDownLatch(1);
         final CountDownLatch endBackoff = new CountDownLatch(1);
-
-        @Override
-        public long nanoTime() {
-            return time.nanoTime();
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return time.currentTimeMillis();
-        }
 
         @Override
         public void sleep(long nanos) throws InterruptedException {
@@ -120,11 +107,6 @@ class RetryBackoffTest {
                 throw new AssertionError("the test never ended the backoff");
             }
             time.sleep(nanos);
-        }
-
-        @Override
-        public Scheduled schedule(Runnable task, long delayNanos) {
-            return time.schedule(task, delayNanos);
         }
     }
 }

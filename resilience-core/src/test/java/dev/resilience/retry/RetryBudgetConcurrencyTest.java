@@ -1,8 +1,7 @@
 package dev.resilience.retry;
 
-import dev.resilience.core.Clock;
+import dev.resilience.core.ForwardingClock;
 import dev.resilience.core.ManualClock;
-import dev.resilience.core.Scheduled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -80,8 +79,7 @@ class RetryBudgetConcurrencyTest {
     }
 
     /** A ManualClock whose first reading by one chosen thread holds that thread until released. */
-    private static final class PausingClock implements Clock {
-        final ManualClock time = new ManualClock();
+    private static final class PausingClock extends ForwardingClock {
         final CountDownLatch read = new CountDownLatch(1);
         final CountDownLatch resume = new CountDownLatch(1);
         volatile Thread pausing;
@@ -99,21 +97,6 @@ class RetryBudgetConcurrencyTest {
                 }
             }
             return now;
-        }
-
-        @Override
-        public long currentTimeMillis() {
-            return time.currentTimeMillis();
-        }
-
-        @Override
-        public void sleep(long nanos) throws InterruptedException {
-            time.sleep(nanos);
-        }
-
-        @Override
-        public Scheduled schedule(Runnable task, long delayNanos) {
-            return time.schedule(task, delayNanos);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.resilience.timeout;
 
 import dev.resilience.core.Clock;
+import dev.resilience.core.ForwardingClock;
 import dev.resilience.core.ManualClock;
 import dev.resilience.core.Scheduled;
 import dev.resilience.deadline.Deadline;
@@ -187,25 +188,10 @@ class TimeoutOnTheCallersThreadTest {
     @Test
     void aCallFinishingAsAnUncancellableTimerFiresNeverLeavesAnInterruptBehind() throws Exception {
         // Every timer fires, even for calls that have ended: as a system timer already running the task would.
-        Clock uncancellable = new Clock() {
-            @Override
-            public long nanoTime() {
-                return clock.nanoTime();
-            }
-
-            @Override
-            public long currentTimeMillis() {
-                return clock.currentTimeMillis();
-            }
-
-            @Override
-            public void sleep(long nanos) throws InterruptedException {
-                clock.sleep(nanos);
-            }
-
+        Clock uncancellable = new ForwardingClock(clock) {
             @Override
             public Scheduled schedule(Runnable task, long delayNanos) {
-                clock.schedule(task, delayNanos);
+                time.schedule(task, delayNanos);
                 return () -> false;
             }
         };

@@ -2,7 +2,6 @@ package dev.resilience.reactor;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Throwables;
-import dev.resilience.deadline.Deadline;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;
@@ -11,13 +10,9 @@ import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 /** A {@code Flux} whose every subscription runs once through an asynchronous chain of policies. */
 final class FluxResilience<T> extends FluxOperator<T, T> {
@@ -35,17 +30,12 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        ProtectedFlux<T> call = new ProtectedFlux<>(actual, source, chain);
-        actual.onSubscribe(call);
-        call.start();
+        new ProtectedFlux<>(actual, source, chain).subscribe();
     }
 
     @Override
     public Object scanUnsafe(Attr key) {
-        if (key == Attr.RUN_STYLE) {
-            return Attr.RunStyle.ASYNC;
-        }
-        return super.scanUnsafe(key);
+        return key == Attr.RUN_STYLE ? Attr.RunStyle.ASYNC : super.scanUnsafe(key);
     }
 
     /**
@@ -61,8 +51,7 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
      * one's outcome; a previous attempt still subscribed then (a timeout that does not cancel its call) is cancelled,
      * and should one of its elements still be on its way, the next attempt's first element waits for it.
      */
-    static final class ProtectedFlux<T> implements Subscription, Scannable,
-            Supplier<CompletionStage<?>>, BiConsumer<Object, Throwable> {
+    static final class ProtectedFlux<T> extends ProtectedCall<T, FluxAttempt<T>> implements Subscription, Scannable {
 
         private static final int EMITTING = 1;
         private static final int DONE = 2;
@@ -83,13 +72,6 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
         private static final AtomicReferenceFieldUpdater<ProtectedFlux, Subscription> MISSED_SUBSCRIPTION =
                 AtomicReferenceFieldUpdater.newUpdater(ProtectedFlux.class, Subscription.class, "missedSubscription");
 
-        private final CoreSubscriber<? super T> actual;
-        private final Flux<? extends T> source;
-        private final AsyncInvoker chain;
-        private final Context context;
-        private final Deadline deadline;
-        private volatile CompletionStage<?> outcome;
-        private volatile FluxAttempt<T> current;
         private volatile boolean cancelled;
 
         // Emission: EMITTING while an element is being delivered, DONE once the terminal signal is decided.
@@ -109,40 +91,29 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
         private volatile boolean unbounded;
 
         ProtectedFlux(CoreSubscriber<? super T> actual, Flux<? extends T> source, AsyncInvoker chain) {
-            this.actual = actual;
-            this.source = source;
-            this.chain = chain;
-            this.context = actual.currentContext();
-            this.deadline = Calls.deadlineOf(context);
+            super(actual, source, chain);
         }
 
-        void start() {
-            if (cancelled) {
-                return; // cancelled in onSubscribe: no call at all
-            }
-            CompletionStage<?> stage = Calls.invoke(chain, this, deadline);
-            outcome = stage;
-            if (cancelled) {
-                Calls.cancel(stage); // cancelled while the chain started: cancel() may not have seen the stage
-            }
-            stage.whenComplete(this);
-        }
-
-        /** One attempt: subscribes to the source. Called by the chain, once per attempt. */
         @Override
-        public CompletionStage<?> get() {
-            FluxAttempt<T> attempt = new FluxAttempt<>(this, Calls.attemptContext(context, deadline));
-            FluxAttempt<T> previous = current;
-            current = attempt;
+        Subscription subscription() {
+            return this;
+        }
+
+        @Override
+        boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        FluxAttempt<T> newAttempt(Context attemptContext) {
+            return new FluxAttempt<>(this, attemptContext);
+        }
+
+        @Override
+        void superseded(FluxAttempt<T> previous) {
             if (previous != null) {
                 previous.cancel(false); // done already, except behind a timeout that does not cancel
             }
-            if (cancelled) {
-                attempt.cancel(false); // cancel() may have looked at the previous attempt
-                return attempt;
-            }
-            source.subscribe(attempt);
-            return attempt;
         }
 
         /** The call's outcome: the terminal signal. */
@@ -156,28 +127,10 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
                 }
                 if (EMISSION.compareAndSet(this, s, s | DONE)) {
                     if ((s & EMITTING) == 0) {
-                        deliverTerminal();
+                        terminate(terminalError);
                     } // else: the element being delivered delivers it after itself
                     return;
                 }
-            }
-        }
-
-        private void deliverTerminal() {
-            Throwable error = terminalError;
-            try {
-                if (cancelled) {
-                    if (error != null && !(error instanceof CancellationException)) {
-                        Operators.onErrorDropped(error, context);
-                    }
-                } else if (error == null) {
-                    actual.onComplete();
-                } else {
-                    actual.onError(error);
-                }
-            } catch (Throwable t) {
-                // Thrown by the subscriber, possibly inside a stage's callback that has nobody to throw it to.
-                Operators.onErrorDropped(t, context);
             }
         }
 
@@ -214,7 +167,7 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
                     s = emission;
                 } while (!EMISSION.compareAndSet(this, s, s & ~EMITTING));
                 if ((s & DONE) != 0) {
-                    deliverTerminal(); // decided while this element was being delivered
+                    terminate(terminalError); // decided while this element was being delivered
                 }
             }
         }
@@ -315,16 +268,7 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
                 return;
             }
             cancelled = true;
-            CompletionStage<?> stage = outcome;
-            if (stage != null) {
-                Calls.cancel(stage);
-            }
-            // The outcome's cancellation reaches the attempt through most policies, not through a retry waiting on
-            // it: cancel the attempt itself too (a no-op when already done).
-            FluxAttempt<T> attempt = current;
-            if (attempt != null) {
-                attempt.cancel(false);
-            }
+            cancelCall();
         }
 
         @Override

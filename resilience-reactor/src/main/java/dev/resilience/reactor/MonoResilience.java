@@ -2,18 +2,12 @@ package dev.resilience.reactor;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Throwables;
-import dev.resilience.deadline.Deadline;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
-
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
 
 /** A {@code Mono} whose every subscription runs once through an asynchronous chain of policies. */
 final class MonoResilience<T> extends MonoOperator<T, T> {
@@ -31,17 +25,12 @@ final class MonoResilience<T> extends MonoOperator<T, T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        ProtectedMono<T> call = new ProtectedMono<>(actual, source, chain);
-        actual.onSubscribe(call);
-        call.start();
+        new ProtectedMono<>(actual, source, chain).subscribe();
     }
 
     @Override
     public Object scanUnsafe(Attr key) {
-        if (key == Attr.RUN_STYLE) {
-            return Attr.RunStyle.ASYNC;
-        }
-        return super.scanUnsafe(key);
+        return key == Attr.RUN_STYLE ? Attr.RunStyle.ASYNC : super.scanUnsafe(key);
     }
 
     /**
@@ -49,95 +38,65 @@ final class MonoResilience<T> extends MonoOperator<T, T> {
      * {@link Operators.MonoSubscriber#complete}, which waits for demand; the subscriber's cancellation cancels the
      * outcome and the current attempt.
      */
-    static final class ProtectedMono<T> extends Operators.MonoSubscriber<T, T>
-            implements Supplier<CompletionStage<?>>, BiConsumer<Object, Throwable> {
+    static final class ProtectedMono<T> extends ProtectedCall<T, MonoAttempt<T>> {
 
-        private final Mono<? extends T> source;
-        private final AsyncInvoker chain;
-        private final Context context;
-        private final Deadline deadline;
-        private volatile CompletionStage<?> outcome;
-        private volatile MonoAttempt<T> current;
+        private final Downstream downstream;
 
         ProtectedMono(CoreSubscriber<? super T> actual, Mono<? extends T> source, AsyncInvoker chain) {
-            super(actual);
-            this.source = source;
-            this.chain = chain;
-            this.context = actual.currentContext();
-            this.deadline = Calls.deadlineOf(context);
+            super(actual, source, chain);
+            this.downstream = new Downstream(actual);
         }
 
-        void start() {
-            if (isCancelled()) {
-                return; // cancelled in onSubscribe: no call at all
-            }
-            CompletionStage<?> stage = Calls.invoke(chain, this, deadline);
-            outcome = stage;
-            if (isCancelled()) {
-                Calls.cancel(stage); // cancelled while the chain started: cancel() may not have seen the stage
-            }
-            stage.whenComplete(this);
-        }
-
-        /** One attempt: subscribes to the source. Called by the chain, once per attempt. */
         @Override
-        public CompletionStage<?> get() {
-            MonoAttempt<T> attempt = new MonoAttempt<>(Calls.attemptContext(context, deadline));
-            current = attempt;
-            if (isCancelled()) {
-                attempt.cancel(false); // cancel() may have looked at the previous attempt
-                return attempt;
-            }
-            source.subscribe(attempt);
-            return attempt;
+        Subscription subscription() {
+            return downstream;
+        }
+
+        @Override
+        boolean isCancelled() {
+            return downstream.isCancelled();
+        }
+
+        @Override
+        MonoAttempt<T> newAttempt(Context attemptContext) {
+            return new MonoAttempt<>(attemptContext);
         }
 
         /** The call's outcome. */
         @Override
         @SuppressWarnings("unchecked")
         public void accept(Object result, Throwable failure) {
-            try {
-                if (failure == null) {
-                    if (result != null) {
-                        complete((T) result);
-                    } else if (!isCancelled()) {
-                        actual.onComplete();
-                    }
-                    return;
+            if (failure != null) {
+                terminate(Throwables.unwrap(failure));
+            } else if (result == null) {
+                terminate(null);
+            } else {
+                try {
+                    downstream.complete((T) result);
+                } catch (Throwable t) {
+                    // Thrown by the subscriber: a stage's callback has nobody to throw it to.
+                    Operators.onErrorDropped(t, context);
                 }
-                Throwable error = Throwables.unwrap(failure);
-                if (!isCancelled()) {
-                    actual.onError(error);
-                } else if (!(error instanceof CancellationException)) {
-                    Operators.onErrorDropped(error, context);
-                }
-            } catch (Throwable t) {
-                // Thrown by the subscriber: a stage's callback has nobody to throw it to.
-                Operators.onErrorDropped(t, context);
             }
         }
 
-        @Override
-        public void cancel() {
-            super.cancel();
-            CompletionStage<?> stage = outcome;
-            if (stage != null) {
-                Calls.cancel(stage);
-            }
-            // The outcome's cancellation reaches the attempt through most policies, not through a retry waiting on
-            // it: cancel the attempt itself too (a no-op when already done).
-            MonoAttempt<T> attempt = current;
-            if (attempt != null) {
-                attempt.cancel(false);
-            }
-        }
+        /** The subscriber's subscription: holds the value until it is requested. */
+        final class Downstream extends Operators.MonoSubscriber<T, T> {
 
-        @Override
-        public Object scanUnsafe(Attr key) {
-            if (key == Attr.RUN_STYLE) {
-                return Attr.RunStyle.ASYNC;
+            Downstream(CoreSubscriber<? super T> actual) {
+                super(actual);
             }
-            return super.scanUnsafe(key);
+
+            @Override
+            public void cancel() {
+                super.cancel();
+                cancelCall();
+            }
+
+            @Override
+            public Object scanUnsafe(Attr key) {
+                return key == Attr.RUN_STYLE ? Attr.RunStyle.ASYNC : super.scanUnsafe(key);
+            }
         }
     }
 

@@ -14,13 +14,6 @@ import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -171,39 +164,11 @@ class ReactorBulkheadTest {
         AtomicInteger active = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();
         AtomicInteger sourceSubscriptions = new AtomicInteger();
-        AtomicInteger values = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        Sinks.One<String> reply = Sinks.one();
-                        Mono<String> source = Mono.defer(() -> {
-                            sourceSubscriptions.incrementAndGet();
-                            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
-                            return reply.asMono();
-                        }).doOnTerminate(active::decrementAndGet).doOnCancel(active::decrementAndGet);
-                        Disposable d = source.transform(protect::mono)
-                                .subscribe(v -> values.incrementAndGet(), e -> errors.incrementAndGet());
-                        if (i % 2 == 0) {
-                            reply.tryEmitValue("done");
-                        } else {
-                            d.dispose();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> result : results) {
-                result.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        SubscriptionRace race = new SubscriptionRace().run(threads, perThread, reply -> Mono.defer(() -> {
+            sourceSubscriptions.incrementAndGet();
+            peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+            return reply;
+        }).doOnTerminate(active::decrementAndGet).doOnCancel(active::decrementAndGet).transform(protect::mono));
 
         BulkheadMetrics metrics = bulkhead.metrics();
         assertThat(peak.get()).isLessThanOrEqualTo(limit);
@@ -211,10 +176,10 @@ class ReactorBulkheadTest {
         assertThat(metrics.availableConcurrentCalls()).isEqualTo(limit);
         assertThat(metrics.waitingCalls()).isZero();
         assertThat(metrics.rejectedCalls()).isZero();
-        assertThat(errors.get()).isZero();
+        assertThat(race.errors.get()).isZero();
         // Every completing subscription ran and delivered its value; a cancelled one ran only if it was admitted
         // before it was cancelled (and subscribed to its source only if not cancelled by then).
-        assertThat(values.get()).isEqualTo(threads * perThread / 2);
+        assertThat(race.values.get()).isEqualTo(threads * perThread / 2);
         assertThat(metrics.permittedCalls()).isEqualTo(attempts.get());
         assertThat(sourceSubscriptions.get()).isBetween(threads * perThread / 2, attempts.get());
     }

@@ -17,20 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -198,39 +191,12 @@ class ReactorCompositionTest {
         Bulkhead bulkhead = bulkhead(limit, Duration.ofDays(1)); // the manual clock never times a waiter out
         Timeout timeout = timeout(Duration.ofDays(1));
         ReactorResilience protect = ReactorResilience.of(retry(), breaker, timeout, bulkhead);
-        AtomicInteger values = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        Sinks.One<String> reply = Sinks.one();
-                        var subscription = reply.asMono().transform(protect::mono)
-                                .subscribe(v -> values.incrementAndGet(), e -> errors.incrementAndGet());
-                        if (i % 2 == 0) {
-                            reply.tryEmitValue("done");
-                        } else {
-                            subscription.dispose();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> result : results) {
-                result.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        SubscriptionRace race = new SubscriptionRace().run(threads, perThread, reply -> reply.transform(protect::mono));
 
         int half = threads * perThread / 2;
         CircuitBreakerMetrics metrics = breaker.metrics();
-        assertThat(values.get()).isEqualTo(half);
-        assertThat(errors.get()).isZero();
+        assertThat(race.values.get()).isEqualTo(half);
+        assertThat(race.errors.get()).isZero();
         assertThat(metrics.totalSuccessfulCalls()).isEqualTo(half);
         assertThat(metrics.totalIgnoredCalls()).isEqualTo(half);
         assertThat(metrics.totalFailedCalls()).isZero();

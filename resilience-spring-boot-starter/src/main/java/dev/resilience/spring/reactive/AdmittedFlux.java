@@ -1,6 +1,5 @@
 package dev.resilience.spring.reactive;
 
-import dev.resilience.core.ShutdownGate;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
@@ -14,12 +13,6 @@ final class AdmittedFlux<T> extends FluxOperator<T, T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-        ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
-        work.begin();
-        try {
-            source.subscribe(actual);
-        } finally {
-            work.end();
-        }
+        AdmittedMono.subscribeAdmitted(source, actual);
     }
 }

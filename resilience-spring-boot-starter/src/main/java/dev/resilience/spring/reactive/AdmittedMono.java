@@ -1,6 +1,7 @@
 package dev.resilience.spring.reactive;
 
 import dev.resilience.core.ShutdownGate;
+import reactor.core.CorePublisher;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoOperator;
@@ -18,6 +19,11 @@ final class AdmittedMono<T> extends MonoOperator<T, T> {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
+        subscribeAdmitted(source, actual);
+    }
+
+    /** Subscribes {@code actual} to {@code source} with the subscribing thread marked as admitted work. */
+    static <T> void subscribeAdmitted(CorePublisher<? extends T> source, CoreSubscriber<? super T> actual) {
         ShutdownGate.AdmittedWork work = ShutdownGate.admittedWork();
         work.begin();
         try {
