@@ -7,14 +7,14 @@ import java.util.Optional;
 
 /**
  * Raised instead of running a call because a circuit breaker is OPEN, FORCED_OPEN, or HALF_OPEN with all
- * trial permits taken. Cheap: no stack trace, and the message is built only when asked for.
+ * trial permits taken. Its {@link #kind()} is {@value CircuitBreaker#KIND}; it is a {@link #isRejection()
+ * rejection}. Cheap: no stack trace, and the message is built only when asked for.
  */
 public class CallNotPermittedException extends ResilienceException {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final CircuitBreaker.State state;
-    private final long retryAfterNanos;
 
     /**
      * @param instanceName the breaker's name
@@ -22,9 +22,8 @@ public class CallNotPermittedException extends ResilienceException {
      * @param retryAfterNanos the remaining open-state wait in nanoseconds, or a negative value when unknown
      */
     public CallNotPermittedException(String instanceName, CircuitBreaker.State state, long retryAfterNanos) {
-        super(instanceName, null);
+        super(CircuitBreaker.KIND, instanceName, null, retryAfterNanos);
         this.state = state;
-        this.retryAfterNanos = retryAfterNanos;
     }
 
     @Override
@@ -42,7 +41,8 @@ public class CallNotPermittedException extends ResilienceException {
      * @return how long until the breaker leaves OPEN, when known (OPEN); empty for FORCED_OPEN and for a full
      *     HALF_OPEN state
      */
+    @Override
     public Optional<Duration> retryAfter() {
-        return retryAfterNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(retryAfterNanos));
+        return super.retryAfter();
     }
 }

@@ -7,13 +7,16 @@ import java.util.Optional;
 
 /**
  * A {@link RateLimiter} refused a call: no permit became available within its timeout (or the caller was
- * interrupted while waiting for one). The call did not run. Cheap: no stack trace.
+ * interrupted while waiting for one). The call did not run. Its {@link #kind()} is {@value #KIND}; it is a
+ * {@link #isRejection() rejection}, and {@link #retryAfter()} gives the time until the limiter's next period.
+ * Cheap: no stack trace.
  */
 public class RequestNotPermittedException extends ResilienceException {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    private final transient Duration retryAfter;
+    /** The {@link #kind()} of a rate limiter's rejection, as in property names ({@code resilience.ratelimiter.*}). */
+    public static final String KIND = "ratelimiter";
 
     /**
      * @param instanceName the rate limiter's name
@@ -21,8 +24,19 @@ public class RequestNotPermittedException extends ResilienceException {
      * @param retryAfter the time until the next period begins, or {@code null} if unknown
      */
     public RequestNotPermittedException(String instanceName, String message, Duration retryAfter) {
-        super(instanceName, message);
-        this.retryAfter = retryAfter;
+        this(instanceName, message, nanos(retryAfter));
+    }
+
+    /**
+     * Same as {@link #RequestNotPermittedException(String, String, Duration)} without a {@code Duration} to
+     * allocate.
+     *
+     * @param instanceName the rate limiter's name
+     * @param message what happened, naming the instance
+     * @param retryAfterNanos the time until the next period begins in nanoseconds, or a negative value if unknown
+     */
+    public RequestNotPermittedException(String instanceName, String message, long retryAfterNanos) {
+        super(KIND, instanceName, message, retryAfterNanos);
     }
 
     /**
@@ -45,8 +59,27 @@ public class RequestNotPermittedException extends ResilienceException {
                 "RateLimiter '" + instanceName + "' did not run the call: interrupted while waiting for a permit", null);
     }
 
-    /** @return the time until the next period begins (a hint for a {@code Retry-After} header), if known */
+    /**
+     * @return the time until the next period begins (a hint for a {@code Retry-After} header), if known (not for
+     *     a caller interrupted while waiting)
+     */
+    @Override
     public Optional<Duration> retryAfter() {
-        return Optional.ofNullable(retryAfter);
+        return super.retryAfter();
+    }
+
+    /** @return the wait in nanoseconds, saturating at {@code Long.MAX_VALUE}; -1 for {@code null} (unknown) */
+    private static long nanos(Duration retryAfter) {
+        if (retryAfter == null) {
+            return -1;
+        }
+        if (retryAfter.isNegative()) {
+            return 0;
+        }
+        try {
+            return retryAfter.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 }

@@ -7,7 +7,8 @@ import java.time.Duration;
 /**
  * An outgoing request was not sent because the current deadline had left less than a millisecond: the service
  * called would have received a deadline of 0 (already expired), and the caller has given up anyway. A
- * {@link TimeoutExceededException} (a 504 when it reaches a controller), named for the host the request was for.
+ * {@link TimeoutExceededException} (a 504 when it reaches a controller), named for the host the request was for;
+ * like every timeout its {@link #kind()} is {@code timeout} and it is not {@link #isRejection() a rejection}.
  */
 public class DeadlineExpiredException extends TimeoutExceededException {
 

@@ -23,13 +23,14 @@ import org.springframework.web.method.annotation.ExceptionHandlerMappingInfo;
 import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Turns rejections that reach a controller into RFC 9457 problem details: 503 for an open circuit, a full
  * bulkhead or shutdown in progress, 429 for a rate limit, 504 for a timeout. When the wait is known a
  * {@code Retry-After} header gives it in whole seconds, rounded up, at least 1. The body carries a title, the
- * rejection's message as detail, and the instance in {@code instanceName}; never a stack trace.
+ * rejection's message as detail, the instance in {@code instanceName} and the policy kind in {@code kind}; never a
+ * stack trace. The kind and the wait are read from {@link ResilienceException#kind()} and
+ * {@link ResilienceException#retryAfter()}; only the status and the title belong to each rejection class.
  *
  * <p>Which handler answers a rejection, decided once at start-up for each rejection class:
  * <ol>
@@ -139,8 +140,7 @@ public abstract class ResilienceProblemDetailsAdvice implements Ordered, BeanFac
          */
         @ExceptionHandler(CallNotPermittedException.class)
         public ResponseEntity<ProblemDetail> callNotPermitted(CallNotPermittedException exception) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Circuit breaker open", "circuitbreaker", exception,
-                    exception.retryAfter());
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Circuit breaker open", exception);
         }
     }
 
@@ -159,7 +159,7 @@ public abstract class ResilienceProblemDetailsAdvice implements Ordered, BeanFac
          */
         @ExceptionHandler(BulkheadFullException.class)
         public ResponseEntity<ProblemDetail> bulkheadFull(BulkheadFullException exception) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Bulkhead full", "bulkhead", exception, exception.retryAfter());
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Bulkhead full", exception);
         }
     }
 
@@ -178,7 +178,7 @@ public abstract class ResilienceProblemDetailsAdvice implements Ordered, BeanFac
          */
         @ExceptionHandler(ShutdownInProgressException.class)
         public ResponseEntity<ProblemDetail> shuttingDown(ShutdownInProgressException exception) {
-            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Shutting down", null, exception, Optional.empty());
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "Shutting down", exception);
         }
     }
 
@@ -197,8 +197,7 @@ public abstract class ResilienceProblemDetailsAdvice implements Ordered, BeanFac
          */
         @ExceptionHandler(RequestNotPermittedException.class)
         public ResponseEntity<ProblemDetail> requestNotPermitted(RequestNotPermittedException exception) {
-            return problem(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", "ratelimiter", exception,
-                    exception.retryAfter());
+            return problem(HttpStatus.TOO_MANY_REQUESTS, "Rate limit exceeded", exception);
         }
     }
 
@@ -217,20 +216,29 @@ public abstract class ResilienceProblemDetailsAdvice implements Ordered, BeanFac
          */
         @ExceptionHandler(TimeoutExceededException.class)
         public ResponseEntity<ProblemDetail> timeoutExceeded(TimeoutExceededException exception) {
-            return problem(HttpStatus.GATEWAY_TIMEOUT, "Timeout exceeded", "timeout", exception, Optional.empty());
+            return problem(HttpStatus.GATEWAY_TIMEOUT, "Timeout exceeded", exception);
         }
     }
 
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String kind,
-                                                         ResilienceException exception, Optional<Duration> retryAfter) {
+    /**
+     * The one mapping every advice shares: what it needs of the rejection comes from {@link ResilienceException}
+     * itself, so a subclass (a thread-pool bulkhead's rejection, a deadline that expired before a request was
+     * sent) is described by its own {@link ResilienceException#kind() kind} and
+     * {@link ResilienceException#retryAfter() wait}.
+     *
+     * @param status the status for this rejection class
+     * @param title the title for this rejection class
+     * @param exception the rejection
+     * @return the problem response, with {@code Retry-After} when the rejection knows its wait
+     */
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, ResilienceException exception) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, exception.getMessage());
         body.setTitle(title);
         body.setProperty("instanceName", exception.instanceName());
-        if (kind != null) {
-            body.setProperty("kind", kind);
-        }
+        body.setProperty("kind", exception.kind());
         ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
-        retryAfter.ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(wait))));
+        exception.retryAfter().ifPresent(
+                wait -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(wait))));
         return response.body(body);
     }
 
