@@ -124,12 +124,41 @@ class RejectionDescriptionTest {
     }
 
     @Test
-    void aFullThreadPoolBulkheadNamesItsKind() {
+    void aFullThreadPoolBulkheadNamesItsKind() throws Exception {
+        ThreadPoolBulkhead pool = ThreadPoolBulkhead.of("reports", dev.resilience.bulkhead.ThreadPoolBulkheadConfig.builder()
+                .coreThreadPoolSize(1).maxThreadPoolSize(1).queueCapacity(1).build());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.function.Supplier<CompletableFuture<String>> blocking = () -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.completedFuture("done");
+        };
+        try {
+            pool.callAsync(blocking);  // holds the one thread
+            pool.callAsync(blocking);  // fills the queue
+
+            CompletableFuture<String> third = pool.callAsync(() -> CompletableFuture.completedFuture("never")).toCompletableFuture();
+
+            ExecutionException failure = catchThrowableOfType(ExecutionException.class, () -> third.get(10, TimeUnit.SECONDS));
+            ResilienceException rejection = (ResilienceException) failure.getCause();
+            assertThat(rejection).isInstanceOf(BulkheadFullException.class);
+            assertThat(rejection.kind()).isEqualTo("thread-pool-bulkhead").isEqualTo(pool.kind());
+            assertThat(rejection.retryAfter()).isEmpty();
+            assertThat(rejection.isRejection()).isTrue();
+        } finally {
+            release.countDown();
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aBulkheadRejectionNamesOnlyABulkheadKind() {
         ResilienceException rejection = new BulkheadFullException("reports", "queue full", ThreadPoolBulkhead.KIND);
 
         assertThat(rejection.kind()).isEqualTo("thread-pool-bulkhead");
-        assertThat(rejection.retryAfter()).isEmpty();
-        assertThat(rejection.isRejection()).isTrue();
     }
 
     @Test

@@ -21,9 +21,9 @@ public class MaxRetriesExceededException extends ResilienceException {
      * @param lastResult what the last attempt returned
      */
     public MaxRetriesExceededException(String instanceName, int attempts, Object lastResult) {
-        super(instanceName, "Retry '" + instanceName + "' made all its " + attempts + " attempts and the last one"
+        super(Retry.KIND, instanceName, "Retry '" + instanceName + "' made all its " + attempts + " attempts and the last one"
                 + " still returned a result marked for retry (retryOnResult); failAfterMaxAttempts turns it into this"
-                + " exception");
+                + " exception", -1);
         this.attempts = attempts;
         this.lastResult = lastResult;
     }
@@ -36,5 +36,11 @@ public class MaxRetriesExceededException extends ResilienceException {
     /** @return what the last attempt returned (possibly {@code null}); not serialized */
     public Object lastResult() {
         return lastResult;
+    }
+
+    /** @return {@code false}: every attempt ran; the retry gave up on their results */
+    @Override
+    public boolean isRejection() {
+        return false;
     }
 }

@@ -47,6 +47,9 @@ import dev.resilience.retry.internal.RetryImpl;
  */
 public interface Retry extends Policy {
 
+    /** The kind of this policy, as in property names ({@code resilience.retry.*}) and {@link #kind()}. */
+    String KIND = "retry";
+
     /**
      * @param name instance name
      * @param config settings

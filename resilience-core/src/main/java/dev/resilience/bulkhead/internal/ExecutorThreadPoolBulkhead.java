@@ -181,7 +181,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
             }
             throw new BulkheadFullException(name, "Thread-pool bulkhead '" + name + "' is full: all "
                     + config.maxThreadPoolSize() + " threads are busy and its queue of " + config.queueCapacity()
-                    + " is full");
+                    + " is full", ThreadPoolBulkhead.KIND);
         }
         permitted.increment();
         if (events.hasListeners()) {

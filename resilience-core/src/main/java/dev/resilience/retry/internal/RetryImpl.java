@@ -134,7 +134,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
     @Override
     public String kind() {
-        return "retry";
+        return KIND;
     }
 
     @Override
