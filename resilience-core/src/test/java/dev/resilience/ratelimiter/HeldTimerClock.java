@@ -26,6 +26,15 @@ final class HeldTimerClock implements Clock {
     private final List<Runnable> held = new ArrayList<>();
     private final Map<Long, AtomicInteger> sleptMillis = new ConcurrentHashMap<>();
     private volatile boolean sleepsAdvanceTime;
+    private final AtomicInteger sleeping = new AtomicInteger();
+
+    /**
+     * @return how many threads are in {@link #sleep} with their wake-up time fixed: a test moves the clock only once
+     *     its waiters are here, since a sleep that starts after a jump would count its duration from the new time
+     */
+    int sleeping() {
+        return sleeping.get();
+    }
 
     @Override
     public long nanoTime() {
@@ -45,6 +54,7 @@ final class HeldTimerClock implements Clock {
             return;
         }
         long until = nanos.get() + sleepNanos;
+        sleeping.incrementAndGet();
         lock.lock();
         try {
             while (!sleepsAdvanceTime && nanos.get() < until) {
@@ -52,6 +62,7 @@ final class HeldTimerClock implements Clock {
             }
         } finally {
             lock.unlock();
+            sleeping.decrementAndGet();
         }
     }
 

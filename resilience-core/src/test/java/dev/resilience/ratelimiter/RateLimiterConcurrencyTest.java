@@ -121,13 +121,21 @@ class RateLimiterConcurrencyTest {
             });
             // 10 permits now; periods 1..3 (due in 1, 2 and 3 s) are reserved 10 each; period 4 (4 s) is beyond the
             // timeout, so the other 24 callers are refused at once
-            await().atMost(10, TimeUnit.SECONDS).until(() -> limiter.metrics().waitingCalls() == 3 * limit
-                    && limiter.metrics().rejectedCalls() - rejectedBefore == THREADS - 4L * limit);
+            await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+                assertThat(limiter.metrics().waitingCalls()).as("waiting").isEqualTo(3 * limit);
+                assertThat(clock.sleeping()).as("asleep until their periods").isEqualTo(3 * limit);
+                assertThat(limiter.metrics().rejectedCalls() - rejectedBefore).as("refused at once").isEqualTo(THREADS - 4L * limit);
+            });
             assertThat(limiter.metrics().permittedCalls() - permittedBefore).isEqualTo(limit);
             for (int period = 1; period <= 3; period++) {
                 clock.setMillis(base + period * 1000L);
                 long expected = (period + 1L) * limit;
-                await().atMost(10, TimeUnit.SECONDS).until(() -> limiter.metrics().permittedCalls() - permittedBefore == expected);
+                int stillAsleep = (3 - period) * limit;
+                await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+                    assertThat(limiter.metrics().permittedCalls() - permittedBefore).as("permitted").isEqualTo(expected);
+                    // waiters of later periods that woke with this jump are back asleep before the clock moves again
+                    assertThat(clock.sleeping()).as("asleep until their periods").isEqualTo(stillAsleep);
+                });
             }
             joinAll(threads);
             assertThat(counts(admittedAt)).as("round %d", round).isEqualTo(Map.of(0L, limit, 1000L, limit, 2000L, limit, 3000L, limit));
