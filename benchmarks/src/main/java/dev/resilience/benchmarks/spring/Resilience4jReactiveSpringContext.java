@@ -4,17 +4,13 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.spring6.circuitbreaker.configure.CircuitBreakerAspect;
 import io.github.resilience4j.spring6.circuitbreaker.configure.CircuitBreakerConfigurationProperties;
 import io.github.resilience4j.spring6.circuitbreaker.configure.ReactorCircuitBreakerAspectExt;
-import io.github.resilience4j.spring6.fallback.FallbackDecorators;
 import io.github.resilience4j.spring6.fallback.FallbackExecutor;
-import io.github.resilience4j.spring6.spelresolver.DefaultSpelResolver;
 import io.github.resilience4j.spring6.spelresolver.SpelResolver;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
-import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.context.annotation.Import;
 
 import java.util.List;
 
@@ -40,24 +36,13 @@ public final class Resilience4jReactiveSpringContext {
     /** The aspect with its Reactor extension, a default registry and the annotated bean. */
     @Configuration(proxyBeanMethods = false)
     @EnableAspectJAutoProxy(proxyTargetClass = true)
+    @Import(Resilience4jAspectSupport.class)
     public static class App {
 
         /** @return the annotated bean the aspect advises */
         @Bean
         public Resilience4jReactiveService resilience4jReactiveService() {
             return new Resilience4jReactiveService();
-        }
-
-        /** @return the SpEL resolver the aspect needs for names */
-        @Bean
-        public SpelResolver spelResolver(BeanFactory beanFactory) {
-            return new DefaultSpelResolver(new SpelExpressionParser(), new DefaultParameterNameDiscoverer(), beanFactory);
-        }
-
-        /** @return the fallback executor (no fallbacks are declared) */
-        @Bean
-        public FallbackExecutor fallbackExecutor(SpelResolver spelResolver) {
-            return new FallbackExecutor(spelResolver, new FallbackDecorators(List.of()));
         }
 
         /** @return the registry of default breakers (a bean, so the benchmark can check its breaker records calls) */

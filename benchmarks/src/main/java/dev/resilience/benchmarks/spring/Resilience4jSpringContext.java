@@ -13,21 +13,17 @@ import io.github.resilience4j.spring6.bulkhead.configure.BulkheadAspect;
 import io.github.resilience4j.spring6.bulkhead.configure.BulkheadConfigurationProperties;
 import io.github.resilience4j.spring6.circuitbreaker.configure.CircuitBreakerAspect;
 import io.github.resilience4j.spring6.circuitbreaker.configure.CircuitBreakerConfigurationProperties;
-import io.github.resilience4j.spring6.fallback.FallbackDecorators;
 import io.github.resilience4j.spring6.fallback.FallbackExecutor;
 import io.github.resilience4j.spring6.ratelimiter.configure.RateLimiterAspect;
 import io.github.resilience4j.spring6.ratelimiter.configure.RateLimiterConfigurationProperties;
 import io.github.resilience4j.spring6.retry.configure.RetryAspect;
 import io.github.resilience4j.spring6.retry.configure.RetryConfigurationProperties;
-import io.github.resilience4j.spring6.spelresolver.DefaultSpelResolver;
 import io.github.resilience4j.spring6.spelresolver.SpelResolver;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.EnableAspectJAutoProxy;
-import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.context.annotation.Import;
 
 import java.time.Duration;
 import java.util.List;
@@ -50,24 +46,13 @@ public final class Resilience4jSpringContext {
     /** The aspects, their registries (configured like the core benchmarks) and the annotated bean. */
     @Configuration(proxyBeanMethods = false)
     @EnableAspectJAutoProxy(proxyTargetClass = true)
+    @Import(Resilience4jAspectSupport.class)
     public static class App {
 
         /** @return the annotated bean the aspects advise */
         @Bean
         public Resilience4jAnnotatedService resilience4jAnnotatedService() {
             return new Resilience4jAnnotatedService();
-        }
-
-        /** @return the SpEL resolver the aspects need for names */
-        @Bean
-        public SpelResolver spelResolver(BeanFactory beanFactory) {
-            return new DefaultSpelResolver(new SpelExpressionParser(), new DefaultParameterNameDiscoverer(), beanFactory);
-        }
-
-        /** @return the fallback executor (no fallbacks are declared) */
-        @Bean
-        public FallbackExecutor fallbackExecutor(SpelResolver spelResolver) {
-            return new FallbackExecutor(spelResolver, new FallbackDecorators(List.of()));
         }
 
         /** @return Resilience4j's circuit breaker aspect over a COUNT_BASED 100 breaker */
