@@ -1,16 +1,10 @@
 package dev.resilience.bulkhead;
 
 import dev.resilience.core.ManualClock;
+import dev.resilience.core.Together;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -102,28 +96,7 @@ class BulkheadPermitConcurrencyTest {
         assertThat(metrics.rejectedCalls()).isEqualTo(refused.sum());
     }
 
-    private interface Work {
-        void run(int me) throws Exception;
-    }
-
-    private static void runTogether(Work work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            CyclicBarrier start = new CyclicBarrier(THREADS);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int me = t;
-                done.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    work.run(me);
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+    private static void runTogether(Together.Work work) throws Exception {
+        Together.run(THREADS, work);
     }
 }

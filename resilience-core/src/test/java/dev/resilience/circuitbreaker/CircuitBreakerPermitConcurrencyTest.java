@@ -3,19 +3,13 @@ package dev.resilience.circuitbreaker;
 import dev.resilience.circuitbreaker.CircuitBreaker.Permit;
 import dev.resilience.circuitbreaker.CircuitBreaker.State;
 import dev.resilience.core.ManualClock;
+import dev.resilience.core.Together;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -81,30 +75,15 @@ class CircuitBreakerPermitConcurrencyTest {
      * threads walking the array side by side race to finish those.
      */
     private static void finishAll(AtomicReferenceArray<Permit> permits, Tally tally) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            CyclicBarrier start = new CyclicBarrier(THREADS);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int me = t;
-                done.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    for (int i = 0; i < permits.length(); i++) {
-                        boolean mine = i % THREADS == me;
-                        boolean raced = i % 3 == 0 && (i + 1) % THREADS == me;
-                        if (mine || raced) {
-                            finishRandomly(permits.get(i), tally);
-                        }
-                    }
-                    return null;
-                }));
+        Together.run(THREADS, me -> {
+            for (int i = 0; i < permits.length(); i++) {
+                boolean mine = i % THREADS == me;
+                boolean raced = i % 3 == 0 && (i + 1) % THREADS == me;
+                if (mine || raced) {
+                    finishRandomly(permits.get(i), tally);
+                }
             }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     @Test
@@ -116,26 +95,11 @@ class CircuitBreakerPermitConcurrencyTest {
                 .minimumNumberOfCalls(CircuitBreakerConfig.MAX_COUNT_WINDOW_SIZE)
                 .ignoreExceptions(IllegalStateException.class).build(), new ManualClock());
         AtomicReferenceArray<Permit> permits = new AtomicReferenceArray<>(total);
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            CyclicBarrier start = new CyclicBarrier(THREADS);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int me = t;
-                done.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    for (int i = me; i < total; i += THREADS) {
-                        permits.set(i, cb.tryAcquire());
-                    }
-                    return null;
-                }));
+        Together.run(THREADS, me -> {
+            for (int i = me; i < total; i += THREADS) {
+                permits.set(i, cb.tryAcquire());
             }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         Tally tally = new Tally();
         finishAll(permits, tally);
 
@@ -193,25 +157,11 @@ class CircuitBreakerPermitConcurrencyTest {
 
     /** Each of {@code THREADS} threads takes permits until refused once. */
     private static void acquireUntilRefused(CircuitBreaker cb, ConcurrentLinkedQueue<Permit> into) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            CyclicBarrier start = new CyclicBarrier(THREADS);
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                done.add(pool.submit(() -> {
-                    start.await(10, TimeUnit.SECONDS);
-                    Permit permit;
-                    while ((permit = cb.tryAcquire()) != null) {
-                        into.add(permit);
-                    }
-                    return null;
-                }));
+        Together.run(THREADS, me -> {
+            Permit permit;
+            while ((permit = cb.tryAcquire()) != null) {
+                into.add(permit);
             }
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 }
