@@ -2,7 +2,7 @@ package dev.resilience;
 
 import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.core.Clock;
-import dev.resilience.core.Durations;
+import dev.resilience.core.internal.Durations;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.retry.Retry;
 

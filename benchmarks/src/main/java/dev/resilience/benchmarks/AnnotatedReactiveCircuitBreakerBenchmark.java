@@ -4,7 +4,7 @@ import dev.resilience.benchmarks.spring.OurReactiveService;
 import dev.resilience.benchmarks.spring.OurReactiveSpringContext;
 import dev.resilience.benchmarks.spring.Resilience4jReactiveService;
 import dev.resilience.benchmarks.spring.Resilience4jReactiveSpringContext;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

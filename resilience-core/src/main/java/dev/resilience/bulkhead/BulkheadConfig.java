@@ -1,6 +1,6 @@
 package dev.resilience.bulkhead;
 
-import dev.resilience.core.Validate;
+import dev.resilience.core.internal.Validate;
 
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package dev.resilience.bulkhead;
 
 import dev.resilience.core.InvalidConfigException;
-import dev.resilience.core.Validate;
+import dev.resilience.core.internal.Validate;
 
 import java.time.Duration;
 

@@ -1,5 +1,7 @@
 package dev.resilience.core;
 
+import dev.resilience.core.internal.NamedThreadFactory;
+
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

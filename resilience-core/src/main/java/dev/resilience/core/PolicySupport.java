@@ -1,5 +1,7 @@
 package dev.resilience.core;
 
+import dev.resilience.core.internal.Throwables;
+
 import dev.resilience.Policy;
 
 import java.util.concurrent.CompletionStage;

@@ -1,5 +1,7 @@
 package dev.resilience.core;
 
+import dev.resilience.core.internal.Durations;
+
 import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 

@@ -5,9 +5,9 @@ import dev.resilience.ShutdownInProgressException;
 import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.ExceptionClassifier;
-import dev.resilience.core.Durations;
+import dev.resilience.core.internal.Durations;
 import dev.resilience.core.InvalidConfigException;
-import dev.resilience.core.Validate;
+import dev.resilience.core.internal.Validate;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.core.internal.ContinuationThreads;
 

@@ -1,6 +1,6 @@
 package dev.resilience.timeout;
 
-import dev.resilience.core.Validate;
+import dev.resilience.core.internal.Validate;
 
 import java.time.Duration;
 

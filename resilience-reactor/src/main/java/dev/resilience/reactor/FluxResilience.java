@@ -1,7 +1,7 @@
 package dev.resilience.reactor;
 
 import dev.resilience.core.AsyncInvoker;
-import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.Throwables;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Scannable;

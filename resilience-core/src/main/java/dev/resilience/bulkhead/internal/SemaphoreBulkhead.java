@@ -7,7 +7,7 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.bulkhead.BulkheadMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
-import dev.resilience.core.Durations;
+import dev.resilience.core.internal.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;

@@ -7,14 +7,14 @@ import dev.resilience.circuitbreaker.CircuitBreakerEvent;
 import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
-import dev.resilience.core.Durations;
+import dev.resilience.core.internal.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.ExceptionClassifier;
 import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
-import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.Throwables;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

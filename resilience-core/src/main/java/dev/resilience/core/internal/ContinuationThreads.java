@@ -1,6 +1,5 @@
 package dev.resilience.core.internal;
 
-import dev.resilience.core.NamedThreadFactory;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;

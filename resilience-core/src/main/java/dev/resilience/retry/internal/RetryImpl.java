@@ -1,14 +1,14 @@
 package dev.resilience.retry.internal;
 
 import dev.resilience.core.AsyncInvoker;
-import dev.resilience.core.Durations;
+import dev.resilience.core.internal.Durations;
 import dev.resilience.core.Clock;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
 import dev.resilience.core.PolicySupport;
 import dev.resilience.core.Scheduled;
-import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.Throwables;
 import dev.resilience.core.internal.CallerContext;
 import dev.resilience.deadline.Deadline;
 import dev.resilience.retry.IntervalBiFunction;

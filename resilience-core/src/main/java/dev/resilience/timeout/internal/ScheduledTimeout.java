@@ -2,7 +2,7 @@ package dev.resilience.timeout.internal;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
-import dev.resilience.core.Durations;
+import dev.resilience.core.internal.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;

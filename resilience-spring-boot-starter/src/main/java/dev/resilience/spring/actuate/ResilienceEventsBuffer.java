@@ -5,7 +5,7 @@ import dev.resilience.core.EventListener;
 import dev.resilience.core.Registry;
 import dev.resilience.core.ResilienceEvent;
 import dev.resilience.core.Subscription;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;

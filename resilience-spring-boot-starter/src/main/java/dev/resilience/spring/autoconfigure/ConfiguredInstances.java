@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceRegistries;
+
 import dev.resilience.Policy;
 import dev.resilience.core.Registry;
 import org.apache.commons.logging.Log;

@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceConfigurationException;
+
 import dev.resilience.core.Clock;
 import dev.resilience.spring.deadline.DeadlineClientInterceptor;
 import dev.resilience.spring.deadline.DeadlineHeader;

@@ -1,5 +1,9 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceConfigurationException;
+
+import dev.resilience.spring.ResilienceRegistries;
+
 import dev.resilience.Policy;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;

@@ -1,5 +1,9 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceConfigurationException;
+
+import dev.resilience.spring.ResilienceRegistries;
+
 import dev.resilience.core.Clock;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.interceptor.MethodSpecResolver;

@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceConfigurationException;
+
 import dev.resilience.core.InvalidConfigException;
 import org.springframework.util.ClassUtils;
 

@@ -2,7 +2,7 @@ package dev.resilience.spring.interceptor;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Invoker;
-import dev.resilience.core.Throwables;
+import dev.resilience.core.internal.Throwables;
 import org.aopalliance.intercept.MethodInvocation;
 
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package dev.resilience.spring.interceptor;
 
 import dev.resilience.core.ShutdownGate;
-import dev.resilience.spring.autoconfigure.ResilienceConfigurationException;
+import dev.resilience.spring.ResilienceConfigurationException;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopInfrastructureBean;

@@ -2,9 +2,9 @@ package dev.resilience.spring.lifecycle;
 
 import dev.resilience.GracefulShutdown;
 import dev.resilience.core.Clock;
-import dev.resilience.core.NamedThreadFactory;
+import dev.resilience.core.internal.NamedThreadFactory;
 import dev.resilience.core.ShutdownGate;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;

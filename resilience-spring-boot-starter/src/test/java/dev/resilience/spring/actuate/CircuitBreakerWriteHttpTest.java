@@ -1,7 +1,7 @@
 package dev.resilience.spring.actuate;
 
 import dev.resilience.circuitbreaker.CircuitBreaker;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package dev.resilience.spring.actuate;
 
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceConfigurationException;
+import dev.resilience.spring.ResilienceConfigurationException;
 import dev.resilience.spring.autoconfigure.ResilienceEndpointAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceHealthAutoConfiguration;
 import dev.resilience.spring.autoconfigure.ResilienceMetricsAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.autoconfigure.ResilienceWebAutoConfiguration;
 import dev.resilience.spring.web.ResilienceProblemDetailsAdvice;
 import io.micrometer.core.instrument.MeterRegistry;

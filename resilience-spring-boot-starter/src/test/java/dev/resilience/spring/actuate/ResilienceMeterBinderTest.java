@@ -13,7 +13,7 @@ import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 import io.micrometer.core.instrument.MeterRegistry;

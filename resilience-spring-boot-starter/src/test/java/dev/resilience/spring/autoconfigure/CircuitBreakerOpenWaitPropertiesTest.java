@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceRegistries;
+
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceRegistries;
+
 import dev.resilience.core.Clock;
 import dev.resilience.core.ManualClock;
 import dev.resilience.retry.IntervalBiFunction;

@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.ResilienceRegistries;
+
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.Retry;
 import org.junit.jupiter.api.Test;

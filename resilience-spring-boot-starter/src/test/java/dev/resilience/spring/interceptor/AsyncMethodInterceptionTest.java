@@ -7,7 +7,7 @@ import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.timeout.TimeoutExceededException;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.interceptor.AsyncUncaughtExceptionHandler;

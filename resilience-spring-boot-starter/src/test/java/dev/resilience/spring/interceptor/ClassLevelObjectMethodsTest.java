@@ -3,7 +3,7 @@ package dev.resilience.spring.interceptor;
 import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;

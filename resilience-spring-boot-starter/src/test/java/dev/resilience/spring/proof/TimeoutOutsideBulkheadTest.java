@@ -6,7 +6,7 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.core.Clock;
 import dev.resilience.core.ManualClock;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.timeout.TimeoutExceededException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;

@@ -9,7 +9,7 @@ import dev.resilience.spring.autoconfigure.RetryConfigCustomizer;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.timeout.TimeoutExceededException;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -2,8 +2,8 @@ package dev.resilience.spring.reactive;
 
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
-import dev.resilience.spring.autoconfigure.ResilienceConfigurationException;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceConfigurationException;
+import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -2,7 +2,7 @@ package dev.resilience.spring.reactive;
 
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.ManualClock;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.resilience.spring.web;
 
 import dev.resilience.core.ManualClock;
 import dev.resilience.spring.actuate.HttpJson;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

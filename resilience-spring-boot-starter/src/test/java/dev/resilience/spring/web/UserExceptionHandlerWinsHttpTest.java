@@ -3,7 +3,7 @@ package dev.resilience.spring.web;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.core.ManualClock;
 import dev.resilience.spring.actuate.HttpJson;
-import dev.resilience.spring.autoconfigure.ResilienceRegistries;
+import dev.resilience.spring.ResilienceRegistries;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;

@@ -7,8 +7,8 @@ import dev.resilience.annotation.Timeout
 import dev.resilience.circuitbreaker.CallNotPermittedException
 import dev.resilience.core.ShutdownGate
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration
-import dev.resilience.spring.autoconfigure.ResilienceConfigurationException
-import dev.resilience.spring.autoconfigure.ResilienceRegistries
+import dev.resilience.spring.ResilienceConfigurationException
+import dev.resilience.spring.ResilienceRegistries
 import dev.resilience.timeout.TimeoutExceededException
 import kotlinx.coroutines.CompletableDeferred
 import kotlinx.coroutines.Dispatchers

@@ -1,4 +1,4 @@
-package dev.resilience.spring.autoconfigure;
+package dev.resilience.spring;
 
 /**
  * A mistake in how Resilience is configured or used, found at start-up: a property out of range, an
@@ -42,7 +42,7 @@ public class ResilienceConfigurationException extends RuntimeException {
      * @param allowed what is allowed
      * @return an exception naming all three
      */
-    static ResilienceConfigurationException invalidProperty(String property, Object value, String allowed) {
+    public static ResilienceConfigurationException invalidProperty(String property, Object value, String allowed) {
         return new ResilienceConfigurationException(
                 "Invalid value '" + value + "' for property '" + property + "': it must be " + allowed + ".",
                 "Update '" + property + "' in your application configuration to a value that is " + allowed + ".");

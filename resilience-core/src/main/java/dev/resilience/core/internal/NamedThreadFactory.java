@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.internal;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,6 @@
-package dev.resilience.core;
+package dev.resilience.core.internal;
+
+import dev.resilience.core.InvalidConfigException;
 
 import java.time.Duration;
 

@@ -1,5 +1,7 @@
-package dev.resilience.core;
+package dev.resilience.core.internal;
 
+
+import dev.resilience.core.InvalidConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

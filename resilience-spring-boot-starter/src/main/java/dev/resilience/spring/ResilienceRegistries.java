@@ -1,4 +1,4 @@
-package dev.resilience.spring.autoconfigure;
+package dev.resilience.spring;
 
 import dev.resilience.Policy;
 import dev.resilience.bulkhead.Bulkhead;
