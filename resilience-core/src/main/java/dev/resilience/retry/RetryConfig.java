@@ -4,7 +4,7 @@ import dev.resilience.ResilienceException;
 import dev.resilience.ShutdownInProgressException;
 import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
-import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.internal.ExceptionClassifier;
 import dev.resilience.core.internal.Durations;
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.internal.Validate;

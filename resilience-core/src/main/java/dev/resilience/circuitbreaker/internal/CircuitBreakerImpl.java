@@ -10,9 +10,9 @@ import dev.resilience.core.Clock;
 import dev.resilience.core.internal.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
-import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.internal.ExceptionClassifier;
 import dev.resilience.core.Invoker;
-import dev.resilience.core.PolicySupport;
+import dev.resilience.core.internal.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.internal.Throwables;
 
@@ -96,9 +96,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     // with the same time as slow calls (coarse, for a coarse-timed threshold).
     private final LongAdder successfulNanos = new LongAdder();
     private final LongAdder failedNanos = new LongAdder();
+    /** The config's classification ({@link CircuitBreakerConfig#records}), here with its predicates' exceptions. */
     private final ExceptionClassifier classifier;
-    /** The Error classes that {@code recordExceptions} names: only an Error of one of these can count as a failure. */
-    private final Class<?>[] recordedErrors;
     private final Predicate<Object> resultPredicate;
     private final boolean timeBased;
     private final long slowNanos;
@@ -123,10 +122,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.classifier = new ExceptionClassifier(config.recordExceptions(), config.ignoreExceptions(),
-                config.recordException().orElse(null), config.ignoreException().orElse(null));
-        this.recordedErrors = config.recordExceptions().stream().filter(Error.class::isAssignableFrom)
-                .toArray(Class<?>[]::new);
+        this.classifier = ExceptionClassifier.ignoringUnnamedErrors(config.recordExceptions(),
+                config.ignoreExceptions(), config.recordException().orElse(null), config.ignoreException().orElse(null));
         this.resultPredicate = config.recordResult().orElse(null);
         this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
         // Saturated: a duration too long for a long of nanoseconds (about 292 years) is "practically forever".
@@ -427,7 +424,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         boolean counts;
         Throwable predicateFailure = null;
         try {
-            counts = counts(error);
+            counts = classifier.counts(error);
         } catch (Throwable t) {
             // A record or ignore predicate that throws must not keep the call's permit: the call counts as failed,
             // and its caller still gets its own exception, now carrying the predicate's.
@@ -450,26 +447,6 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         } else {
             onIgnored(admitted, error);
         }
-    }
-
-    /**
-     * An Error (the JVM's or a linkage problem, not an answer of the protected dependency) is ignored unless the
-     * record classes name it, so that it neither opens the breaker nor uses up a half-open trial.
-     */
-    private boolean counts(Throwable error) {
-        if (error instanceof Error && !namedError(error)) {
-            return false;
-        }
-        return classifier.counts(error);
-    }
-
-    private boolean namedError(Throwable error) {
-        for (Class<?> named : recordedErrors) {
-            if (named.isInstance(error)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void onIgnored(BreakerState admitted, Throwable error) {
