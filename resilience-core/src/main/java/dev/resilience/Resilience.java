@@ -2,7 +2,7 @@ package dev.resilience;
 
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Invoker;
-import dev.resilience.core.PolicySupport;
+import dev.resilience.core.internal.PolicySupport;
 import dev.resilience.core.ThrowingSupplier;
 
 import java.util.List;

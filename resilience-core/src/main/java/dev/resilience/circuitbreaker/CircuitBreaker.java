@@ -42,7 +42,9 @@ import java.time.Duration;
  * <p>Where a call cannot be wrapped in a lambda (a gateway filter, a message listener that acknowledges later),
  * {@link #tryAcquire()} admits it and returns a {@link Permit} to finish with its outcome.
  *
- * <p>Thread-safe and lock-free; the call path allocates nothing when nobody listens to events.
+ * <p>Thread-safe. The call path takes no lock and allocates nothing when nobody listens to events. It is not
+ * lock-free throughout: a call entering a COUNT_BASED window waits for the call before it on the same slot to finish
+ * its write, and a call entering a TIME_BASED window waits for the window's move to a new second to finish.
  */
 public interface CircuitBreaker extends Policy {
 

@@ -1,10 +1,12 @@
 package dev.resilience.circuitbreaker;
 
 import dev.resilience.core.InvalidConfigException;
+import dev.resilience.core.internal.ExceptionClassifier;
 import dev.resilience.core.internal.Validate;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -22,6 +24,8 @@ import java.util.function.Predicate;
  * unless {@link #recordExceptions()} names its class or a superclass of it that is itself an Error
  * ({@code recordExceptions(StackOverflowError.class)}, {@code recordExceptions(VirtualMachineError.class)});
  * {@code recordExceptions(Throwable.class)} does not name Errors. Either way the caller gets the Error unchanged.
+ * {@link #records(Throwable)} and {@link #ignores(Throwable)} answer these rules for one exception, exactly as the
+ * breaker applies them.
  */
 public final class CircuitBreakerConfig {
 
@@ -51,6 +55,7 @@ public final class CircuitBreakerConfig {
     private final Predicate<Throwable> recordException;
     private final Predicate<Throwable> ignoreException;
     private final Predicate<Object> recordResult;
+    private final ExceptionClassifier classifier;
 
     private CircuitBreakerConfig(Builder b) {
         this.slidingWindowType = b.slidingWindowType;
@@ -70,6 +75,8 @@ public final class CircuitBreakerConfig {
         this.recordException = b.recordException;
         this.ignoreException = b.ignoreException;
         this.recordResult = b.recordResult;
+        this.classifier = ExceptionClassifier.ignoringUnnamedErrors(recordExceptions, ignoreExceptions, recordException,
+                ignoreException);
     }
 
     /** @return the default configuration (see each setting for its default) */
@@ -191,6 +198,34 @@ public final class CircuitBreakerConfig {
     /** @return a test that records a returned value as a failure when it accepts it, if set */
     public Optional<Predicate<Object>> recordResult() {
         return Optional.ofNullable(recordResult);
+    }
+
+    /**
+     * Whether a breaker with this config records an exception its call threw as a failure: the rules of the class
+     * comment, the Error rule and both predicates included. A record or ignore predicate that throws makes the
+     * answer {@code true}, as the breaker then records the call as a failure.
+     *
+     * @param error what a call threw
+     * @return {@code true}: recorded as a failure; {@code false}: ignored (counted neither way)
+     */
+    public boolean records(Throwable error) {
+        Objects.requireNonNull(error, "error");
+        try {
+            return classifier.counts(error);
+        } catch (Throwable predicateFailure) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether a breaker with this config ignores an exception its call threw (counts it neither as a success nor as a
+     * failure, and gives a HALF_OPEN trial back): the opposite of {@link #records(Throwable)}.
+     *
+     * @param error what a call threw
+     * @return {@code true}: ignored; {@code false}: recorded as a failure
+     */
+    public boolean ignores(Throwable error) {
+        return !records(error);
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.resilience.core;
 
 import dev.resilience.core.internal.Validate;
 
-import dev.resilience.Policy;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,10 +23,13 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe; lookups of existing instances are one concurrent-map read.
  *
+ * <p>The registry knows its instances by the names it created them under, and asks nothing else of them: it holds
+ * policies ({@code Registry<CircuitBreaker, CircuitBreakerConfig>}), but any type its factory creates will do.
+ *
  * @param <P> the policy type
  * @param <C> its config type
  */
-public final class Registry<P extends Policy, C> {
+public final class Registry<P, C> {
 
     /** The name of the shared config used when an instance has none of its own. */
     public static final String DEFAULT_CONFIG = "default";
@@ -75,7 +76,7 @@ public final class Registry<P extends Policy, C> {
      * @param <C> config type
      * @return a builder
      */
-    public static <P extends Policy, C> Builder<P, C> builder(String kind, Factory<P, C> factory, C defaultConfig) {
+    public static <P, C> Builder<P, C> builder(String kind, Factory<P, C> factory, C defaultConfig) {
         return new Builder<>(kind, factory, defaultConfig);
     }
 
@@ -168,8 +169,12 @@ public final class Registry<P extends Policy, C> {
 
     /** @return every instance, sorted by name */
     public List<P> all() {
-        List<P> all = new ArrayList<>(instances.values());
-        all.sort((a, b) -> a.name().compareTo(b.name()));
+        List<Map.Entry<String, P>> entries = new ArrayList<>(instances.entrySet());
+        entries.sort(Map.Entry.comparingByKey());
+        List<P> all = new ArrayList<>(entries.size());
+        for (Map.Entry<String, P> entry : entries) {
+            all.add(entry.getValue());
+        }
         return all;
     }
 
@@ -249,7 +254,7 @@ public final class Registry<P extends Policy, C> {
      * @param <P> policy type
      * @param <C> config type
      */
-    public static final class Builder<P extends Policy, C> {
+    public static final class Builder<P, C> {
         private final String kind;
         private final Factory<P, C> factory;
         private final Map<String, C> configs = new LinkedHashMap<>();

@@ -46,8 +46,9 @@ import java.util.concurrent.Executor;
  *       so that a call that blocks delays no other timer; a rejection completes the stage exceptionally.</li>
  * </ul>
  *
- * <p>Lock-free and allocation-free on the call path: a call that finds a free permit does one compare-and-set on
- * one {@code long} and reads no clock. No thread of its own (the period timer runs on the clock's timer thread,
+ * <p>A call that finds a free permit takes no lock and allocates nothing: it does one compare-and-set on one
+ * {@code long} and reads no clock. Opening a new period, and a reservation that overlaps a change of the limit, take
+ * a read lock that only a change of the limit (or of the timeout) holds against them. No thread of its own (the period timer runs on the clock's timer thread,
  * which never runs a user's call).
  * Thread-safe.
  */

@@ -1,14 +1,10 @@
 package dev.resilience.retry;
 
 import dev.resilience.ResilienceException;
-import dev.resilience.ShutdownInProgressException;
-import dev.resilience.bulkhead.BulkheadFullException;
-import dev.resilience.circuitbreaker.CallNotPermittedException;
-import dev.resilience.core.ExceptionClassifier;
+import dev.resilience.core.internal.ExceptionClassifier;
 import dev.resilience.core.internal.Durations;
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.internal.Validate;
-import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.core.internal.ContinuationThreads;
 
 import java.time.Duration;
@@ -31,9 +27,9 @@ import java.util.function.Predicate;
  * from the attempt's outcome (a {@code Retry-After}, say).
  *
  * <p>Which failures are retried: never a {@link java.lang.Error}; never an exception whose class (or a
- * superclass) is listed in {@link #ignoreExceptions()}; never one of the {@link #REJECTIONS} (the engine's own
- * refusals to run a call: an open breaker, a full bulkhead, a rate limit, a shutdown) unless opted in (see
- * {@link #retryRejections()}); otherwise an exception is retried when {@link #retryExceptions()} is empty or lists
+ * superclass) is listed in {@link #ignoreExceptions()}; never a rejection (a {@link ResilienceException} whose
+ * {@link ResilienceException#isRejection()} is true: a policy refused to run the call, as an open breaker, a full
+ * bulkhead, a rate limit or a shutdown do) unless its kind is opted in (see {@link #retryRejections()}); otherwise an exception is retried when {@link #retryExceptions()} is empty or lists
  * its class (or a superclass), and the {@link #retryOnException()} predicate (if set) accepts it. A result is
  * retried when the {@link #retryOnResult()} predicate (if set) accepts it. An asynchronous supplier that throws
  * instead of returning a stage is retried like an attempt whose stage failed (Resilience4j lets that exception
@@ -45,15 +41,6 @@ public final class RetryConfig {
 
     /** No wait is ever longer than this (about 73 years), so time arithmetic cannot overflow. */
     public static final long MAX_WAIT_NANOS = Long.MAX_VALUE / 4;
-
-    /**
-     * The rejections a retry does not retry unless opted in: each says the call was not run because one of our
-     * policies refused it, and another attempt after a backoff would most likely be refused again (a breaker stays
-     * open for its whole wait, a shutdown does not end). A {@link dev.resilience.timeout.TimeoutExceededException}
-     * is not among them: a timed-out attempt ran, and is retried like any failure.
-     */
-    public static final List<Class<? extends ResilienceException>> REJECTIONS = List.of(CallNotPermittedException.class,
-            BulkheadFullException.class, RequestNotPermittedException.class, ShutdownInProgressException.class);
 
     private static final RetryConfig DEFAULTS = new Builder().build();
     private static final DoubleSupplier DEFAULT_RANDOM = () -> ThreadLocalRandom.current().nextDouble();
@@ -76,19 +63,16 @@ public final class RetryConfig {
     private final RetryBudgetConfig budget;
     private final ExceptionClassifier classifier;
     private final List<Class<?>> optedInRejections;
-    /** Whether an exception class is a rejection that ends the call at once (not opted in). */
-    private final ClassValue<Boolean> unretriedRejection = new ClassValue<>() {
+    /** Whether a rejection of this class is retried like any failure (its kind was opted in). */
+    private final ClassValue<Boolean> optedInRejection = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
-            if (rejectionKind(type) == null) {
-                return false;
-            }
             for (Class<?> optedIn : optedInRejections) {
                 if (optedIn.isAssignableFrom(type)) {
-                    return false;
+                    return true;
                 }
             }
-            return true;
+            return false;
         }
     };
     private final long waitNanos;
@@ -114,7 +98,7 @@ public final class RetryConfig {
         this.classifier = new ExceptionClassifier(retryExceptions, ignoreExceptions, retryOnException, null);
         List<Class<?>> optedIn = new java.util.ArrayList<>(retryRejections);
         for (Class<? extends Throwable> listed : retryExceptions) {
-            if (rejectionKind(listed) != null) {
+            if (isRejectionKind(listed)) {
                 optedIn.add(listed); // named outright: that is opting in
             }
         }
@@ -174,8 +158,9 @@ public final class RetryConfig {
     }
 
     /**
-     * @return the {@link #REJECTIONS} (or subclasses of them) that are retried like any failure; empty (default):
-     *     a rejection ends the call at once and reaches the caller. A rejection class (or a subclass of one) listed
+     * @return the rejection kinds (see {@link Builder#retryRejections}) retried like any failure; empty (default):
+     *     a rejection ends the call at once and reaches the caller: another attempt after a backoff would most
+     *     likely be refused again (a breaker stays open for its whole wait, a shutdown does not end). A rejection class (or a subclass of one) listed
      *     in {@link #retryExceptions()} is retried too; a broader class there (say {@code RuntimeException}) does
      *     not opt rejections in, and {@link #ignoreExceptions()} still wins.
      */
@@ -246,11 +231,13 @@ public final class RetryConfig {
 
     /**
      * @param error a failure of an attempt
-     * @return whether it is retried (never for an {@link Error}, nor for one of the {@link #REJECTIONS} not opted in)
+     * @return whether it is retried (never for an {@link Error}, nor for a rejection, one whose
+     *     {@link ResilienceException#isRejection()} is true, of a kind not opted in)
      */
     public boolean isRetryable(Throwable error) {
         return !(error instanceof Error)
-                && !(error instanceof ResilienceException && unretriedRejection.get(error.getClass()))
+                && !(error instanceof ResilienceException rejection && rejection.isRejection()
+                        && !optedInRejection.get(error.getClass()))
                 && classifier.counts(error);
     }
 
@@ -301,14 +288,22 @@ public final class RetryConfig {
         return Math.min((long) w, capNanos);
     }
 
-    /** @return the rejection kind {@code type} is (or extends), or null when it is not a rejection */
-    private static Class<? extends ResilienceException> rejectionKind(Class<?> type) {
-        for (Class<? extends ResilienceException> kind : REJECTIONS) {
-            if (kind.isAssignableFrom(type)) {
-                return kind;
-            }
+    /**
+     * Whether a class is a rejection kind: a subclass of {@link ResilienceException} that keeps its
+     * {@link ResilienceException#isRejection()} (true), so that each of its exceptions is a rejection. A class that
+     * overrides it, as {@link dev.resilience.timeout.TimeoutExceededException} and
+     * {@link MaxRetriesExceededException} do to say their call ran, is not one; nor is {@code ResilienceException}
+     * itself, which would opt every rejection in at once.
+     */
+    static boolean isRejectionKind(Class<?> type) {
+        if (type == ResilienceException.class || !ResilienceException.class.isAssignableFrom(type)) {
+            return false;
         }
-        return null;
+        try {
+            return type.getMethod("isRejection").getDeclaringClass() == ResilienceException.class;
+        } catch (NoSuchMethodException impossible) { // public on ResilienceException, so on every subclass
+            throw new IllegalStateException(impossible);
+        }
     }
 
     @Override
@@ -454,18 +449,27 @@ public final class RetryConfig {
         }
 
         /**
-         * @param kinds rejections to retry like any failure: each one of {@link #REJECTIONS} or a subclass of one.
-         *     Default none: a rejection ends the call at once. Replaces any earlier value.
+         * @param kinds rejections to retry like any failure, subclasses included: each a rejection kind, a subclass of
+         *     {@link ResilienceException} whose exceptions are all rejections (it does not override
+         *     {@link ResilienceException#isRejection()}), such as
+         *     {@link dev.resilience.circuitbreaker.CallNotPermittedException},
+         *     {@link dev.resilience.bulkhead.BulkheadFullException},
+         *     {@link dev.resilience.ratelimiter.RequestNotPermittedException},
+         *     {@link dev.resilience.ShutdownInProgressException} or an application's own. A timeout is not one: a
+         *     timed-out attempt ran, and is retried like any failure without being listed. Default none: a rejection
+         *     ends the call at once. Replaces any earlier value.
          * @return this builder
          */
         @SafeVarargs
         public final Builder retryRejections(Class<? extends ResilienceException>... kinds) {
             Validate.nonNull("retryRejections", kinds);
             for (Class<? extends ResilienceException> kind : kinds) {
-                if (kind == null || rejectionKind(kind) == null) {
+                if (kind == null || !isRejectionKind(kind)) {
                     throw new InvalidConfigException("retryRejections", kind == null ? null : kind.getName(),
-                            "one of " + REJECTIONS.stream().map(Class::getName).toList() + " or a subclass of one"
-                                    + " (a timeout is retried like any failure without being listed)");
+                            "a rejection kind: a subclass of " + ResilienceException.class.getName() + " whose"
+                                    + " isRejection() is not overridden, such as dev.resilience.circuitbreaker"
+                                    + ".CallNotPermittedException (a timeout is retried like any failure without"
+                                    + " being listed)");
                 }
             }
             this.retryRejections = List.of(kinds);

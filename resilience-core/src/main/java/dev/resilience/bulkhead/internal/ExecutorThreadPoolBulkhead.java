@@ -13,7 +13,7 @@ import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
 import dev.resilience.core.internal.NamedThreadFactory;
-import dev.resilience.core.PolicySupport;
+import dev.resilience.core.internal.PolicySupport;
 import dev.resilience.core.ThrowingSupplier;
 import dev.resilience.core.internal.Throwables;
 import dev.resilience.core.internal.CallerContext;

@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The last N outcomes, lock-free and allocation-free.
+ * The last N outcomes, allocation-free and without locks, but not lock-free: a writer waits for the writer N
+ * sequences before it, which uses the same slot, to finish (see "Why the wait").
  *
  * <p><b>Aggregate.</b> The window counts four disjoint categories (fast success, slow success, fast failure,
  * slow failure, see {@link Outcome}), each a 16-bit field of ONE {@link AtomicLong}. A single read is therefore a

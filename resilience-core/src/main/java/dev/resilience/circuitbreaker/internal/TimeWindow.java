@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The outcomes of the last W seconds, in one-second buckets: O(1) per call, memory bounded by W, lock-free.
+ * The outcomes of the last W seconds, in one-second buckets: O(1) per call, memory bounded by W, without locks.
+ * Not lock-free: a recorder waits for the roll that moves its bucket to its second, and a reader of the totals waits
+ * for a roll in progress to finish (see "Rolling" and "Reading").
  *
  * <p>Time is monotonic ({@code nanoTime} relative to the window's creation), cut into whole seconds ("epochs").
  * Running totals of the four disjoint {@link Outcome} categories are kept in four atomics; a ring of W buckets,

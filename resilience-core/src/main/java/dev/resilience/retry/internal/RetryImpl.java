@@ -6,7 +6,7 @@ import dev.resilience.core.Clock;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
-import dev.resilience.core.PolicySupport;
+import dev.resilience.core.internal.PolicySupport;
 import dev.resilience.core.Scheduled;
 import dev.resilience.core.internal.Throwables;
 import dev.resilience.core.internal.CallerContext;

@@ -3,7 +3,6 @@ package dev.resilience.spring.interceptor;
 import dev.resilience.ResilienceException;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
-import dev.resilience.core.ExceptionClassifier;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryConfig;
 
@@ -19,7 +18,8 @@ import java.util.function.Predicate;
  *       {@code ignore-exceptions} match, an exception outside {@code retry-exceptions}, an {@link Error}); its
  *       events and metrics call these ignored errors too.</li>
  *   <li>A circuit breaker ignores what it records neither as a success nor as a failure: the classification of
- *       its {@code record-exceptions}, {@code ignore-exceptions} and predicates.</li>
+ *       its {@code record-exceptions}, {@code ignore-exceptions}, predicates and {@link Error}s
+ *       ({@link CircuitBreakerConfig#ignores(Throwable)} is true).</li>
  * </ul>
  *
  * <p>An exception is withheld from the fallback when every retry and circuit breaker of the method ignores it: an
@@ -41,10 +41,7 @@ final class PolicyExceptions {
     /** @return a test that accepts the exceptions the breaker records neither as success nor as failure */
     static Predicate<Throwable> ignoredBy(CircuitBreaker breaker) {
         CircuitBreakerConfig config = breaker.config();
-        // The same classification the breaker applies to each outcome.
-        ExceptionClassifier classifier = new ExceptionClassifier(config.recordExceptions(), config.ignoreExceptions(),
-                config.recordException().orElse(null), config.ignoreException().orElse(null));
-        return error -> !classifier.counts(error);
+        return config::ignores;
     }
 
     /**

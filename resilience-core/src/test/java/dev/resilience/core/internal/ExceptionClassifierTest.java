@@ -1,4 +1,4 @@
-package dev.resilience.core;
+package dev.resilience.core.internal;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +44,20 @@ class ExceptionClassifierTest {
         ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(), null, e -> e instanceof IllegalArgumentException);
         assertThat(classifier.counts(new IllegalArgumentException())).isFalse();
         assertThat(classifier.counts(new IllegalStateException())).isTrue();
+    }
+
+    @Test
+    void ignoringUnnamedErrorsCountsAnErrorOnlyWhenARecordClassThatIsAnErrorNamesIt() {
+        ExceptionClassifier classifier = ExceptionClassifier.ignoringUnnamedErrors(
+                List.of(Exception.class, java.io.IOError.class), List.of(), e -> true, e -> {
+                    throw new IllegalStateException("asked about " + e);
+                });
+        assertThat(classifier.counts(new StackOverflowError())).isFalse(); // no predicate is asked
+        assertThat(new ExceptionClassifier(List.of(Throwable.class), List.of(), null, null)
+                .counts(new StackOverflowError())).isTrue();
+        assertThat(ExceptionClassifier.ignoringUnnamedErrors(List.of(Throwable.class), List.of(), null, null)
+                .counts(new StackOverflowError())).isFalse();
+        assertThat(ExceptionClassifier.ignoringUnnamedErrors(List.of(java.io.IOError.class), List.of(), null, null)
+                .counts(new java.io.IOError(null))).isTrue();
     }
 }
