@@ -64,7 +64,8 @@ final class ConfiguredInstances implements SmartInitializingSingleton {
         StringBuilder message = new StringBuilder()
                 .append("'").append(prefix).append(unused).append(".*' configures ").append(registry.kind())
                 .append(" instance '").append(unused).append("', but no annotation uses it and no code created it during start-up"
-                        + " (annotated beans that are created lazily, after start-up, are not seen here).");
+                        + " (annotated beans that are created lazily, after start-up, and Spring Cloud circuit breakers, which a"
+                        + " CircuitBreakerFactory creates on first use, are not seen here).");
         List<String> meant = probablyMeant(registry, unused);
         if (meant.isEmpty()) {
             message.append(" Check the name against the annotations' 'name' (names are case-sensitive).");

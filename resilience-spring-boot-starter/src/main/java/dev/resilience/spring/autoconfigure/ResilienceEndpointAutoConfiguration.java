@@ -5,9 +5,11 @@ import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.actuate.BulkheadsEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.RateLimitersEndpoint;
+import dev.resilience.spring.actuate.Resilience4jEndpoints;
 import dev.resilience.spring.actuate.ResilienceEventsBuffer;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.RetriesEndpoint;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -20,35 +22,44 @@ import org.springframework.context.annotation.Bean;
  * The actuator endpoints {@code circuitbreakers}, {@code retries}, {@code bulkheads}, {@code ratelimiters} and
  * {@code resilienceevents}, each only when actuator is present and the endpoint is available (accessible and
  * exposed). The events buffer exists only with its endpoint, so nobody pays for events nobody reads.
+ *
+ * <p>Where Resilience4j's Spring Boot starter registers an endpoint with the same id (an application moving over), ours
+ * backs off, and {@link Resilience4jEndpoints} logs which did: Spring Boot allows one endpoint per id.
  */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
+        Resilience4jEndpoints.CIRCUIT_BREAKER_AUTO_CONFIGURATION, Resilience4jEndpoints.RETRY_AUTO_CONFIGURATION,
+        Resilience4jEndpoints.BULKHEAD_AUTO_CONFIGURATION, Resilience4jEndpoints.RATE_LIMITER_AUTO_CONFIGURATION,
+        Resilience4jEndpoints.CIRCUIT_BREAKER_AUTO_CONFIGURATION_BOOT3, Resilience4jEndpoints.RETRY_AUTO_CONFIGURATION_BOOT3,
+        Resilience4jEndpoints.BULKHEAD_AUTO_CONFIGURATION_BOOT3, Resilience4jEndpoints.RATE_LIMITER_AUTO_CONFIGURATION_BOOT3})
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(ResilienceRegistries.class)
 public final class ResilienceEndpointAutoConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(value = CircuitBreakersEndpoint.class,
+            type = {Resilience4jEndpoints.CIRCUIT_BREAKERS, Resilience4jEndpoints.CIRCUIT_BREAKERS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = CircuitBreakersEndpoint.class)
     CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistries registries) {
         return new CircuitBreakersEndpoint(registries.circuitBreakers());
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(value = RetriesEndpoint.class, type = {Resilience4jEndpoints.RETRIES, Resilience4jEndpoints.RETRIES_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = RetriesEndpoint.class)
     RetriesEndpoint retriesEndpoint(ResilienceRegistries registries) {
         return new RetriesEndpoint(registries.retries());
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(value = BulkheadsEndpoint.class, type = {Resilience4jEndpoints.BULKHEADS, Resilience4jEndpoints.BULKHEADS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = BulkheadsEndpoint.class)
     BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries) {
         return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads());
     }
 
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(value = RateLimitersEndpoint.class,
+            type = {Resilience4jEndpoints.RATE_LIMITERS, Resilience4jEndpoints.RATE_LIMITERS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = RateLimitersEndpoint.class)
     RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries) {
         return new RateLimitersEndpoint(registries.rateLimiters());
@@ -67,5 +78,12 @@ public final class ResilienceEndpointAutoConfiguration {
     @ConditionalOnAvailableEndpoint(endpoint = ResilienceEventsEndpoint.class)
     ResilienceEventsEndpoint resilienceEventsEndpoint(ResilienceEventsBuffer buffer) {
         return new ResilienceEventsEndpoint(buffer);
+    }
+
+    /** Says, once started, which of ours backed off for Resilience4j's endpoints (nothing when there are none). */
+    @Bean
+    @ConditionalOnMissingBean
+    Resilience4jEndpoints resilience4jEndpoints(ListableBeanFactory beans) {
+        return new Resilience4jEndpoints(beans);
     }
 }
