@@ -43,6 +43,7 @@ class DashboardQueriesTest {
 
     @BeforeEach
     void scrape() {
+        scraped.clear();
         HttpResponse<String> response = new Http(port).get("/actuator/prometheus");
         assertThat(response.statusCode()).isEqualTo(200);
         for (String line : response.body().split("\n")) {
@@ -105,6 +106,19 @@ class DashboardQueriesTest {
         List<String> queries = alertQueries();
         assertThat(queries).hasSize(5);
         queries.forEach(this::assertExported);
+    }
+
+    @Test
+    void annotatedCallsAreObservedThroughSpringBootsObservationRegistry() {
+        assertThat(new Http(port).get("/orders/quote?sku=ABC-1").statusCode()).isEqualTo(200);
+        scrape();
+
+        // Spring Boot's default observation handler turns each observation into a timer of the same name.
+        assertThat(scraped.get("resilience_call_seconds_count"))
+                .anyMatch(labels -> "circuitbreaker,bulkhead".equals(labels.get("kind")) && "inventory".equals(labels.get("name"))
+                        && "success".equals(labels.get("outcome")));
+        assertThat(scraped.get("resilience_attempt_seconds_count"))
+                .anyMatch(labels -> "retry".equals(labels.get("kind")) && "shipping".equals(labels.get("name")));
     }
 
     @Test
