@@ -56,11 +56,18 @@ import java.util.function.ToLongFunction;
  *   <li>{@code resilience.timeout.calls} [outcome: successful, failed, timed_out]</li>
  * </ul>
  *
+ * <p>With {@link MeterNaming#RESILIENCE4J} it registers Resilience4j 2.x's meters instead (names, tag keys and values
+ * of its {@code resilience4j-micrometer} module, e.g. {@code resilience4j.circuitbreaker.calls} tagged
+ * {@code kind=successful}) and keeps the {@code resilience.*} name of each of ours that Resilience4j has no equivalent
+ * for: {@code resilience.retry.budget.refused}, {@code resilience.retry.budget.remaining},
+ * {@code resilience.bulkhead.calls}, {@code resilience.bulkhead.waiting.calls} and {@code resilience.ratelimiter.calls}.
+ *
  * <p>Thread-safe; may be bound to several meter registries. {@link #close()} stops following the registries.
  */
 public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
 
     private final ResilienceRegistries registries;
+    private final MeterNaming naming;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
@@ -68,12 +75,26 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
      * @param registries the policies to measure
      */
     public ResilienceMeterBinder(ResilienceRegistries registries) {
+        this(registries, MeterNaming.RESILIENCE);
+    }
+
+    /**
+     * @param registries the policies to measure
+     * @param naming whose meter names and tags to register
+     */
+    public ResilienceMeterBinder(ResilienceRegistries registries, MeterNaming naming) {
         this.registries = registries;
+        this.naming = java.util.Objects.requireNonNull(naming, "naming");
+    }
+
+    /** @return whose meter names and tags this binder registers */
+    public MeterNaming naming() {
+        return naming;
     }
 
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
-        Binding binding = new Binding(meterRegistry);
+        Binding binding = new Binding(meterRegistry, naming == MeterNaming.RESILIENCE4J);
         bindings.add(binding);
         follow(registries.circuitBreakers(), binding, binding::circuitBreaker);
         follow(registries.retries(), binding, binding::retry);
@@ -111,11 +132,13 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
     private static final class Binding {
 
         private final MeterRegistry meterRegistry;
+        private final boolean resilience4j;
         // Keyed by identity: a removed instance and a new one of the same name are different instances.
         private final ConcurrentHashMap<Policy, InstanceMeters> instances = new ConcurrentHashMap<>();
 
-        Binding(MeterRegistry meterRegistry) {
+        Binding(MeterRegistry meterRegistry, boolean resilience4j) {
             this.meterRegistry = meterRegistry;
+            this.resilience4j = resilience4j;
         }
 
         <P extends Policy> void add(P policy, Function<P, InstanceMeters> register) {
@@ -139,6 +162,9 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         }
 
         InstanceMeters circuitBreaker(CircuitBreaker breaker) {
+            if (resilience4j) {
+                return new InstanceMeters(Resilience4jMeters.circuitBreaker(meterRegistry, breaker));
+            }
             String name = breaker.name();
             List<Meter> meters = new ArrayList<>();
             for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
@@ -188,11 +214,15 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         InstanceMeters retry(Retry retry) {
             String name = retry.name();
             List<Meter> meters = new ArrayList<>();
-            meters.add(retryCalls(retry, name, "successful_without_retry", RetryMetrics::successfulCallsWithoutRetry));
-            meters.add(retryCalls(retry, name, "successful_with_retry", RetryMetrics::successfulCallsWithRetry));
-            meters.add(retryCalls(retry, name, "failed_without_retry", RetryMetrics::failedCallsWithoutRetry));
-            meters.add(retryCalls(retry, name, "failed_with_retry", RetryMetrics::failedCallsWithRetry));
-            meters.add(retryCalls(retry, name, "failed_with_ignored_error", RetryMetrics::failedCallsWithIgnoredError));
+            if (resilience4j) {
+                meters.addAll(Resilience4jMeters.retry(meterRegistry, retry));
+            } else {
+                meters.add(retryCalls(retry, name, "successful_without_retry", RetryMetrics::successfulCallsWithoutRetry));
+                meters.add(retryCalls(retry, name, "successful_with_retry", RetryMetrics::successfulCallsWithRetry));
+                meters.add(retryCalls(retry, name, "failed_without_retry", RetryMetrics::failedCallsWithoutRetry));
+                meters.add(retryCalls(retry, name, "failed_with_retry", RetryMetrics::failedCallsWithRetry));
+                meters.add(retryCalls(retry, name, "failed_with_ignored_error", RetryMetrics::failedCallsWithIgnoredError));
+            }
             meters.add(FunctionCounter.builder("resilience.retry.budget.refused", retry, r -> r.metrics().retriesRefusedByBudget())
                     .tag("name", name).description("Retries refused because the retry budget was spent")
                     .register(meterRegistry));
@@ -211,10 +241,14 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             String name = bulkhead.name();
             String kind = Bulkhead.KIND;
             List<Meter> meters = new ArrayList<>();
-            meters.add(bulkheadGauge("resilience.bulkhead.available.concurrent.calls", bulkhead,
-                    b -> b.metrics().availableConcurrentCalls(), name, kind, "Calls the bulkhead would admit now"));
-            meters.add(bulkheadGauge("resilience.bulkhead.max.concurrent.calls", bulkhead,
-                    b -> b.metrics().maxConcurrentCalls(), name, kind, "Calls the bulkhead admits at once"));
+            if (resilience4j) {
+                meters.addAll(Resilience4jMeters.bulkhead(meterRegistry, bulkhead));
+            } else {
+                meters.add(bulkheadGauge("resilience.bulkhead.available.concurrent.calls", bulkhead,
+                        b -> b.metrics().availableConcurrentCalls(), name, kind, "Calls the bulkhead would admit now"));
+                meters.add(bulkheadGauge("resilience.bulkhead.max.concurrent.calls", bulkhead,
+                        b -> b.metrics().maxConcurrentCalls(), name, kind, "Calls the bulkhead admits at once"));
+            }
             meters.add(bulkheadGauge("resilience.bulkhead.waiting.calls", bulkhead,
                     b -> b.metrics().waitingCalls(), name, kind, "Calls waiting for a permit"));
             meters.add(bulkheadCalls(bulkhead, b -> b.metrics().permittedCalls(), name, kind, "permitted"));
@@ -226,6 +260,12 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             String name = bulkhead.name();
             String kind = ThreadPoolBulkhead.KIND;
             List<Meter> meters = new ArrayList<>();
+            if (resilience4j) {
+                meters.addAll(Resilience4jMeters.threadPoolBulkhead(meterRegistry, bulkhead));
+                meters.add(bulkheadCalls(bulkhead, b -> b.metrics().permittedCalls(), name, kind, "permitted"));
+                meters.add(bulkheadCalls(bulkhead, b -> b.metrics().rejectedCalls(), name, kind, "rejected"));
+                return new InstanceMeters(meters);
+            }
             meters.add(bulkheadGauge("resilience.bulkhead.queue.depth", bulkhead, b -> b.metrics().queueDepth(),
                     name, kind, "Calls waiting in the queue"));
             meters.add(bulkheadGauge("resilience.bulkhead.queue.capacity", bulkhead, b -> b.metrics().queueCapacity(),
@@ -258,10 +298,14 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         InstanceMeters rateLimiter(RateLimiter limiter) {
             String name = limiter.name();
             List<Meter> meters = new ArrayList<>();
-            meters.add(gauge("resilience.ratelimiter.available.permissions", limiter,
-                    l -> l.metrics().availablePermissions(), name, "Permits still free in the current period"));
-            meters.add(gauge("resilience.ratelimiter.waiting.calls", limiter, l -> l.metrics().waitingCalls(), name,
-                    "Calls waiting for a permit"));
+            if (resilience4j) {
+                meters.addAll(Resilience4jMeters.rateLimiter(meterRegistry, limiter));
+            } else {
+                meters.add(gauge("resilience.ratelimiter.available.permissions", limiter,
+                        l -> l.metrics().availablePermissions(), name, "Permits still free in the current period"));
+                meters.add(gauge("resilience.ratelimiter.waiting.calls", limiter, l -> l.metrics().waitingCalls(), name,
+                        "Calls waiting for a permit"));
+            }
             meters.add(FunctionCounter.builder("resilience.ratelimiter.calls", limiter, l -> l.metrics().permittedCalls())
                     .tag("name", name).tag("outcome", "permitted").description("Calls offered to the rate limiter, by outcome")
                     .register(meterRegistry));
@@ -272,6 +316,9 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         }
 
         InstanceMeters timeout(Timeout timeout) {
+            if (resilience4j) {
+                return new InstanceMeters(Resilience4jMeters.timeout(meterRegistry, timeout));
+            }
             String name = timeout.name();
             List<Meter> meters = new ArrayList<>();
             meters.add(timeoutCalls(timeout, t -> t.metrics().successfulCalls(), name, "successful"));

@@ -6,6 +6,7 @@ import dev.resilience.spring.ResilienceRegistries;
 
 import dev.resilience.core.Clock;
 import dev.resilience.core.ShutdownGate;
+import dev.resilience.spring.interceptor.MethodObservationSupport;
 import dev.resilience.spring.interceptor.MethodSpecResolver;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
@@ -116,14 +117,16 @@ public final class ResilienceAutoConfiguration {
     /**
      * Resolves annotated methods; created eagerly so that a bad {@code resilience.order} fails start-up. Methods
      * returning a reactive type are protected per subscription where a {@link ReactiveMethodSupport} exists (with
-     * Reactor on the class path).
+     * Reactor on the class path); calls are observed where a {@link MethodObservationSupport} exists (with an
+     * {@code ObservationRegistry} bean).
      */
     @Bean
     @ConditionalOnMissingBean
     MethodSpecResolver resilienceMethodSpecResolver(ResilienceRegistries registries, ResilienceProperties properties,
-                                                    ObjectProvider<ReactiveMethodSupport> reactive) {
+                                                    ObjectProvider<ReactiveMethodSupport> reactive,
+                                                    ObjectProvider<MethodObservationSupport> observation) {
         return new MethodSpecResolver(registries, properties.getOrder(), ResilienceAutoConfiguration.class.getClassLoader(),
-                reactive.getIfAvailable());
+                reactive.getIfAvailable(), observation.getIfAvailable());
     }
 
     @Bean

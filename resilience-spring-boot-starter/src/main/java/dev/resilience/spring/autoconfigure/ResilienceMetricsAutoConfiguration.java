@@ -11,8 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Micrometer meters {@code resilience.<kind>.*} for every policy instance, when Micrometer is present. Spring
- * Boot binds the {@link ResilienceMeterBinder} to the application's meter registries.
+ * Micrometer meters {@code resilience.<kind>.*} for every policy instance, when Micrometer is present, or Resilience4j's
+ * {@code resilience4j.<kind>.*} with {@code resilience.metrics.naming=resilience4j}. Spring Boot binds the
+ * {@link ResilienceMeterBinder} to the application's meter registries.
  */
 @AutoConfiguration(after = ResilienceAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)
@@ -21,7 +22,7 @@ public final class ResilienceMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ResilienceMeterBinder resilienceMeterBinder(ResilienceRegistries registries) {
-        return new ResilienceMeterBinder(registries);
+    ResilienceMeterBinder resilienceMeterBinder(ResilienceRegistries registries, ResilienceProperties properties) {
+        return new ResilienceMeterBinder(registries, properties.getMetrics().getNaming());
     }
 }

@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import dev.resilience.spring.ResilienceConfigurationException;
+import dev.resilience.spring.actuate.MeterNaming;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -56,8 +57,11 @@ public class ResilienceProperties implements InitializingBean {
     /** Mapping of rejections to HTTP responses in web applications. */
     private final Web web = new Web();
 
-    /** Recent events kept for the {@code resilienceevents} actuator endpoint. */
+    /** Recent events kept for the {@code resilienceevents} actuator endpoint, and events as Spring application events. */
     private final Events events = new Events();
+
+    /** Micrometer meters of every policy instance. */
+    private final Metrics metrics = new Metrics();
 
     /** Deadlines sent to and accepted from other services in an HTTP header. */
     private final Deadlines deadline = new Deadlines();
@@ -142,11 +146,48 @@ public class ResilienceProperties implements InitializingBean {
         return events;
     }
 
-    /** Settings of the recent-events buffer behind the {@code resilienceevents} endpoint. */
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** Settings of the Micrometer meters. */
+    public static class Metrics {
+
+        /**
+         * Meter names and tags to register: 'resilience' for ours ({@code resilience.<kind>.*}), 'resilience4j' for
+         * Resilience4j 2.x's ({@code resilience4j.<kind>.*} with its tags), so that dashboards and alerts written for
+         * Resilience4j keep working.
+         */
+        private MeterNaming naming = MeterNaming.RESILIENCE;
+
+        public MeterNaming getNaming() {
+            return naming;
+        }
+
+        public void setNaming(MeterNaming naming) {
+            this.naming = naming;
+        }
+    }
+
+    /** Settings of the recent-events buffer behind the {@code resilienceevents} endpoint, and of application events. */
     public static class Events {
 
         /** Most recent events kept per policy instance, at least 1; older ones are dropped. */
         private int bufferSize = 100;
+
+        /**
+         * Whether every circuit breaker state transition is also published as a Spring application event
+         * ({@code CircuitBreakerStateTransitionEvent}), for {@code @EventListener} methods.
+         */
+        private boolean publishApplicationEvents = false;
+
+        public boolean isPublishApplicationEvents() {
+            return publishApplicationEvents;
+        }
+
+        public void setPublishApplicationEvents(boolean publishApplicationEvents) {
+            this.publishApplicationEvents = publishApplicationEvents;
+        }
 
         public int getBufferSize() {
             return bufferSize;

@@ -46,6 +46,7 @@ public final class MethodSpecResolver {
     private final List<Class<? extends Annotation>> order;
     private final List<Class<? extends Annotation>> springAnnotations;
     private final ReactiveMethodSupport reactive;
+    private final MethodObservationSupport observation;
 
     /**
      * @param registries where instances come from
@@ -65,8 +66,21 @@ public final class MethodSpecResolver {
      */
     public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
                               ReactiveMethodSupport reactive) {
+        this(registries, order, classLoader, reactive, null);
+    }
+
+    /**
+     * @param registries where instances come from
+     * @param order the kinds, outermost first (a permutation of retry, circuitbreaker, ratelimiter, timeout, bulkhead)
+     * @param classLoader to detect Spring Framework's own resilience annotations
+     * @param reactive protects methods returning a reactive type per subscription; {@code null}: none does
+     * @param observation observes each call (and each retry attempt); {@code null}: calls are not observed, at no cost
+     */
+    public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
+                              ReactiveMethodSupport reactive, MethodObservationSupport observation) {
         this.registries = registries;
         this.reactive = reactive;
+        this.observation = observation;
         this.order = validateOrder(order);
         List<Class<? extends Annotation>> spring = new ArrayList<>();
         for (String name : SPRING_ANNOTATIONS) {
@@ -134,12 +148,14 @@ public final class MethodSpecResolver {
         Annotation namingFallback = null;
         String fallbackName = "";
         boolean retries = false;
+        dev.resilience.retry.Retry retryInstance = null;
         for (Annotation annotation : annotations) {
             Policy policy;
             String named;
             if (annotation instanceof Retry retry) {
                 dev.resilience.retry.Retry instance = registries.retries().get(retry.name());
                 policy = instance;
+                retryInstance = instance;
                 named = retry.fallbackMethod();
                 ignores.add(PolicyExceptions.ignoredBy(instance));
                 retries = true;
@@ -211,6 +227,16 @@ public final class MethodSpecResolver {
                 asyncInvoker = policies.get(i).decorateAsync(asyncInvoker);
             } else {
                 invoker = policies.get(i).decorate(invoker);
+            }
+        }
+        if (observation != null) {
+            // Inside the fallback: the observation ends with the policies' outcome, before a fallback replaces it.
+            MethodObservationSupport.ObservedMethod observed = new MethodObservationSupport.ObservedMethod(method, targetClass,
+                    List.copyOf(policies), retryInstance);
+            if (async || reactiveMethod) {
+                asyncInvoker = observation.observeAsync(asyncInvoker, observed);
+            } else {
+                invoker = observation.observe(invoker, observed);
             }
         }
         // One fallback decision per method, outside every policy: retries are exhausted (and rejections made)
