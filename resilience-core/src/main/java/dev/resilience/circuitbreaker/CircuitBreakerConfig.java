@@ -14,14 +14,20 @@ import java.util.function.Predicate;
  * setting, the value and the allowed range. Nothing is clamped.
  *
  * <p><b>Which outcomes count.</b> A call that returns is a success, unless {@link #recordResult()} accepts its value.
- * A call that throws is a failure unless the exception is ignored: by {@link #ignoreExceptions()} or
- * {@link #ignoreException()} (these win over everything), by not being one of the {@link #recordExceptions()} when
- * any are set, or by {@link #recordException()} refusing it. An ignored exception counts neither way (in HALF_OPEN
- * its trial is given back). A {@link java.lang.Error} (a JVM or linkage problem such as
- * {@code StackOverflowError} or {@code OutOfMemoryError}, not an answer of the protected dependency) is ignored too,
+ * A call that throws is ignored if {@link #ignoreExceptions()} or {@link #ignoreException()} match (these win over
+ * everything; an ignored exception counts neither way, and in HALF_OPEN its trial is given back); otherwise it is a
+ * failure if {@link #recordExceptions()} or {@link #recordException()} records it (either one is enough; with neither
+ * set, every exception is recorded), and otherwise a <em>success</em>: the dependency answered, with an exception
+ * the configuration does not call a failure (a {@code NotFoundException}, say). This is Resilience4j's model, so a
+ * configuration moved from it keeps its failure rates. A {@link java.lang.Error} (a JVM or linkage problem such as
+ * {@code StackOverflowError} or {@code OutOfMemoryError}, not an answer of the protected dependency) is ignored,
  * unless {@link #recordExceptions()} names its class or a superclass of it that is itself an Error
  * ({@code recordExceptions(StackOverflowError.class)}, {@code recordExceptions(VirtualMachineError.class)});
  * {@code recordExceptions(Throwable.class)} does not name Errors. Either way the caller gets the Error unchanged.
+ *
+ * <p><b>Coming from Resilience4j</b> (see {@code MIGRATION.md}): the default slow-call rate threshold is 50 %, not
+ * 100 %; a zero slow-call duration threshold turns slow-call detection off; a minimum number of calls above a
+ * COUNT_BASED window's size is kept as set and applies as the window's size; rejections carry no stack trace.
  */
 public final class CircuitBreakerConfig {
 
@@ -98,8 +104,10 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * @return calls the window must hold before rates are computed; default 100. For a COUNT_BASED window the
-     *     effective minimum is {@code min(minimumNumberOfCalls, slidingWindowSize)}, as the window can never hold more.
+     * @return calls the window must hold before rates are computed, as set; default 100. For a COUNT_BASED window the
+     *     effective minimum is {@code min(minimumNumberOfCalls, slidingWindowSize)}, as the window can never hold more
+     *     (Resilience4j returns that minimum here; this returns what was set, so that {@code toBuilder()} and a
+     *     later window size keep it)
      */
     public int minimumNumberOfCalls() {
         return minimumNumberOfCalls;
@@ -110,7 +118,7 @@ public final class CircuitBreakerConfig {
         return failureRateThreshold;
     }
 
-    /** @return slow-call rate, in percent, at or above which the breaker opens; default 50 */
+    /** @return slow-call rate, in percent, at or above which the breaker opens; default 50 (Resilience4j: 100) */
     public float slowCallRateThreshold() {
         return slowCallRateThreshold;
     }
@@ -166,8 +174,9 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * @return exception classes recorded as failures (with subclasses); empty = every exception not ignored, Errors
-     *     excepted (an Error counts only where an Error class listed here names it)
+     * @return exception classes recorded as failures (with subclasses); an exception outside them (and not recorded
+     *     by {@link #recordException()}) counts as a success; empty, with no record predicate either = every exception
+     *     not ignored, Errors excepted (an Error counts only where an Error class listed here names it)
      */
     public List<Class<? extends Throwable>> recordExceptions() {
         return recordExceptions;
@@ -178,7 +187,10 @@ public final class CircuitBreakerConfig {
         return ignoreExceptions;
     }
 
-    /** @return an extra test an exception must also pass to be recorded, if set */
+    /**
+     * @return a test that records an exception it accepts as a failure, besides {@link #recordExceptions()} (either
+     *     one is enough), if set
+     */
     public Optional<Predicate<Throwable>> recordException() {
         return Optional.ofNullable(recordException);
     }
@@ -294,6 +306,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * Kept as set, whatever the window: a COUNT_BASED window larger than it can hold applies its own size as the
+         * minimum instead (Resilience4j changes the value at {@code build()}; the Spring Boot starter refuses a
+         * {@code minimum-number-of-calls} set above a COUNT_BASED {@code sliding-window-size} at start-up, as a
+         * likely mistake).
+         *
          * @param calls calls the window must hold before rates are computed, at least 1; default 100
          * @return this builder
          */
@@ -313,6 +330,10 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * The default differs from Resilience4j's (100 %): with the default 60 s threshold, half the window's calls
+         * taking over a minute open the breaker here, while Resilience4j waits until all of them do. Set 100 to keep
+         * its behaviour.
+         *
          * @param percent slow-call rate at or above which the breaker opens, greater than 0 and at most 100; default 50
          * @return this builder
          */
@@ -335,7 +356,8 @@ public final class CircuitBreakerConfig {
          * ({@link CircuitBreakerMetrics#totalSuccessfulCallsNanos()}) are measured the same way.
          *
          * @param duration a call taking strictly longer counts as slow; positive, or {@link Duration#ZERO} to turn
-         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s.
+         *     slow-call detection off (then no call is slow and the breaker reads the clock less; Resilience4j refuses
+         *     a zero threshold); default 60 s.
          *     Anything over about 292 years (a {@code long} of nanoseconds) means no call is ever slow.
          * @return this builder
          */
@@ -416,9 +438,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); none (default)
-         *     means every exception that is not ignored. A {@link java.lang.Error} counts only when one of these is
-         *     an Error class it belongs to (see the class comment).
+         * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); an exception
+         *     that is neither ignored nor recorded (by these or {@link #recordException(Predicate)}) counts as a
+         *     success, as in Resilience4j; none (default), with no record predicate, means every exception that is
+         *     not ignored. A {@link java.lang.Error} counts only when one of these is an Error class it belongs to
+         *     (see the class comment).
          * @return this builder
          */
         @SafeVarargs
@@ -444,8 +468,9 @@ public final class CircuitBreakerConfig {
          * attached as {@linkplain Throwable#getSuppressed() suppressed}; the ERROR event names it as
          * {@code predicateError}.
          *
-         * @param predicate an extra test a (not ignored, class-matching) exception must pass to be recorded as a
-         *     failure; an exception it rejects is ignored; default none
+         * @param predicate records an exception it accepts (and the ignore settings let through) as a failure, as
+         *     {@link #recordExceptions(Class[])} does: either one is enough, as in Resilience4j; an exception neither
+         *     records counts as a success; default none
          * @return this builder
          */
         public Builder recordException(Predicate<Throwable> predicate) {

@@ -8,6 +8,9 @@ import java.util.function.Predicate;
  * Decides whether a thrown exception counts for a policy (recorded as a failure, or retried) or is
  * ignored. Subclass-aware: a class matches its subclasses too. An ignore match always wins over a record
  * match. With no record classes and no record predicate, every exception that is not ignored counts.
+ * {@link #counts(Throwable)} is the retry's two-way question (the record classes and predicate must both accept);
+ * {@link #ignores(Throwable)} then {@link #records(Throwable)} are the circuit breaker's three-way one (ignored,
+ * failure, or success; the record classes and predicate each suffice).
  *
  * <p>Class decisions are cached per exception class ({@link ClassValue}), so classification costs a map
  * lookup, not a walk over the configured classes. Immutable and thread-safe.
@@ -22,6 +25,18 @@ public final class ExceptionClassifier {
         @Override
         protected Boolean computeValue(Class<?> type) {
             return decideByClass(type);
+        }
+    };
+    private final ClassValue<Boolean> ignoredClass = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return matches(ignored, type);
+        }
+    };
+    private final ClassValue<Boolean> recordedClass = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return matches(recorded, type);
         }
     };
 
@@ -61,6 +76,41 @@ public final class ExceptionClassifier {
             return false;
         }
         return recordPredicate == null || recordPredicate.test(error);
+    }
+
+    /**
+     * The first of a circuit breaker's two questions (see {@link #records(Throwable)}).
+     *
+     * @param error what the call threw
+     * @return {@code true} if an ignored class or the ignore predicate matches it
+     */
+    public boolean ignores(Throwable error) {
+        return ignoredClass.get(error.getClass()) || (ignorePredicate != null && ignorePredicate.test(error));
+    }
+
+    /**
+     * The second of a circuit breaker's two questions, for an exception {@link #ignores(Throwable)} let through:
+     * is it a failure, or does the call count as a success? As Resilience4j's breaker decides it, the record classes
+     * and the record predicate each record on their own (either is enough); with neither configured every
+     * exception is recorded. Unlike {@link #counts(Throwable)}, this does not look at the ignore settings.
+     *
+     * @param error what the call threw
+     * @return {@code true} if a record class matches it, or the record predicate accepts it, or neither is set
+     */
+    public boolean records(Throwable error) {
+        if (recorded.isEmpty() && recordPredicate == null) {
+            return true;
+        }
+        return recordedClass.get(error.getClass()) || (recordPredicate != null && recordPredicate.test(error));
+    }
+
+    private static boolean matches(List<Class<? extends Throwable>> classes, Class<?> type) {
+        for (Class<? extends Throwable> candidate : classes) {
+            if (candidate.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean decideByClass(Class<?> type) {

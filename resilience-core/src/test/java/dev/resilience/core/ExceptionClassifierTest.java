@@ -45,4 +45,31 @@ class ExceptionClassifierTest {
         assertThat(classifier.counts(new IllegalArgumentException())).isFalse();
         assertThat(classifier.counts(new IllegalStateException())).isTrue();
     }
+
+    @Test
+    void ignoresAnswersForTheIgnoreClassesAndPredicateOnly() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(IOException.class), List.of(FileNotFoundException.class),
+                null, e -> "benign".equals(e.getMessage()));
+        assertThat(classifier.ignores(new FileNotFoundException())).isTrue();
+        assertThat(classifier.ignores(new IllegalStateException("benign"))).isTrue();
+        assertThat(classifier.ignores(new IllegalStateException("bad"))).isFalse();
+    }
+
+    @Test
+    void recordsWithNothingConfiguredRecordsEverything() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(IOException.class), null, null);
+        assertThat(classifier.records(new IllegalStateException())).isTrue();
+        assertThat(classifier.records(new IOException())).as("ignoring is the other question").isTrue();
+    }
+
+    @Test
+    void recordsAcceptsWhatEitherTheClassesOrThePredicateRecord() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(IOException.class), List.of(),
+                e -> "503".equals(e.getMessage()), null);
+        assertThat(classifier.records(new FileNotFoundException("x"))).isTrue();
+        assertThat(classifier.records(new IllegalStateException("503"))).isTrue();
+        assertThat(classifier.records(new IllegalStateException("404"))).isFalse();
+        assertThat(classifier.counts(new IllegalStateException("503"))).as("the retry's question: both must accept")
+                .isFalse();
+    }
 }
