@@ -486,7 +486,8 @@ public final class RetryConfig {
          * @param predicate marks a result to be retried, or {@code null} for none (default). When attempts run
          *     out, the last result is returned (with {@link #failAfterMaxAttempts}, a
          *     {@link MaxRetriesExceededException} carrying it is thrown instead). A synchronous caller interrupted in
-         *     the backoff after such a result gets that result back, its interrupt flag set, rather than an exception.
+         *     the backoff after such a result gets that result back, its interrupt flag set, rather than an exception
+         *     (Resilience4j throws one), as an interrupted backoff after a failure ends with that failure.
          * @return this builder
          */
         public Builder retryOnResult(Predicate<Object> predicate) {

@@ -45,7 +45,9 @@ public class CircuitBreakerProperties extends InstanceProperties {
 
     /**
      * Factor, at least 1, by which each opening in a row (half-open trials failing again) waits longer than the one
-     * before, up to max-wait-duration-in-open-state; closing starts again from wait-duration-in-open-state. Default 1.
+     * before, up to max-wait-duration-in-open-state; closing starts again from wait-duration-in-open-state. Applies as
+     * soon as it is set (Resilience4j's enable-exponential-backoff switch with its default multiplier is 1.5 here).
+     * Default 1.
      */
     private Double waitDurationInOpenStateMultiplier;
 
