@@ -8,9 +8,9 @@ import java.util.function.Predicate;
  * Decides whether a thrown exception counts for a policy (recorded as a failure, or retried) or is
  * ignored. Subclass-aware: a class matches its subclasses too. An ignore match always wins over a record
  * match. With no record classes and no record predicate, every exception that is not ignored counts.
- * {@link #counts(Throwable)} is the retry's two-way question (the record classes and predicate must both accept);
- * {@link #ignores(Throwable)} then {@link #records(Throwable)} are the circuit breaker's three-way one (ignored,
- * failure, or success; the record classes and predicate each suffice).
+ * The record classes and the record predicate each suffice, as in Resilience4j. {@link #counts(Throwable)} is a
+ * retry's two-way question (retried or not); a circuit breaker asks {@link #ignores(Throwable)} then
+ * {@link #records(Throwable)}, as an exception that is neither ignored nor recorded is a success to it.
  *
  * <p>Class decisions are cached per exception class ({@link ClassValue}), so classification costs a map
  * lookup, not a walk over the configured classes. Immutable and thread-safe.
@@ -21,12 +21,6 @@ public final class ExceptionClassifier {
     private final List<Class<? extends Throwable>> ignored;
     private final Predicate<Throwable> recordPredicate;
     private final Predicate<Throwable> ignorePredicate;
-    private final ClassValue<Boolean> classDecision = new ClassValue<>() {
-        @Override
-        protected Boolean computeValue(Class<?> type) {
-            return decideByClass(type);
-        }
-    };
     private final ClassValue<Boolean> ignoredClass = new ClassValue<>() {
         @Override
         protected Boolean computeValue(Class<?> type) {
@@ -41,9 +35,10 @@ public final class ExceptionClassifier {
     };
 
     /**
-     * @param recorded classes that count (empty: all count)
+     * @param recorded classes that count (empty, with no record predicate: all count)
      * @param ignored classes that never count
-     * @param recordPredicate extra test that must also accept the exception, or {@code null}
+     * @param recordPredicate a test that makes an exception it accepts count, besides the recorded classes, or
+     *     {@code null}
      * @param ignorePredicate extra test that ignores the exception when it accepts it, or {@code null}
      */
     public ExceptionClassifier(List<Class<? extends Throwable>> recorded, List<Class<? extends Throwable>> ignored,
@@ -69,17 +64,11 @@ public final class ExceptionClassifier {
      * @return {@code true} if it counts (failure / retry), {@code false} if it is ignored
      */
     public boolean counts(Throwable error) {
-        if (ignorePredicate != null && ignorePredicate.test(error)) {
-            return false;
-        }
-        if (!classDecision.get(error.getClass())) {
-            return false;
-        }
-        return recordPredicate == null || recordPredicate.test(error);
+        return !ignores(error) && records(error);
     }
 
     /**
-     * The first of a circuit breaker's two questions (see {@link #records(Throwable)}).
+     * The first of a circuit breaker's two questions (see {@link #records(Throwable)}); ignoring wins.
      *
      * @param error what the call threw
      * @return {@code true} if an ignored class or the ignore predicate matches it
@@ -92,7 +81,7 @@ public final class ExceptionClassifier {
      * The second of a circuit breaker's two questions, for an exception {@link #ignores(Throwable)} let through:
      * is it a failure, or does the call count as a success? As Resilience4j's breaker decides it, the record classes
      * and the record predicate each record on their own (either is enough); with neither configured every
-     * exception is recorded. Unlike {@link #counts(Throwable)}, this does not look at the ignore settings.
+     * exception is recorded. This does not look at the ignore settings: {@link #counts(Throwable)} does.
      *
      * @param error what the call threw
      * @return {@code true} if a record class matches it, or the record predicate accepts it, or neither is set
@@ -107,23 +96,6 @@ public final class ExceptionClassifier {
     private static boolean matches(List<Class<? extends Throwable>> classes, Class<?> type) {
         for (Class<? extends Throwable> candidate : classes) {
             if (candidate.isAssignableFrom(type)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean decideByClass(Class<?> type) {
-        for (Class<? extends Throwable> ignore : ignored) {
-            if (ignore.isAssignableFrom(type)) {
-                return false;
-            }
-        }
-        if (recorded.isEmpty()) {
-            return true;
-        }
-        for (Class<? extends Throwable> record : recorded) {
-            if (record.isAssignableFrom(type)) {
                 return true;
             }
         }
