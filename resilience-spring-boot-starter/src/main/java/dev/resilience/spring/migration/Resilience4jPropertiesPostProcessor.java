@@ -55,11 +55,12 @@ public final class Resilience4jPropertiesPostProcessor implements EnvironmentPos
         if (environment.getPropertySources().contains(CHECKED)) {
             return;
         }
-        environment.getPropertySources().addLast(new MapPropertySource(CHECKED, Map.of()));
         Resilience4jTranslation translation = Resilience4jTranslation.of(environment);
         if (translation.isEmpty()) {
             return;
         }
+        // An empty marker, so that a second run on this environment neither logs nor adds anything again.
+        environment.getPropertySources().addLast(new MapPropertySource(CHECKED, Map.of()));
         boolean read = Binder.get(environment).bind(READ_PROPERTY, Boolean.class).orElse(false);
         if (read && !translation.properties().isEmpty()) {
             environment.getPropertySources().addBefore(CHECKED,

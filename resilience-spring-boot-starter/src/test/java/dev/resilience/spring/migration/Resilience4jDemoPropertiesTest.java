@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * An application started on a copy of Resilience4j's own Spring Boot demo settings
@@ -140,6 +141,15 @@ class Resilience4jDemoPropertiesTest {
             assertThat(backendA.minimumNumberOfCalls()).isEqualTo(5);
             assertThat(output).contains("resilience.circuitbreaker.configs.default.sliding-window-size is set too: it wins");
         }
+    }
+
+    @Test
+    void aTranslatedValueOutOfRangeFailsStartUpNamingTheNewPropertyAsAnyOtherWould() {
+        // Resilience4j builds a bulkhead that refuses every call for 0; here it is a configuration mistake.
+        assertThatThrownBy(() -> start("--resilience.migration.read-resilience4j-properties=true",
+                "--resilience4j.bulkhead.instances.backendB.maxConcurrentCalls=0").close())
+                .hasStackTraceContaining("resilience.bulkhead.instances.backendB.max-concurrent-calls")
+                .hasStackTraceContaining("'0'");
     }
 
     /** The demo application, reduced to the starter. */
