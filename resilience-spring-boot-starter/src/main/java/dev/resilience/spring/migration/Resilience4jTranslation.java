@@ -30,13 +30,25 @@ import static dev.resilience.spring.migration.Resilience4jKeys.*;
  * into it): {@code enable-exponential-backoff: true} with {@code exponential-backoff-multiplier} (1.5 when unset)
  * becomes our multiplier, otherwise the multiplier is 1; {@code enable-randomized-wait: true} with
  * {@code randomized-wait-factor} (0.5 when unset) becomes our factor, otherwise 0; the maximum wait applies only with
- * exponential backoff.
+ * exponential backoff. Exception lists name Resilience4j's own exceptions by our classes, and name our timeout's
+ * exception next to {@code java.util.concurrent.TimeoutException} (what Resilience4j's time limiter throws).
  */
 final class Resilience4jTranslation {
 
     private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of(PREFIX);
     private static final Set<String> RETRY_BACKOFF = Set.of(ENABLE_EXPONENTIAL_BACKOFF, EXPONENTIAL_BACKOFF_MULTIPLIER,
             EXPONENTIAL_MAX_WAIT_DURATION, ENABLE_RANDOMIZED_WAIT, RANDOMIZED_WAIT_FACTOR);
+    private static final Set<String> EXCEPTION_LISTS = Set.of("recordexceptions", "ignoreexceptions", "retryexceptions");
+    private static final String TIMEOUT_EXCEPTION = "java.util.concurrent.TimeoutException";
+    private static final String OUR_TIMEOUT_EXCEPTION = "dev.resilience.timeout.TimeoutExceededException";
+    /** Resilience4j's exceptions that a list may name, and ours. */
+    private static final Map<String, String> EXCEPTIONS = Map.of(
+            "io.github.resilience4j.circuitbreaker.CallNotPermittedException",
+            "dev.resilience.circuitbreaker.CallNotPermittedException",
+            "io.github.resilience4j.bulkhead.BulkheadFullException", "dev.resilience.bulkhead.BulkheadFullException",
+            "io.github.resilience4j.ratelimiter.RequestNotPermittedException",
+            "dev.resilience.ratelimiter.RequestNotPermittedException",
+            "io.github.resilience4j.retry.MaxRetriesExceededException", "dev.resilience.retry.MaxRetriesExceededException");
     private static final Set<String> BREAKER_BACKOFF = Set.of(ENABLE_EXPONENTIAL_BACKOFF, EXPONENTIAL_BACKOFF_MULTIPLIER,
             EXPONENTIAL_MAX_WAIT_DURATION_IN_OPEN_STATE);
 
@@ -148,7 +160,9 @@ final class Resilience4jTranslation {
         }
         entries.forEach((entry, settings) -> settings.forEach((setting, keys) -> {
             String same = SAME.get(entry.kind()).get(setting);
-            if (same != null) {
+            if (same != null && EXCEPTION_LISTS.contains(setting)) {
+                exceptionList(prefix(entry) + same, keys);
+            } else if (same != null) {
                 for (Found found : keys) {
                     String to = prefix(entry) + same + original(found.name(), 5, found.name().getNumberOfElements());
                     put(to, found.property().getValue(), found);
@@ -164,6 +178,35 @@ final class Resilience4jTranslation {
                 foldBackoff(entry, settings, entries);
             }
         });
+    }
+
+    /**
+     * An exception list, as one list whichever way it was written (indexed, or comma-separated), with Resilience4j's
+     * own exception classes renamed to ours, and our timeout's exception added next to
+     * {@code java.util.concurrent.TimeoutException}, which is what Resilience4j's time limiter throws: a list meant
+     * to record (or retry, or ignore) timeouts keeps doing so.
+     */
+    private void exceptionList(String to, List<Found> keys) {
+        List<String> classes = new ArrayList<>();
+        for (Found found : keys) {
+            for (String name : String.valueOf(found.property().getValue()).split(",")) {
+                if (!name.isBlank()) {
+                    classes.add(name.trim());
+                }
+            }
+        }
+        List<String> ours = new ArrayList<>(classes.size() + 1);
+        for (String name : classes) {
+            ours.add(EXCEPTIONS.getOrDefault(name, name));
+        }
+        if (ours.contains(TIMEOUT_EXCEPTION) && !ours.contains(OUR_TIMEOUT_EXCEPTION)) {
+            ours.add(ours.indexOf(TIMEOUT_EXCEPTION) + 1, OUR_TIMEOUT_EXCEPTION);
+        }
+        for (int i = 0; i < ours.size(); i++) {
+            put(to + "[" + i + "]", ours.get(i), keys.get(0));
+        }
+        String note = ours.equals(classes) ? null : "as " + String.join(", ", ours);
+        keys.forEach(found -> rename(found, to, note));
     }
 
     private static Set<String> backoff(String kind) {

@@ -92,6 +92,38 @@ class Resilience4jPropertiesPostProcessorTest {
     }
 
     @Test
+    void aCommaSeparatedListIsReadAsAList() {
+        StandardEnvironment environment = read(
+                "resilience4j.circuitbreaker.configs.default.recordExceptions", "java.io.IOException, java.lang.IllegalStateException");
+        assertThat(environment.getProperty("resilience.circuitbreaker.configs.default.record-exceptions[0]"))
+                .isEqualTo("java.io.IOException");
+        assertThat(environment.getProperty("resilience.circuitbreaker.configs.default.record-exceptions[1]"))
+                .isEqualTo("java.lang.IllegalStateException");
+    }
+
+    @Test
+    void exceptionListsNameResilience4jsExceptionsByOursAndOurTimeoutNextToTheirs(CapturedOutput output) {
+        StandardEnvironment environment = read(
+                "resilience4j.retry.configs.default.ignoreExceptions[0]", "io.github.resilience4j.circuitbreaker.CallNotPermittedException",
+                "resilience4j.retry.configs.default.ignoreExceptions[1]", "io.github.resilience4j.bulkhead.BulkheadFullException",
+                "resilience4j.circuitbreaker.configs.default.recordExceptions[0]", "java.util.concurrent.TimeoutException",
+                "resilience4j.circuitbreaker.configs.default.recordExceptions[1]", "java.io.IOException");
+        assertThat(environment.getProperty("resilience.retry.configs.default.ignore-exceptions[0]"))
+                .isEqualTo("dev.resilience.circuitbreaker.CallNotPermittedException");
+        assertThat(environment.getProperty("resilience.retry.configs.default.ignore-exceptions[1]"))
+                .isEqualTo("dev.resilience.bulkhead.BulkheadFullException");
+        assertThat(environment.getProperty("resilience.circuitbreaker.configs.default.record-exceptions[0]"))
+                .isEqualTo("java.util.concurrent.TimeoutException");
+        assertThat(environment.getProperty("resilience.circuitbreaker.configs.default.record-exceptions[1]"))
+                .isEqualTo("dev.resilience.timeout.TimeoutExceededException");
+        assertThat(environment.getProperty("resilience.circuitbreaker.configs.default.record-exceptions[2]"))
+                .isEqualTo("java.io.IOException");
+        assertThat(output).contains("resilience4j.circuitbreaker.configs.default.recordExceptions -> "
+                + "resilience.circuitbreaker.configs.default.record-exceptions (as java.util.concurrent.TimeoutException, "
+                + "dev.resilience.timeout.TimeoutExceededException, java.io.IOException)");
+    }
+
+    @Test
     void instanceNamesKeepTheirCaseAndDots() {
         StandardEnvironment environment = read(
                 "resilience4j.ratelimiter.instances.partnerApi.limitForPeriod", 3,
