@@ -7,7 +7,8 @@ import java.util.Optional;
  * Base class of every rejection the engine raises: a call that was not run, or not allowed to finish,
  * because a policy said no.
  *
- * <p>Rejections are expected under load, so by default they are cheap: no stack trace is filled in.
+ * <p>Rejections are expected under load, so by default they are cheap: no stack trace is filled in (Resilience4j
+ * fills one in unless {@code writableStackTraceEnabled} is false; there is no such setting here).
  * The message names the instance and the reason. Code that maps rejections (to HTTP status codes, metrics,
  * a retry decision) reads what it needs from this class instead of testing for each subclass:
  * <ul>

@@ -150,7 +150,11 @@ public interface CircuitBreaker extends Policy {
      */
     void transitionToOpenStateFor(Duration duration);
 
-    /** Moves to HALF_OPEN with a fresh set of trial permits. Does nothing if already HALF_OPEN. */
+    /**
+     * Moves to HALF_OPEN with a fresh set of trial permits, from any state, CLOSED included (Resilience4j refuses
+     * CLOSED to HALF_OPEN with an {@code IllegalStateTransitionException}; an operator asking for trial calls gets
+     * them here). Does nothing if already HALF_OPEN.
+     */
     void transitionToHalfOpenState();
 
     /** Moves to FORCED_OPEN: every call is rejected until another manual transition. Does nothing if already there. */

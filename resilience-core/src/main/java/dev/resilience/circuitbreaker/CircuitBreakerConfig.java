@@ -16,16 +16,22 @@ import java.util.function.Predicate;
  * setting, the value and the allowed range. Nothing is clamped.
  *
  * <p><b>Which outcomes count.</b> A call that returns is a success, unless {@link #recordResult()} accepts its value.
- * A call that throws is a failure unless the exception is ignored: by {@link #ignoreExceptions()} or
- * {@link #ignoreException()} (these win over everything), by not being one of the {@link #recordExceptions()} when
- * any are set, or by {@link #recordException()} refusing it. An ignored exception counts neither way (in HALF_OPEN
- * its trial is given back). A {@link java.lang.Error} (a JVM or linkage problem such as
- * {@code StackOverflowError} or {@code OutOfMemoryError}, not an answer of the protected dependency) is ignored too,
+ * A call that throws is ignored if {@link #ignoreExceptions()} or {@link #ignoreException()} match (these win over
+ * everything; an ignored exception counts neither way, and in HALF_OPEN its trial is given back); otherwise it is a
+ * failure if {@link #recordExceptions()} or {@link #recordException()} records it (either one is enough; with neither
+ * set, every exception is recorded), and otherwise a <em>success</em>: the dependency answered, with an exception
+ * the configuration does not call a failure (a {@code NotFoundException}, say). This is Resilience4j's model, so a
+ * configuration moved from it keeps its failure rates. A {@link java.lang.Error} (a JVM or linkage problem such as
+ * {@code StackOverflowError} or {@code OutOfMemoryError}, not an answer of the protected dependency) is ignored,
  * unless {@link #recordExceptions()} names its class or a superclass of it that is itself an Error
  * ({@code recordExceptions(StackOverflowError.class)}, {@code recordExceptions(VirtualMachineError.class)});
  * {@code recordExceptions(Throwable.class)} does not name Errors. Either way the caller gets the Error unchanged.
  * {@link #records(Throwable)} and {@link #ignores(Throwable)} answer these rules for one exception, exactly as the
  * breaker applies them.
+ *
+ * <p><b>Coming from Resilience4j</b> (see {@code MIGRATION.md}): the default slow-call rate threshold is 50 %, not
+ * 100 %; a zero slow-call duration threshold turns slow-call detection off; a minimum number of calls above a
+ * COUNT_BASED window's size is kept as set and applies as the window's size; rejections carry no stack trace.
  */
 public final class CircuitBreakerConfig {
 
@@ -105,8 +111,10 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * @return calls the window must hold before rates are computed; default 100. For a COUNT_BASED window the
-     *     effective minimum is {@code min(minimumNumberOfCalls, slidingWindowSize)}, as the window can never hold more.
+     * @return calls the window must hold before rates are computed, as set; default 100. For a COUNT_BASED window the
+     *     effective minimum is {@code min(minimumNumberOfCalls, slidingWindowSize)}, as the window can never hold more
+     *     (Resilience4j returns that minimum here; this returns what was set, so that {@code toBuilder()} and a
+     *     later window size keep it)
      */
     public int minimumNumberOfCalls() {
         return minimumNumberOfCalls;
@@ -117,7 +125,7 @@ public final class CircuitBreakerConfig {
         return failureRateThreshold;
     }
 
-    /** @return slow-call rate, in percent, at or above which the breaker opens; default 50 */
+    /** @return slow-call rate, in percent, at or above which the breaker opens; default 50 (Resilience4j: 100) */
     public float slowCallRateThreshold() {
         return slowCallRateThreshold;
     }
@@ -173,8 +181,9 @@ public final class CircuitBreakerConfig {
     }
 
     /**
-     * @return exception classes recorded as failures (with subclasses); empty = every exception not ignored, Errors
-     *     excepted (an Error counts only where an Error class listed here names it)
+     * @return exception classes recorded as failures (with subclasses); an exception outside them (and not recorded
+     *     by {@link #recordException()}) counts as a success; empty, with no record predicate either = every exception
+     *     not ignored, Errors excepted (an Error counts only where an Error class listed here names it)
      */
     public List<Class<? extends Throwable>> recordExceptions() {
         return recordExceptions;
@@ -185,7 +194,10 @@ public final class CircuitBreakerConfig {
         return ignoreExceptions;
     }
 
-    /** @return an extra test an exception must also pass to be recorded, if set */
+    /**
+     * @return a test that records an exception it accepts as a failure, besides {@link #recordExceptions()} (either
+     *     one is enough), if set
+     */
     public Optional<Predicate<Throwable>> recordException() {
         return Optional.ofNullable(recordException);
     }
@@ -203,29 +215,38 @@ public final class CircuitBreakerConfig {
     /**
      * Whether a breaker with this config records an exception its call threw as a failure: the rules of the class
      * comment, the Error rule and both predicates included. A record or ignore predicate that throws makes the
-     * answer {@code true}, as the breaker then records the call as a failure.
+     * answer {@code true}, as the breaker then records the call as a failure. An exception that is neither ignored
+     * nor recorded counts as a success.
      *
      * @param error what a call threw
-     * @return {@code true}: recorded as a failure; {@code false}: ignored (counted neither way)
+     * @return {@code true}: recorded as a failure; {@code false}: ignored or counted as a success (see
+     *     {@link #ignores(Throwable)})
      */
     public boolean records(Throwable error) {
         Objects.requireNonNull(error, "error");
         try {
-            return classifier.counts(error);
+            return !classifier.ignores(error) && classifier.records(error);
         } catch (Throwable predicateFailure) {
             return true;
         }
     }
 
     /**
-     * Whether a breaker with this config ignores an exception its call threw (counts it neither as a success nor as a
-     * failure, and gives a HALF_OPEN trial back): the opposite of {@link #records(Throwable)}.
+     * Whether a breaker with this config ignores an exception its call threw: counts it neither as a success nor as a
+     * failure, and gives a HALF_OPEN trial back. A predicate that throws makes the answer {@code false} (the breaker
+     * then records a failure).
      *
      * @param error what a call threw
-     * @return {@code true}: ignored; {@code false}: recorded as a failure
+     * @return {@code true}: ignored; {@code false}: recorded as a failure, or counted as a success when
+     *     {@link #records(Throwable)} is {@code false} too
      */
     public boolean ignores(Throwable error) {
-        return !records(error);
+        Objects.requireNonNull(error, "error");
+        try {
+            return classifier.ignores(error);
+        } catch (Throwable predicateFailure) {
+            return false;
+        }
     }
 
     @Override
@@ -329,6 +350,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * Kept as set, whatever the window: a COUNT_BASED window larger than it can hold applies its own size as the
+         * minimum instead (Resilience4j changes the value at {@code build()}; the Spring Boot starter refuses a
+         * {@code minimum-number-of-calls} set above a COUNT_BASED {@code sliding-window-size} at start-up, as a
+         * likely mistake).
+         *
          * @param calls calls the window must hold before rates are computed, at least 1; default 100
          * @return this builder
          */
@@ -348,6 +374,10 @@ public final class CircuitBreakerConfig {
         }
 
         /**
+         * The default differs from Resilience4j's (100 %): with the default 60 s threshold, half the window's calls
+         * taking over a minute open the breaker here, while Resilience4j waits until all of them do. Set 100 to keep
+         * its behaviour.
+         *
          * @param percent slow-call rate at or above which the breaker opens, greater than 0 and at most 100; default 50
          * @return this builder
          */
@@ -370,7 +400,8 @@ public final class CircuitBreakerConfig {
          * ({@link CircuitBreakerMetrics#totalSuccessfulCallsNanos()}) are measured the same way.
          *
          * @param duration a call taking strictly longer counts as slow; positive, or {@link Duration#ZERO} to turn
-         *     slow-call detection off (then no call is slow and the breaker reads the clock less); default 60 s.
+         *     slow-call detection off (then no call is slow and the breaker reads the clock less; Resilience4j refuses
+         *     a zero threshold); default 60 s.
          *     Anything over about 292 years (a {@code long} of nanoseconds) means no call is ever slow.
          * @return this builder
          */
@@ -451,9 +482,11 @@ public final class CircuitBreakerConfig {
         }
 
         /**
-         * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); none (default)
-         *     means every exception that is not ignored. A {@link java.lang.Error} counts only when one of these is
-         *     an Error class it belongs to (see the class comment).
+         * @param classes exceptions recorded as failures, subclasses included (replaces earlier ones); an exception
+         *     that is neither ignored nor recorded (by these or {@link #recordException(Predicate)}) counts as a
+         *     success, as in Resilience4j; none (default), with no record predicate, means every exception that is
+         *     not ignored. A {@link java.lang.Error} counts only when one of these is an Error class it belongs to
+         *     (see the class comment).
          * @return this builder
          */
         @SafeVarargs
@@ -479,8 +512,9 @@ public final class CircuitBreakerConfig {
          * attached as {@linkplain Throwable#getSuppressed() suppressed}; the ERROR event names it as
          * {@code predicateError}.
          *
-         * @param predicate an extra test a (not ignored, class-matching) exception must pass to be recorded as a
-         *     failure; an exception it rejects is ignored; default none
+         * @param predicate records an exception it accepts (and the ignore settings let through) as a failure, as
+         *     {@link #recordExceptions(Class[])} does: either one is enough, as in Resilience4j; an exception neither
+         *     records counts as a success; default none
          * @return this builder
          */
         public Builder recordException(Predicate<Throwable> predicate) {

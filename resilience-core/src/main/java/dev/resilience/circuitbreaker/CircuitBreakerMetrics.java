@@ -17,7 +17,9 @@ package dev.resilience.circuitbreaker;
  * @param slowCalls slow calls in the window, successful or failed
  * @param slowFailedCalls calls in the window that were both slow and failed
  * @param successfulCalls successful calls in the window, slow ones included
- * @param notPermittedCalls calls rejected since creation or the last {@link CircuitBreaker#reset()}
+ * @param notPermittedCalls calls rejected since creation or the last {@link CircuitBreaker#reset()}: a running
+ *     total, not reset by state transitions (Resilience4j starts it again at each state, HALF_OPEN included), so it
+ *     can back a monotonic counter
  * @param totalSuccessfulCalls calls recorded as successful since creation (a running total for metrics, unlike
  *     the window counts; a DISABLED breaker records nothing)
  * @param totalFailedCalls calls recorded as failed (a recorded exception or result) since creation

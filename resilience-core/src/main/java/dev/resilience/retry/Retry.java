@@ -22,9 +22,10 @@ import dev.resilience.retry.internal.RetryImpl;
  *   <li>When attempts run out, the LAST failure is thrown unchanged (no wrapping), or, for a result
  *       matching {@link RetryConfig#retryOnResult()}, the last result is returned.</li>
  *   <li>A failure that is not retried (see {@link RetryConfig#isRetryable(Throwable)}; never an
- *       {@link Error}) propagates at once. So do our own rejections ({@link RetryConfig#REJECTIONS}: an open
- *       breaker, a full bulkhead, a rate limit, a shutdown) unless {@link RetryConfig#retryRejections()} opts
- *       them in: the next attempt would wait a backoff only to be refused again.</li>
+ *       {@link Error}) propagates at once. So do rejections (a {@link dev.resilience.ResilienceException}
+ *       whose {@code isRejection()} is true: an open breaker, a full bulkhead, a rate limit, a shutdown) unless
+ *       {@link RetryConfig#retryRejections()} opts them in: the next attempt would wait a backoff only to be
+ *       refused again.</li>
  *   <li>An interrupt ends a synchronous call at once, with the thread's interrupt flag set and no further
  *       attempt: during a backoff the call ends with its last failure; an attempt that throws
  *       {@link InterruptedException}, or ends while the flag is set, ends the call with its own outcome.</li>

@@ -29,8 +29,10 @@ import java.util.function.Predicate;
  * <p>Which failures are retried: never a {@link java.lang.Error}; never an exception whose class (or a
  * superclass) is listed in {@link #ignoreExceptions()}; never a rejection (a {@link ResilienceException} whose
  * {@link ResilienceException#isRejection()} is true: a policy refused to run the call, as an open breaker, a full
- * bulkhead, a rate limit or a shutdown do) unless its kind is opted in (see {@link #retryRejections()}); otherwise an exception is retried when {@link #retryExceptions()} is empty or lists
- * its class (or a superclass), and the {@link #retryOnException()} predicate (if set) accepts it. A result is
+ * bulkhead, a rate limit or a shutdown do) unless its kind is opted in (see {@link #retryRejections()}); otherwise an
+ * exception is retried when {@link #retryExceptions()} lists its class (or a superclass) or the
+ * {@link #retryOnException()} predicate accepts it (either is enough, as in Resilience4j), or when neither is set. A
+ * result is
  * retried when the {@link #retryOnResult()} predicate (if set) accepts it. An asynchronous supplier that throws
  * instead of returning a stage is retried like an attempt whose stage failed (Resilience4j lets that exception
  * through at once).
@@ -168,7 +170,10 @@ public final class RetryConfig {
         return retryRejections;
     }
 
-    /** @return the extra test an exception must pass to be retried, or empty (default) */
+    /**
+     * @return a test that retries an exception it accepts, besides {@link #retryExceptions()} (either is enough), or
+     *     empty (default)
+     */
     public Optional<Predicate<Throwable>> retryOnException() {
         return Optional.ofNullable(retryOnException);
     }
@@ -427,7 +432,8 @@ public final class RetryConfig {
         }
 
         /**
-         * @param classes the exception classes to retry, subclasses included; none (default) = every exception
+         * @param classes the exception classes to retry, subclasses included, besides what
+         *     {@link #retryOnException(Predicate)} accepts; none (default), with no such predicate, = every exception
          *     that is not ignored. Replaces any earlier value.
          * @return this builder
          */
@@ -477,8 +483,8 @@ public final class RetryConfig {
         }
 
         /**
-         * @param predicate an extra test a non-ignored exception must pass to be retried, or {@code null} for
-         *     none (default)
+         * @param predicate retries a (not ignored) exception it accepts, besides {@link #retryExceptions(Class[])}:
+         *     either one is enough, as in Resilience4j; or {@code null} for none (default)
          * @return this builder
          */
         public Builder retryOnException(Predicate<Throwable> predicate) {
@@ -490,7 +496,8 @@ public final class RetryConfig {
          * @param predicate marks a result to be retried, or {@code null} for none (default). When attempts run
          *     out, the last result is returned (with {@link #failAfterMaxAttempts}, a
          *     {@link MaxRetriesExceededException} carrying it is thrown instead). A synchronous caller interrupted in
-         *     the backoff after such a result gets that result back, its interrupt flag set, rather than an exception.
+         *     the backoff after such a result gets that result back, its interrupt flag set, rather than an exception
+         *     (Resilience4j throws one), as an interrupted backoff after a failure ends with that failure.
          * @return this builder
          */
         public Builder retryOnResult(Predicate<Object> predicate) {

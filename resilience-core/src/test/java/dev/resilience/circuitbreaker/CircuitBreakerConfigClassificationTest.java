@@ -35,9 +35,20 @@ class CircuitBreakerConfigClassificationTest {
     }
 
     @Test
-    void anExceptionOutsideTheRecordClassesOrRefusedByTheRecordPredicateIsIgnored() {
-        assertThat(config.ignores(new TimeoutException())).isTrue();
-        assertThat(config.ignores(new IOException("benign"))).isTrue();
+    void anExceptionNeitherIgnoredNorRecordedIsNeitherAnsweredTrueAndCountsAsASuccess() {
+        CircuitBreakerConfig classesOnly = CircuitBreakerConfig.builder().recordExceptions(IOException.class).build();
+        assertThat(classesOnly.ignores(new TimeoutException())).isFalse();
+        assertThat(classesOnly.records(new TimeoutException())).isFalse();
+        CircuitBreakerConfig predicateOnly = CircuitBreakerConfig.builder()
+                .recordException(e -> !"benign".equals(e.getMessage())).build();
+        assertThat(predicateOnly.ignores(new IOException("benign"))).isFalse();
+        assertThat(predicateOnly.records(new IOException("benign"))).isFalse();
+    }
+
+    @Test
+    void theRecordClassesAndTheRecordPredicateEachRecord() {
+        assertThat(config.records(new IOException("benign"))).as("a record class suffices").isTrue();
+        assertThat(config.records(new TimeoutException())).as("the record predicate suffices").isTrue();
     }
 
     @Test
@@ -66,7 +77,7 @@ class CircuitBreakerConfigClassificationTest {
 
     @Test
     void eachAnswerMatchesWhatTheBreakerDoes() {
-        List<Throwable> errors = List.of(new FileNotFoundException(), new IOException("skip"), new IOException("down"),
+        List<Throwable> errors = List.of(new IllegalArgumentException("benign"), new FileNotFoundException(), new IOException("skip"), new IOException("down"),
                 new TimeoutException(), new IOException("benign"), new StackOverflowError(),
                 new IOError(new IOException()), new IllegalStateException("benign"), new IllegalStateException());
         for (Throwable error : errors) {
@@ -77,6 +88,8 @@ class CircuitBreakerConfigClassificationTest {
             CircuitBreakerMetrics metrics = breaker.metrics();
             assertThat(metrics.totalIgnoredCalls()).as("ignored: %s", error).isEqualTo(config.ignores(error) ? 1 : 0);
             assertThat(metrics.totalFailedCalls()).as("failed: %s", error).isEqualTo(config.records(error) ? 1 : 0);
+            assertThat(metrics.totalSuccessfulCalls()).as("succeeded: %s", error)
+                    .isEqualTo(config.ignores(error) || config.records(error) ? 0 : 1);
         }
     }
 }

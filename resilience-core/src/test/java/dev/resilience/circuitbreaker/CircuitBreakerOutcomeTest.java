@@ -39,12 +39,40 @@ class CircuitBreakerOutcomeTest {
     }
 
     @Test
-    void recordExceptionsMatchSubclassesAndIgnoreOthers() {
+    void recordExceptionsMatchSubclassesAndAnExceptionOutsideThemCountsAsASuccess() {
         CircuitBreaker cb = breaker(CircuitBreakerConfig.builder().recordExceptions(IOException.class));
+        List<CircuitBreakerEvent> events = new ArrayList<>();
+        cb.events().subscribe(events::add);
         throwing(cb, new FileNotFoundException());
         throwing(cb, new IllegalStateException());
         assertThat(cb.metrics().failedCalls()).isEqualTo(1);
-        assertThat(cb.metrics().bufferedCalls()).isEqualTo(1);
+        assertThat(cb.metrics().successfulCalls()).isEqualTo(1);
+        assertThat(cb.metrics().bufferedCalls()).isEqualTo(2);
+        assertThat(cb.metrics().totalIgnoredCalls()).isZero();
+        assertThat(events).extracting(CircuitBreakerEvent::type).containsExactly("ERROR", "SUCCESS");
+    }
+
+    @Test
+    void anAsynchronousExceptionOutsideRecordExceptionsCountsAsASuccess() {
+        CircuitBreaker cb = breaker(CircuitBreakerConfig.builder().recordExceptions(IOException.class));
+        CompletableFuture<String> future = new CompletableFuture<>();
+        CompletionStage<String> stage = cb.callAsync(() -> future);
+        IllegalStateException own = new IllegalStateException();
+        future.completeExceptionally(own);
+        assertThatThrownBy(() -> stage.toCompletableFuture().join()).cause().isSameAs(own);
+        assertThat(cb.metrics().successfulCalls()).isEqualTo(1);
+        assertThat(cb.metrics().failedCalls()).isZero();
+    }
+
+    @Test
+    void aHalfOpenTrialEndingInAnExceptionOutsideRecordExceptionsIsASuccessfulTrial() {
+        CircuitBreaker cb = CircuitBreaker.of("payments", CircuitBreakerConfig.builder().recordExceptions(IOException.class)
+                .slidingWindowSize(2).minimumNumberOfCalls(2).permittedNumberOfCallsInHalfOpenState(1)
+                .slowCallDurationThreshold(Duration.ZERO).build(), clock);
+        cb.transitionToOpenState();
+        cb.transitionToHalfOpenState();
+        throwing(cb, new IllegalStateException("404"));
+        assertThat(cb.state()).isEqualTo(State.CLOSED);
     }
 
     @Test
@@ -75,12 +103,24 @@ class CircuitBreakerOutcomeTest {
     }
 
     @Test
-    void recordExceptionPredicateMustAlsoAccept() {
+    void anExceptionTheRecordPredicateRejectsCountsAsASuccess() {
         CircuitBreaker cb = breaker(CircuitBreakerConfig.builder().recordException(e -> e.getMessage().startsWith("5")));
         throwing(cb, new IllegalStateException("503"));
         throwing(cb, new IllegalStateException("404"));
         assertThat(cb.metrics().failedCalls()).isEqualTo(1);
-        assertThat(cb.metrics().bufferedCalls()).isEqualTo(1);
+        assertThat(cb.metrics().successfulCalls()).isEqualTo(1);
+        assertThat(cb.metrics().bufferedCalls()).isEqualTo(2);
+    }
+
+    @Test
+    void recordExceptionsAndTheRecordPredicateEachRecordAFailure() {
+        CircuitBreaker cb = breaker(CircuitBreakerConfig.builder().recordExceptions(IOException.class)
+                .recordException(e -> "503".equals(e.getMessage())));
+        throwing(cb, new IOException("timeout"));            // its class is recorded
+        throwing(cb, new IllegalStateException("503"));      // the predicate records it
+        throwing(cb, new IllegalStateException("404"));      // neither: a success
+        assertThat(cb.metrics().failedCalls()).isEqualTo(2);
+        assertThat(cb.metrics().successfulCalls()).isEqualTo(1);
     }
 
     @Test

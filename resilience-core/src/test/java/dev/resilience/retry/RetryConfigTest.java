@@ -174,4 +174,15 @@ class RetryConfigTest {
     void randomMustNotBeNull() {
         assertInvalid(() -> RetryConfig.builder().random(null), "random", "not null");
     }
+
+    @Test
+    void retryExceptionsAndTheRetryPredicateEachMakeAnExceptionRetryable() {
+        RetryConfig c = RetryConfig.builder().retryExceptions(IOException.class)
+                .retryOnException(e -> "503".equals(e.getMessage())).ignoreExceptions(java.io.FileNotFoundException.class)
+                .build();
+        assertThat(c.isRetryable(new IOException("timeout"))).as("its class is listed").isTrue();
+        assertThat(c.isRetryable(new IllegalStateException("503"))).as("the predicate accepts it").isTrue();
+        assertThat(c.isRetryable(new IllegalStateException("404"))).as("neither").isFalse();
+        assertThat(c.isRetryable(new java.io.FileNotFoundException("503"))).as("ignoring wins").isFalse();
+    }
 }

@@ -255,20 +255,20 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     /** @param tookNanos the call's duration as its caller measured it, or {@link #MEASURE}: time it from {@code start} */
     void onError(BreakerState admitted, long start, long tookNanos, Throwable error) {
-        boolean counts;
+        int outcome;
         Throwable predicateFailure = null;
         try {
-            counts = classifier.counts(error);
+            outcome = classify(error);
         } catch (Throwable t) {
             // A record or ignore predicate that throws must not keep the call's permit: the call counts as failed,
             // and its caller still gets its own exception, now carrying the predicate's.
-            counts = true;
+            outcome = FAILURE;
             predicateFailure = t;
             if (t != error) {
                 error.addSuppressed(t);
             }
         }
-        if (counts) {
+        if (outcome == FAILURE) {
             if (publisher.hasListeners() && admitted.recording()) {
                 Map<String, Object> details = new LinkedHashMap<>(4);
                 details.put("error", error.getClass().getName());
@@ -278,9 +278,28 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 publish(CircuitBreakerEvent.Type.ERROR, details);
             }
             record(admitted, start, tookNanos, Outcome.FAILED);
+        } else if (outcome == SUCCESS) {
+            onSuccess(admitted, start, tookNanos);
         } else {
             onIgnored(admitted, error);
         }
+    }
+
+    private static final int IGNORED = 0;
+    private static final int FAILURE = 1;
+    private static final int SUCCESS = 2;
+
+    /**
+     * An Error (the JVM's or a linkage problem, not an answer of the protected dependency) is ignored unless the
+     * record classes name it, so that it neither opens the breaker nor uses up a half-open trial. Any other
+     * exception is ignored by the ignore settings, else a failure where the record settings record it, else (as in
+     * Resilience4j) a success: the dependency answered, with an exception the configuration does not call a failure.
+     */
+    private int classify(Throwable error) {
+        if (classifier.ignores(error)) {
+            return IGNORED;
+        }
+        return classifier.records(error) ? FAILURE : SUCCESS;
     }
 
     void onIgnored(BreakerState admitted, Throwable error) {

@@ -32,7 +32,7 @@ class ExceptionClassifierTest {
     }
 
     @Test
-    void recordPredicateMustAlsoAccept() {
+    void aRecordPredicateAloneDecides() {
         ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(),
                 e -> e.getMessage() != null && e.getMessage().contains("retry"), null);
         assertThat(classifier.counts(new IOException("please retry"))).isTrue();
@@ -59,5 +59,31 @@ class ExceptionClassifierTest {
                 .counts(new StackOverflowError())).isFalse();
         assertThat(ExceptionClassifier.ignoringUnnamedErrors(List.of(java.io.IOError.class), List.of(), null, null)
                 .counts(new java.io.IOError(null))).isTrue();
+    }
+
+    @Test
+    void ignoresAnswersForTheIgnoreClassesAndPredicateOnly() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(IOException.class), List.of(FileNotFoundException.class),
+                null, e -> "benign".equals(e.getMessage()));
+        assertThat(classifier.ignores(new FileNotFoundException())).isTrue();
+        assertThat(classifier.ignores(new IllegalStateException("benign"))).isTrue();
+        assertThat(classifier.ignores(new IllegalStateException("bad"))).isFalse();
+    }
+
+    @Test
+    void recordsWithNothingConfiguredRecordsEverything() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(), List.of(IOException.class), null, null);
+        assertThat(classifier.records(new IllegalStateException())).isTrue();
+        assertThat(classifier.records(new IOException())).as("ignoring is the other question").isTrue();
+    }
+
+    @Test
+    void recordsAcceptsWhatEitherTheClassesOrThePredicateRecord() {
+        ExceptionClassifier classifier = new ExceptionClassifier(List.of(IOException.class), List.of(),
+                e -> "503".equals(e.getMessage()), null);
+        assertThat(classifier.records(new FileNotFoundException("x"))).isTrue();
+        assertThat(classifier.records(new IllegalStateException("503"))).isTrue();
+        assertThat(classifier.records(new IllegalStateException("404"))).isFalse();
+        assertThat(classifier.counts(new IllegalStateException("503"))).isTrue();
     }
 }

@@ -8,7 +8,10 @@ import java.time.Duration;
  */
 public class BulkheadProperties extends InstanceProperties {
 
-    /** Calls allowed to run at the same time, at least 1. Default 25. */
+    /**
+     * Calls allowed to run at the same time, at least 1 (0 fails start-up; Resilience4j builds a bulkhead that rejects
+     * every call). Default 25.
+     */
     private Integer maxConcurrentCalls;
 
     /** How long a call waits for a free slot before it is rejected, zero or positive. Default 0 (reject at once). */

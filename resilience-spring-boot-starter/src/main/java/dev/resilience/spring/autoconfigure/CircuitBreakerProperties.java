@@ -17,17 +17,24 @@ public class CircuitBreakerProperties extends InstanceProperties {
     /** Size of the sliding window: calls (COUNT_BASED, 1 to 65535) or seconds (TIME_BASED, 1 to 3600). Default 100. */
     private Integer slidingWindowSize;
 
-    /** Calls that must be recorded in the window before any rate is computed, at least 1. Default 100. */
+    /**
+     * Calls that must be recorded in the window before any rate is computed, at least 1, and at most a COUNT_BASED
+     * window's size (a larger value fails start-up; Resilience4j lowers it to the size silently). Default 100, or a
+     * smaller COUNT_BASED window's size.
+     */
     private Integer minimumNumberOfCalls;
 
     /** Failure rate, in percent (above 0, at most 100), at or above which the breaker opens. Default 50. */
     private Float failureRateThreshold;
 
-    /** Slow-call rate, in percent (above 0, at most 100), at or above which the breaker opens. Default 50. */
+    /**
+     * Slow-call rate, in percent (above 0, at most 100), at or above which the breaker opens. Default 50
+     * (Resilience4j's is 100: set 100 to keep its behaviour).
+     */
     private Float slowCallRateThreshold;
 
     /**
-     * Duration above which a call counts as slow; 0 turns slow-call detection off. Thresholds of 1s or more are timed
+     * Duration above which a call counts as slow; 0 turns slow-call detection off (Resilience4j refuses 0). Thresholds of 1s or more are timed
      * with a 10ms-resolution clock (a call within 10ms of the threshold may be classified either way), shorter ones
      * exactly. Default 60s.
      */
@@ -38,7 +45,9 @@ public class CircuitBreakerProperties extends InstanceProperties {
 
     /**
      * Factor, at least 1, by which each opening in a row (half-open trials failing again) waits longer than the one
-     * before, up to max-wait-duration-in-open-state; closing starts again from wait-duration-in-open-state. Default 1.
+     * before, up to max-wait-duration-in-open-state; closing starts again from wait-duration-in-open-state. Applies as
+     * soon as it is set (Resilience4j's enable-exponential-backoff switch with its default multiplier is 1.5 here).
+     * Default 1.
      */
     private Double waitDurationInOpenStateMultiplier;
 
@@ -54,7 +63,11 @@ public class CircuitBreakerProperties extends InstanceProperties {
     /** Whether a timer moves the breaker from open to half-open, rather than the first call after the wait. Default false. */
     private Boolean automaticTransitionFromOpenToHalfOpenEnabled;
 
-    /** Exception classes (fully qualified names, subclasses included) that count as failures. Empty: every exception. */
+    /**
+     * Exception classes (fully qualified names, subclasses included) that count as failures; any other exception
+     * that is not ignored counts as a success, as in Resilience4j (the dependency answered). Empty: every exception
+     * that is not ignored is a failure. An Error counts only where an Error class is listed.
+     */
     private List<String> recordExceptions;
 
     /** Exception classes (fully qualified names, subclasses included) that count as neither success nor failure. Wins over record-exceptions. */

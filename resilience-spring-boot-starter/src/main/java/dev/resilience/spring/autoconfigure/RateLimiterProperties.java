@@ -14,7 +14,11 @@ public class RateLimiterProperties extends InstanceProperties {
     /** Shortest length of a period, positive; the permits are renewed when the next period begins, as soon as this has passed (a little later on a busy machine, never earlier). Default 1s. */
     private Duration limitRefreshPeriod;
 
-    /** How long a call waits for a permit before it is rejected, zero or positive. Default 5s. */
+    /**
+     * How long a call waits for a permit before it is rejected, zero or positive. A call whose permit would come later
+     * than this is rejected at once (Resilience4j first parks it for the whole timeout). A timeout too long for a long
+     * of nanoseconds (about 292 years) means practically for ever (Resilience4j refuses it). Default 5s.
+     */
     private Duration timeoutDuration;
 
     public Integer getLimitForPeriod() {

@@ -66,6 +66,9 @@ public class ResilienceProperties implements InitializingBean {
     /** Deadlines sent to and accepted from other services in an HTTP header. */
     private final Deadlines deadline = new Deadlines();
 
+    /** Help for applications switching over from Resilience4j. */
+    private final Migration migration = new Migration();
+
     /**
      * Checks the top-level settings as soon as they are bound, whichever optional feature reads them later (the
      * events buffer exists only with its endpoint, but a bad size is a mistake either way).
@@ -200,6 +203,37 @@ public class ResilienceProperties implements InitializingBean {
 
     public Deadlines getDeadline() {
         return deadline;
+    }
+
+    public Migration getMigration() {
+        return migration;
+    }
+
+    /**
+     * Settings for a switch over from Resilience4j. The {@code resilience4j.*} properties are read at start-up, before
+     * any of these are bound (see {@code dev.resilience.spring.migration.Resilience4jPropertiesPostProcessor}); they
+     * are declared here so that they are documented and checked like every other {@code resilience.*} property.
+     */
+    public static class Migration {
+
+        /**
+         * Whether resilience4j.* properties that have a one-to-one equivalent are read as the resilience.* properties
+         * they are renamed to, so that an application can switch the dependency first and rename its properties later:
+         * the configs and instances (with base-config) of circuitbreaker, retry, bulkhead, thread-pool-bulkhead,
+         * ratelimiter and timelimiter (read as timeout), with enable-exponential-backoff and enable-randomized-wait
+         * folded into the multiplier and factor they switch on. A resilience.* property set anywhere wins over the one
+         * translated to it. Keys without an equivalent are not read; the start-up warning lists every resilience4j.*
+         * key with its new name or the reason it has none, whether or not this is set. Default false.
+         */
+        private boolean readResilience4jProperties;
+
+        public boolean isReadResilience4jProperties() {
+            return readResilience4jProperties;
+        }
+
+        public void setReadResilience4jProperties(boolean readResilience4jProperties) {
+            this.readResilience4jProperties = readResilience4jProperties;
+        }
     }
 
     /** Deadline propagation settings. */

@@ -15,13 +15,21 @@ public class RetryProperties extends InstanceProperties {
     /** Wait before the first retry, zero or positive. Default 500ms. */
     private Duration waitDuration;
 
-    /** Factor by which each further wait grows, at least 1 (1 = fixed waits). Default 1. */
+    /**
+     * Factor by which each further wait grows, at least 1 (1 = fixed waits). Applies as soon as it is set: there is
+     * no enable-exponential-backoff switch (Resilience4j's switch with its default multiplier is 1.5 here). Default 1.
+     */
     private Double exponentialBackoffMultiplier;
 
     /** Cap on any single wait when backing off exponentially, positive. Default: no cap. */
     private Duration exponentialMaxWaitDuration;
 
-    /** Jitter: each wait is drawn at random within plus or minus this fraction of it, from 0 to 1. Default 0. */
+    /**
+     * Jitter: each wait is drawn at random within plus or minus this fraction of it, from 0 to 1. Applies as soon as
+     * it is set: there is no enable-randomized-wait switch (Resilience4j's switch with its default factor is 0.5
+     * here). Waits that reached exponential-max-wait-duration still spread below it, over [cap * (1 - factor), cap]
+     * (Resilience4j's all equal the cap, so retries that reached it move in step). Default 0.
+     */
     private Double randomizedWaitFactor;
 
     /** Exception classes (fully qualified names, subclasses included) that are retried. Empty: every exception not ignored. */

@@ -3,7 +3,8 @@ package dev.resilience.spring.autoconfigure;
 import java.time.Duration;
 
 /**
- * Settings of one timeout instance or shared config ({@code resilience.timeout.*}).
+ * Settings of one timeout instance or shared config ({@code resilience.timeout.*}; Resilience4j's
+ * {@code resilience4j.timelimiter.*}).
  * Each unset value comes from the base config, else {@code configs.default}, else the built-in default.
  */
 public class TimeoutProperties extends InstanceProperties {

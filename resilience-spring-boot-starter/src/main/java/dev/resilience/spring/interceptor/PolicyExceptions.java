@@ -17,9 +17,10 @@ import java.util.function.Predicate;
  *   <li>A retry ignores what it does not retry ({@link RetryConfig#isRetryable(Throwable)} is false: an
  *       {@code ignore-exceptions} match, an exception outside {@code retry-exceptions}, an {@link Error}); its
  *       events and metrics call these ignored errors too.</li>
- *   <li>A circuit breaker ignores what it records neither as a success nor as a failure: the classification of
- *       its {@code record-exceptions}, {@code ignore-exceptions}, predicates and {@link Error}s
- *       ({@link CircuitBreakerConfig#ignores(Throwable)} is true).</li>
+ *   <li>A circuit breaker ignores, for the fallback, what it does not record as a failure
+ *       ({@link CircuitBreakerConfig#records(Throwable)} is false): an exception its {@code ignore-exceptions} (or
+ *       ignore predicate) ignores, an {@link Error} no record class names, and one outside its
+ *       {@code record-exceptions} (and record predicate), which the breaker counts as a success.</li>
  * </ul>
  *
  * <p>An exception is withheld from the fallback when every retry and circuit breaker of the method ignores it: an
@@ -38,10 +39,10 @@ final class PolicyExceptions {
         return error -> !config.isRetryable(error);
     }
 
-    /** @return a test that accepts the exceptions the breaker records neither as success nor as failure */
+    /** @return a test that accepts the exceptions the breaker does not record as failures */
     static Predicate<Throwable> ignoredBy(CircuitBreaker breaker) {
         CircuitBreakerConfig config = breaker.config();
-        return config::ignores;
+        return error -> !config.records(error);
     }
 
     /**
