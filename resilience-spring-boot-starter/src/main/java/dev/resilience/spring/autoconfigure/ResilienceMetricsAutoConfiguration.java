@@ -1,5 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.keyed.KeyedInstances;
+import org.springframework.beans.factory.ObjectProvider;
+
 import dev.resilience.spring.ResilienceRegistries;
 
 import dev.resilience.spring.actuate.ResilienceMeterBinder;
@@ -21,7 +24,7 @@ public final class ResilienceMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ResilienceMeterBinder resilienceMeterBinder(ResilienceRegistries registries) {
-        return new ResilienceMeterBinder(registries);
+    ResilienceMeterBinder resilienceMeterBinder(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed) {
+        return new ResilienceMeterBinder(registries, keyed.getIfAvailable());
     }
 }
