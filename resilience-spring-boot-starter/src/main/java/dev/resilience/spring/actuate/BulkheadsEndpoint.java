@@ -12,6 +12,7 @@ import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.spring.keyed.KeyedInstances;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -100,11 +101,12 @@ public class BulkheadsEndpoint {
     }
 
     /**
-     * The endpoint's answer.
+     * The endpoint's answer; written by actuator's own JSON mapper ({@link OperationResponseBody}), which leaves out the
+     * fields a descriptor does not have (the keyed ones of an unkeyed instance).
      *
      * @param bulkheads bulkheads by name
      */
-    public record Bulkheads(Map<String, BulkheadDescriptor> bulkheads) {
+    public record Bulkheads(Map<String, BulkheadDescriptor> bulkheads) implements OperationResponseBody {
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.resilience.ratelimiter.RateLimiterMetrics;
 import dev.resilience.spring.keyed.KeyedInstances;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -85,11 +86,12 @@ public class RateLimitersEndpoint {
     }
 
     /**
-     * The endpoint's answer.
+     * The endpoint's answer; written by actuator's own JSON mapper ({@link OperationResponseBody}), which leaves out the
+     * fields a descriptor does not have (the keyed ones of an unkeyed instance).
      *
      * @param rateLimiters rate limiters by name
      */
-    public record RateLimiters(Map<String, RateLimiterDescriptor> rateLimiters) {
+    public record RateLimiters(Map<String, RateLimiterDescriptor> rateLimiters) implements OperationResponseBody {
     }
 
     /**
