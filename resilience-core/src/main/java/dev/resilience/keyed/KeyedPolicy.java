@@ -265,9 +265,14 @@ public final class KeyedPolicy<P extends Policy> {
         return Duration.ofNanos(idleNanos);
     }
 
-    /** @return the number of keys held now */
+    /**
+     * @return the number of keys held now (a key being created counts from the moment it took its place); never more
+     *     than {@link #maxKeys()}
+     */
     public int size() {
-        return entries.size();
+        // The place count, not the map's: a concurrent map's size may briefly count an insertion before a removal
+        // that came first, and so read one above the bound the places keep.
+        return Math.max(0, size.get());
     }
 
     /**
@@ -324,7 +329,7 @@ public final class KeyedPolicy<P extends Policy> {
         }
         long p = reportedPermitted.accumulateAndGet(permittedTotal, Math::max);
         long r = reportedRejected.accumulateAndGet(rejectedTotal, Math::max);
-        return new KeyedMetrics(entries.size(), maxKeys, p, r, waitingTotal, evicted.sum());
+        return new KeyedMetrics(size(), maxKeys, p, r, waitingTotal, evicted.sum());
     }
 
     /**
