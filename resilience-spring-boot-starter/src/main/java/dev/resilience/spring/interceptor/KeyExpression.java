@@ -19,6 +19,10 @@ import org.springframework.expression.TypedValue;
 import org.springframework.expression.spel.SpelCompilerMode;
 import org.springframework.expression.spel.SpelNode;
 import org.springframework.expression.spel.SpelParserConfiguration;
+import org.springframework.expression.spel.ast.Assign;
+import org.springframework.expression.spel.ast.BeanReference;
+import org.springframework.expression.spel.ast.ConstructorReference;
+import org.springframework.expression.spel.ast.TypeReference;
 import org.springframework.expression.spel.ast.VariableReference;
 import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
@@ -89,7 +93,12 @@ final class KeyExpression implements KeyFunction {
             throw new IllegalArgumentException("its key expression '" + source + "' cannot be parsed: " + e.getMessage(), e);
         }
         List<String> unknown = new ArrayList<>();
-        collectUnknown(expression.getAST(), variables, unknown);
+        List<String> unsupported = new ArrayList<>();
+        collect(expression.getAST(), variables, unknown, unsupported);
+        if (!unsupported.isEmpty()) {
+            throw new IllegalArgumentException("its key expression '" + source + "' uses " + String.join(", ", unsupported)
+                    + ", which a key expression cannot (it reads the arguments, their properties and their methods only)");
+        }
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("its key expression '" + source + "' reads " + String.join(", ", unknown)
                     + ", which " + (unknown.size() == 1 ? "is" : "are") + " not among the method's arguments (known: "
@@ -99,15 +108,23 @@ final class KeyExpression implements KeyFunction {
         return new KeyExpression(source, expression, Map.copyOf(variables), where);
     }
 
-    private static void collectUnknown(SpelNode node, Map<String, Integer> variables, List<String> unknown) {
+    private static void collect(SpelNode node, Map<String, Integer> variables, List<String> unknown, List<String> unsupported) {
         if (node instanceof VariableReference) {
             String name = node.toStringAST().substring(1);
             if (!variables.containsKey(name) && !"root".equals(name) && !"this".equals(name)) {
                 unknown.add("#" + name);
             }
+        } else if (node instanceof TypeReference) {
+            unsupported.add("a type reference (" + node.toStringAST() + ")");
+        } else if (node instanceof BeanReference) {
+            unsupported.add("a bean reference (" + node.toStringAST() + ")");
+        } else if (node instanceof ConstructorReference) {
+            unsupported.add("a constructor (" + node.toStringAST() + ")");
+        } else if (node instanceof Assign) {
+            unsupported.add("an assignment (" + node.toStringAST() + ")");
         }
         for (int i = 0; i < node.getChildCount(); i++) {
-            collectUnknown(node.getChild(i), variables, unknown);
+            collect(node.getChild(i), variables, unknown, unsupported);
         }
     }
 

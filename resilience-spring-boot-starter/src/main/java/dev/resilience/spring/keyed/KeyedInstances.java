@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 /**
  * The keyed rate limiters and bulkheads of an application, by instance name: created when an annotation with a
  * {@code key} is resolved (at start-up) or by code, each from the instance's resolved config
- * ({@code resilience.<kind>.instances.<name>}, its base configs, {@code configs.default}), its keys' policies made by
- * the instance's registry ({@link dev.resilience.core.Registry#create(String)}: config customizers and context
+ * ({@code resilience.<kind>.instances.<name>}, its base configs, {@code configs.default}, then the config customizers:
+ * {@code max-keys} and {@code key-idle-expiry} included), its keys' policies made by the instance's registry ({@link dev.resilience.core.Registry#create(String)}: config customizers and context
  * propagation included). They are not in the registries: a registry instance of the same name would be a second,
  * unkeyed limit, which start-up refuses where annotations ask for both.
  *
@@ -57,7 +57,8 @@ public final class KeyedInstances {
         boolean[] created = new boolean[1];
         KeyedPolicy<RateLimiter> keyed = rateLimiters.computeIfAbsent(name, n -> {
             created[0] = true;
-            RateLimiterConfig config = registries.rateLimiters().configFor(n);
+            // The bound as every key's limiter would see it: customizers included.
+            RateLimiterConfig config = registries.rateLimiters().create(n).config();
             return KeyedPolicy.rateLimiter(n, config, clock, () -> registries.rateLimiters().create(n));
         });
         if (created[0]) {
@@ -78,7 +79,7 @@ public final class KeyedInstances {
         boolean[] created = new boolean[1];
         KeyedPolicy<Bulkhead> keyed = bulkheads.computeIfAbsent(name, n -> {
             created[0] = true;
-            BulkheadConfig config = registries.bulkheads().configFor(n);
+            BulkheadConfig config = registries.bulkheads().create(n).config();
             return KeyedPolicy.bulkhead(n, config, clock, () -> registries.bulkheads().create(n));
         });
         if (created[0]) {

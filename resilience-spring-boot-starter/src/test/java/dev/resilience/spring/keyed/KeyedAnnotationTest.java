@@ -3,7 +3,9 @@ package dev.resilience.spring.keyed;
 import dev.resilience.annotation.Bulkhead;
 import dev.resilience.annotation.RateLimited;
 import dev.resilience.bulkhead.BulkheadFullException;
+import dev.resilience.ShutdownInProgressException;
 import dev.resilience.core.ManualClock;
+import dev.resilience.core.ShutdownGate;
 import dev.resilience.keyed.NullKeyException;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.spring.ResilienceRegistries;
@@ -211,6 +213,26 @@ class KeyedAnnotationTest {
             assertThat(registries.bulkheads().find("reports")).isEmpty();
             assertThat(context.getBean(KeyedInstances.class).findRateLimiter("api")).isPresent();
         });
+    }
+
+    @Test
+    void keyedMethodsRefuseNewCallsOnceShutdownBegins() {
+        runner.run(context -> {
+            TenantService service = context.getBean(TenantService.class);
+            context.getBean(ShutdownGate.class).close();
+
+            assertThatThrownBy(() -> service.quote("acme", "x")).isInstanceOf(ShutdownInProgressException.class)
+                    .satisfies(e -> assertThat(((ShutdownInProgressException) e).instanceName()).isEqualTo("api"));
+            StepVerifier.create(service.quoteMono("acme")).verifyError(ShutdownInProgressException.class);
+            assertThat(context.getBean(KeyedInstances.class).findRateLimiter("api").orElseThrow().size()).isZero();
+        });
+    }
+
+    @Test
+    void configCustomizersSetTheBoundToo() {
+        runner.withBean(dev.resilience.spring.autoconfigure.BulkheadConfigCustomizer.class,
+                () -> (name, builder) -> builder.maxKeys(3)).run(context ->
+                assertThat(context.getBean(KeyedInstances.class).findBulkhead("reports").orElseThrow().maxKeys()).isEqualTo(3));
     }
 
     @Test
