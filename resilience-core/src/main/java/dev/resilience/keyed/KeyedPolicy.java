@@ -4,6 +4,7 @@ import dev.resilience.Policy;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
 import dev.resilience.bulkhead.BulkheadFullException;
+import dev.resilience.bulkhead.BulkheadMetrics;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Clock;
 import dev.resilience.core.EventListener;
@@ -33,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
@@ -56,8 +58,9 @@ import java.util.function.ToLongFunction;
  *   <li>A new key that finds the bound reached first drops the expired keys, else the least recently used key that
  *   may be dropped (see below). This costs one pass over the keys held, only for a new key at the bound.</li>
  *   <li><b>A key is never dropped while that could let it exceed its limit.</b> A key with a call in flight (running,
- *   waiting for a permit, or asynchronous and not yet complete) is never dropped, so a bulkhead's permits in use are
- *   never forgotten; a rate limiter's key is kept, in addition, until one {@code limitRefreshPeriod} has passed since
+ *   waiting for a permit, or asynchronous and not yet complete) is never dropped, nor a bulkhead with a permit taken
+ *   (a call whose caller cancelled its stage keeps its permit until its work completes), so a bulkhead's permits in
+ *   use are never forgotten; a rate limiter's key is kept, in addition, until one {@code limitRefreshPeriod} has passed since
  *   its last call ended, so that the period in which it admitted calls is over before a fresh limiter could admit
  *   again. A key that comes back after being dropped starts afresh: a full period, all permits free.</li>
  *   <li>When every key held is in that state and the bound is reached, a call with a new key is <b>rejected</b>
@@ -102,6 +105,7 @@ public final class KeyedPolicy<P extends Policy> {
     private final ToLongFunction<? super P> permitted;
     private final ToLongFunction<? super P> rejected;
     private final ToIntFunction<? super P> waiting;
+    private final Predicate<? super P> holdsPermits;
     private final java.util.function.Function<String, RuntimeException> fullRejection;
 
     private final ConcurrentHashMap<Object, Entry<P>> entries = new ConcurrentHashMap<>();
@@ -122,7 +126,7 @@ public final class KeyedPolicy<P extends Policy> {
     private KeyedPolicy(String name, String kind, int maxKeys, Duration keyIdleExpiry, Clock clock,
                         Supplier<? extends P> perKey, ToLongFunction<? super P> quietNanos,
                         ToLongFunction<? super P> permitted, ToLongFunction<? super P> rejected,
-                        ToIntFunction<? super P> waiting,
+                        ToIntFunction<? super P> waiting, Predicate<? super P> holdsPermits,
                         java.util.function.Function<String, RuntimeException> fullRejection) {
         this.name = Objects.requireNonNull(name, "name");
         this.kind = kind;
@@ -134,6 +138,7 @@ public final class KeyedPolicy<P extends Policy> {
         this.permitted = permitted;
         this.rejected = rejected;
         this.waiting = waiting;
+        this.holdsPermits = holdsPermits;
         this.fullRejection = fullRejection;
     }
 
@@ -174,7 +179,7 @@ public final class KeyedPolicy<P extends Policy> {
         return new KeyedPolicy<>(name, RequestNotPermittedException.KIND, config.maxKeys(), config.keyIdleExpiry(), clock, perKey,
                 limiter -> saturatedAdd(limiter.config().limitRefreshPeriod().toNanos(), lag),
                 limiter -> limiter.metrics().permittedCalls(), limiter -> limiter.metrics().rejectedCalls(),
-                limiter -> limiter.metrics().waitingCalls(),
+                limiter -> limiter.metrics().waitingCalls(), limiter -> limiter.metrics().waitingCalls() > 0,
                 message -> new RequestNotPermittedException(name, message, (Duration) null));
     }
 
@@ -211,7 +216,16 @@ public final class KeyedPolicy<P extends Policy> {
         return new KeyedPolicy<>(name, Bulkhead.KIND, config.maxKeys(), config.keyIdleExpiry(), clock, perKey,
                 bulkhead -> 0L, bulkhead -> bulkhead.metrics().permittedCalls(),
                 bulkhead -> bulkhead.metrics().rejectedCalls(), bulkhead -> bulkhead.metrics().waitingCalls(),
-                message -> new BulkheadFullException(name, message));
+                KeyedPolicy::holdsPermits, message -> new BulkheadFullException(name, message));
+    }
+
+    /**
+     * Whether a bulkhead still has a permit taken or a caller queued: a call whose caller gave up (its stage cancelled)
+     * may keep its permit until its own work completes, after this instance saw it leave.
+     */
+    private static boolean holdsPermits(Bulkhead bulkhead) {
+        BulkheadMetrics metrics = bulkhead.metrics();
+        return metrics.availableConcurrentCalls() < metrics.maxConcurrentCalls() || metrics.waitingCalls() > 0;
     }
 
     /**
@@ -518,7 +532,7 @@ public final class KeyedPolicy<P extends Policy> {
             boolean dropped = false;
             Entry<P> oldest = null;
             for (Entry<P> entry : entries.values()) {
-                if (!entry.evictable(now)) {
+                if (!entry.evictable(now) || holdsPermits.test(entry.policy)) {
                     continue;
                 }
                 if (now - entry.lastUsedNanos >= idleNanos) {
@@ -578,6 +592,11 @@ public final class KeyedPolicy<P extends Policy> {
         // Read after the state: a call that left before that read stamped its time first.
         long idle = now - entry.lastUsedNanos;
         if (idle < entry.quietNanos || (expired && idle < idleNanos)) {
+            return false;
+        }
+        // No call of ours is in flight, but the policy may still hold a permit for one whose caller gave up; no new
+        // permit can be taken between this check and the compare-and-set below without failing it.
+        if (holdsPermits.test(entry.policy)) {
             return false;
         }
         if (!entry.state.compareAndSet(state, RETIRED)) {

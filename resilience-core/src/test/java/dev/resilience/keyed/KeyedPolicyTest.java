@@ -142,6 +142,46 @@ class KeyedPolicyTest {
     }
 
     @Test
+    void bulkheadWhosePermitOutlivesACancelledStageIsNotEvicted() {
+        KeyedPolicy<Bulkhead> bulkhead = bulkhead(1);
+        // A stage that ignores cancellation: the call keeps running, and keeps its permit, after the caller gave up.
+        CompletableFuture<String> running = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                return false;
+            }
+        };
+        CompletionStage<String> outcome = bulkhead.callAsync("a", () -> running);
+        outcome.toCompletableFuture().cancel(true);
+
+        assertThatThrownBy(() -> bulkhead.call("b", () -> "ok")).isInstanceOf(BulkheadFullException.class)
+                .hasMessageContaining("all in use");
+        assertThatThrownBy(() -> bulkhead.call("a", () -> "ok")).as("a's permit is still taken")
+                .isInstanceOf(BulkheadFullException.class);
+
+        running.complete("done");
+        assertThat(bulkhead.call("b", () -> "ok")).isEqualTo("ok");
+    }
+
+    @Test
+    void leastRecentlyUsedKeyThatMayGoIsEvictedWhenAnOlderOneStillHoldsAPermit() {
+        KeyedPolicy<Bulkhead> bulkhead = bulkhead(2);
+        CompletableFuture<String> running = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                return false;
+            }
+        };
+        bulkhead.callAsync("a", () -> running).toCompletableFuture().cancel(true);
+        clock.advance(Duration.ofSeconds(1));
+        bulkhead.call("b", () -> "ok");
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(bulkhead.call("c", () -> "ok")).isEqualTo("ok");
+        assertThat(bulkhead.keys()).containsExactlyInAnyOrder("a", "c");
+    }
+
+    @Test
     void rateLimiterKeyIsKeptUntilItsPeriodIsOver() {
         KeyedPolicy<RateLimiter> limiter = limiter(1, 1);
         assertThat(admitted(limiter, "a")).isTrue();
