@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -57,6 +58,11 @@ class KeyedAnnotationTest {
         @RateLimited(name = "api", key = "#a0")
         public Mono<String> quoteMono(String tenant) {
             return Mono.just(tenant);
+        }
+
+        @RateLimited(name = "api", key = "#tenant")
+        public Flux<String> quotesFlux(String tenant) {
+            return Flux.just(tenant, tenant);
         }
 
         @Bulkhead(name = "reports", key = "#request.customer()")
@@ -130,6 +136,9 @@ class KeyedAnnotationTest {
             StepVerifier.create(acme).expectNext("acme").verifyComplete();
             StepVerifier.create(acme).verifyError(RequestNotPermittedException.class);
             StepVerifier.create(service.quoteMono("globex")).expectNext("globex").verifyComplete();
+            StepVerifier.create(service.quotesFlux("initech")).expectNext("initech", "initech").verifyComplete();
+            StepVerifier.create(service.quotesFlux("initech")).expectNext("initech", "initech").verifyComplete();
+            StepVerifier.create(service.quotesFlux("initech")).verifyError(RequestNotPermittedException.class);
         });
     }
 
