@@ -40,4 +40,22 @@ public @interface RateLimited {
      *     start-up. Empty: no fallback.
      */
     String fallbackMethod() default "";
+
+    /**
+     * A SpEL expression over the method's arguments that gives each call's key: each distinct key gets its own
+     * rate limiter, built from this instance's config ({@code @RateLimited(name = "api", key = "#tenant")} limits each tenant on its own).
+     * Arguments are {@code #name} (parameter names, when compiled with {@code -parameters}, as Spring Boot's build
+     * plugins do), {@code #p0} or {@code #a0}; keys are compared with {@code equals}, so the value should be an
+     * immutable one (a {@code String}, a number, a record).
+     *
+     * <p>The expression is parsed once at start-up (a bad one fails start-up naming the method) and evaluated per call;
+     * a call whose key is {@code null} fails with {@code dev.resilience.keyed.NullKeyException} without running.
+     * The instance holds at most {@code max-keys} keys ({@code resilience.ratelimiter.instances.<name>.max-keys},
+     * default 10,000) and drops a key unused for {@code key-idle-expiry} (default 10 min); see
+     * {@code dev.resilience.keyed.KeyedPolicy}. An instance name is either keyed or not: using one name with and
+     * without a key fails start-up.
+     *
+     * @return the key expression; empty (the default): one rate limiter for every call
+     */
+    String key() default "";
 }

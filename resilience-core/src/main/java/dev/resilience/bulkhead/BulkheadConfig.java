@@ -14,10 +14,14 @@ public final class BulkheadConfig {
 
     private final int maxConcurrentCalls;
     private final Duration maxWaitDuration;
+    private final int maxKeys;
+    private final Duration keyIdleExpiry;
 
     private BulkheadConfig(Builder builder) {
         this.maxConcurrentCalls = builder.maxConcurrentCalls;
         this.maxWaitDuration = builder.maxWaitDuration;
+        this.maxKeys = builder.maxKeys;
+        this.keyIdleExpiry = builder.keyIdleExpiry;
     }
 
     /** @return the default settings: 25 concurrent calls, no waiting */
@@ -32,7 +36,8 @@ public final class BulkheadConfig {
 
     /** @return a builder holding this config's settings */
     public Builder toBuilder() {
-        return new Builder().maxConcurrentCalls(maxConcurrentCalls).maxWaitDuration(maxWaitDuration);
+        return new Builder().maxConcurrentCalls(maxConcurrentCalls).maxWaitDuration(maxWaitDuration)
+                .maxKeys(maxKeys).keyIdleExpiry(keyIdleExpiry);
     }
 
     /** @return how many calls may run at the same time (at least 1; default 25) */
@@ -45,15 +50,34 @@ public final class BulkheadConfig {
         return maxWaitDuration;
     }
 
+    /**
+     * @return for a keyed bulkhead ({@link dev.resilience.keyed.KeyedPolicy#bulkhead}), how many keys it holds at most
+     *     (at least 1; default 10,000); a plain bulkhead ignores it
+     */
+    public int maxKeys() {
+        return maxKeys;
+    }
+
+    /**
+     * @return for a keyed bulkhead, how long a key may stay unused before it is dropped (positive; default 10 min); a
+     *     plain bulkhead ignores it
+     */
+    public Duration keyIdleExpiry() {
+        return keyIdleExpiry;
+    }
+
     @Override
     public String toString() {
-        return "BulkheadConfig[maxConcurrentCalls=" + maxConcurrentCalls + ", maxWaitDuration=" + maxWaitDuration + "]";
+        return "BulkheadConfig[maxConcurrentCalls=" + maxConcurrentCalls + ", maxWaitDuration=" + maxWaitDuration
+                + ", maxKeys=" + maxKeys + ", keyIdleExpiry=" + keyIdleExpiry + "]";
     }
 
     /** Builds a {@link BulkheadConfig}; each setter validates its value at once. Not thread-safe. */
     public static final class Builder {
         private int maxConcurrentCalls = 25;
         private Duration maxWaitDuration = Duration.ZERO;
+        private int maxKeys = dev.resilience.keyed.KeyedPolicy.DEFAULT_MAX_KEYS;
+        private Duration keyIdleExpiry = dev.resilience.keyed.KeyedPolicy.DEFAULT_KEY_IDLE_EXPIRY;
 
         private Builder() {
         }
@@ -77,6 +101,29 @@ public final class BulkheadConfig {
          */
         public Builder maxWaitDuration(Duration maxWaitDuration) {
             this.maxWaitDuration = Validate.notNegative("maxWaitDuration", maxWaitDuration);
+            return this;
+        }
+
+        /**
+         * @param maxKeys for a keyed bulkhead, the most keys it holds; at least 1 (default 10,000). Ignored by a plain
+         *     bulkhead.
+         * @return this builder
+         * @throws dev.resilience.core.InvalidConfigException if below 1
+         */
+        public Builder maxKeys(int maxKeys) {
+            this.maxKeys = dev.resilience.keyed.KeyedPolicy.validateMaxKeys(maxKeys);
+            return this;
+        }
+
+        /**
+         * @param keyIdleExpiry for a keyed bulkhead, how long a key may stay unused before it is dropped; positive
+         *     (default 10 min). Ignored by a plain bulkhead.
+         * @return this builder
+         * @throws dev.resilience.core.InvalidConfigException if null, zero, negative or too long for a {@code long} of
+         *     nanoseconds
+         */
+        public Builder keyIdleExpiry(Duration keyIdleExpiry) {
+            this.keyIdleExpiry = dev.resilience.keyed.KeyedPolicy.validateKeyIdleExpiry(keyIdleExpiry);
             return this;
         }
 

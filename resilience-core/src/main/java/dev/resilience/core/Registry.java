@@ -144,6 +144,25 @@ public final class Registry<P, C> {
     }
 
     /**
+     * Creates a fresh instance as {@link #get(String)} would create the named one (its instance config, else the
+     * default config, through the registry's factory), without registering it: it is not returned by
+     * {@link #find}, takes no place in the bound and publishes no added event. For instances that belong to something
+     * else, e.g. one per key of a {@link dev.resilience.keyed.KeyedPolicy}.
+     *
+     * @param name instance name
+     * @return a new, unregistered instance
+     * @throws NullPointerException if the factory returned null (whatever it throws passes through)
+     */
+    public P create(String name) {
+        Objects.requireNonNull(name, "name");
+        P fresh = factory.create(name, configFor(name));
+        if (fresh == null) {
+            throw new NullPointerException("The " + kind + " factory returned null for '" + name + "'");
+        }
+        return fresh;
+    }
+
+    /**
      * Returns the named instance, creating it from a named shared config if it does not exist yet.
      *
      * @param name instance name

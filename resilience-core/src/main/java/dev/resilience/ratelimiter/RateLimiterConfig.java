@@ -20,11 +20,15 @@ public final class RateLimiterConfig {
     private final int limitForPeriod;
     private final Duration limitRefreshPeriod;
     private final Duration timeoutDuration;
+    private final int maxKeys;
+    private final Duration keyIdleExpiry;
 
     private RateLimiterConfig(Builder b) {
         this.limitForPeriod = b.limitForPeriod;
         this.limitRefreshPeriod = b.limitRefreshPeriod;
         this.timeoutDuration = b.timeoutDuration;
+        this.maxKeys = b.maxKeys;
+        this.keyIdleExpiry = b.keyIdleExpiry;
     }
 
     /** @return the defaults: 50 permits per 1 s period, 5 s timeout */
@@ -61,10 +65,26 @@ public final class RateLimiterConfig {
         return timeoutDuration;
     }
 
+    /**
+     * @return for a keyed limiter ({@link dev.resilience.keyed.KeyedPolicy#rateLimiter}), how many keys it holds at
+     *     most (at least 1; default 10,000); a plain limiter ignores it
+     */
+    public int maxKeys() {
+        return maxKeys;
+    }
+
+    /**
+     * @return for a keyed limiter, how long a key may stay unused before it is dropped (positive; default 10 min); a
+     *     plain limiter ignores it
+     */
+    public Duration keyIdleExpiry() {
+        return keyIdleExpiry;
+    }
+
     @Override
     public String toString() {
         return "RateLimiterConfig{limitForPeriod=" + limitForPeriod + ", limitRefreshPeriod=" + limitRefreshPeriod
-                + ", timeoutDuration=" + timeoutDuration + '}';
+                + ", timeoutDuration=" + timeoutDuration + ", maxKeys=" + maxKeys + ", keyIdleExpiry=" + keyIdleExpiry + '}';
     }
 
     /** Builds a {@link RateLimiterConfig}; each method validates at once, nothing is clamped. Not thread-safe. */
@@ -73,6 +93,8 @@ public final class RateLimiterConfig {
         private int limitForPeriod = 50;
         private Duration limitRefreshPeriod = Duration.ofSeconds(1);
         private Duration timeoutDuration = Duration.ofSeconds(5);
+        private int maxKeys = dev.resilience.keyed.KeyedPolicy.DEFAULT_MAX_KEYS;
+        private Duration keyIdleExpiry = dev.resilience.keyed.KeyedPolicy.DEFAULT_KEY_IDLE_EXPIRY;
 
         private Builder() {
         }
@@ -81,6 +103,8 @@ public final class RateLimiterConfig {
             limitForPeriod = c.limitForPeriod;
             limitRefreshPeriod = c.limitRefreshPeriod;
             timeoutDuration = c.timeoutDuration;
+            maxKeys = c.maxKeys;
+            keyIdleExpiry = c.keyIdleExpiry;
         }
 
         /**
@@ -117,6 +141,26 @@ public final class RateLimiterConfig {
          */
         public Builder timeoutDuration(Duration timeout) {
             this.timeoutDuration = Validate.notNegative("timeoutDuration", timeout);
+            return this;
+        }
+
+        /**
+         * @param maxKeys for a keyed limiter, the most keys it holds; at least 1. Default 10,000. Ignored by a plain
+         *     limiter.
+         * @return this builder
+         */
+        public Builder maxKeys(int maxKeys) {
+            this.maxKeys = dev.resilience.keyed.KeyedPolicy.validateMaxKeys(maxKeys);
+            return this;
+        }
+
+        /**
+         * @param keyIdleExpiry for a keyed limiter, how long a key may stay unused before it is dropped; positive (at
+         *     most about 292 years). Default 10 min. Ignored by a plain limiter.
+         * @return this builder
+         */
+        public Builder keyIdleExpiry(Duration keyIdleExpiry) {
+            this.keyIdleExpiry = dev.resilience.keyed.KeyedPolicy.validateKeyIdleExpiry(keyIdleExpiry);
             return this;
         }
 

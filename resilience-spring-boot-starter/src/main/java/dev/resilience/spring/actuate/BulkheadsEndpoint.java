@@ -7,13 +7,18 @@ import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.bulkhead.ThreadPoolBulkheadConfig;
 import dev.resilience.bulkhead.ThreadPoolBulkheadMetrics;
 import dev.resilience.core.Registry;
+import dev.resilience.keyed.KeyedMetrics;
+import dev.resilience.keyed.KeyedPolicy;
+import dev.resilience.spring.keyed.KeyedInstances;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -21,12 +26,18 @@ import java.util.TreeMap;
  * (type THREADPOOL) together, by name. A thread-pool bulkhead's concurrent calls are its threads plus its queue:
  * {@code maxConcurrentCalls = maxThreadPoolSize + queueCapacity} and the available ones are what is left of both.
  * An unknown name is never created: it answers 404.
+ *
+ * <p>A keyed bulkhead ({@code @Bulkhead(key = ...)}) is one entry with its number of keys ({@code keys},
+ * {@code maxKeys}); its {@code availableConcurrentCalls} is -1, since each key has its own. One key is looked up with
+ * {@code /actuator/bulkheads/{name}?key=acme} (the key's string form): its own permits, or 404 when that key is not
+ * held (it would start with every permit free).
  */
 @Endpoint(id = "bulkheads", defaultAccess = Access.READ_ONLY)
 public class BulkheadsEndpoint {
 
     private final Registry<Bulkhead, BulkheadConfig> bulkheads;
     private final Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads;
+    private final @Nullable KeyedInstances keyed;
 
     /**
      * @param bulkheads semaphore bulkheads
@@ -34,8 +45,20 @@ public class BulkheadsEndpoint {
      */
     public BulkheadsEndpoint(Registry<Bulkhead, BulkheadConfig> bulkheads,
                              Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads) {
+        this(bulkheads, threadPoolBulkheads, null);
+    }
+
+    /**
+     * @param bulkheads semaphore bulkheads
+     * @param threadPoolBulkheads thread-pool bulkheads
+     * @param keyed the keyed bulkheads to show, or {@code null}
+     */
+    public BulkheadsEndpoint(Registry<Bulkhead, BulkheadConfig> bulkheads,
+                             Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads,
+                             @Nullable KeyedInstances keyed) {
         this.bulkheads = bulkheads;
         this.threadPoolBulkheads = threadPoolBulkheads;
+        this.keyed = keyed;
     }
 
     /** @return every bulkhead of both types, sorted by name */
@@ -43,38 +66,77 @@ public class BulkheadsEndpoint {
     public Bulkheads bulkheads() {
         Map<String, BulkheadDescriptor> result = new TreeMap<>();
         threadPoolBulkheads.all().forEach(bulkhead -> result.put(bulkhead.name(), BulkheadDescriptor.of(bulkhead)));
+        if (keyed != null) {
+            keyed.bulkheads().forEach(bulkhead -> result.put(bulkhead.name(), keyedDescriptor(bulkhead)));
+        }
         bulkheads.all().forEach(bulkhead -> result.put(bulkhead.name(), BulkheadDescriptor.of(bulkhead)));
         return new Bulkheads(result);
     }
 
     /**
-     * @param name instance name (a semaphore bulkhead wins over a thread-pool bulkhead of the same name)
-     * @return that bulkhead alone, or {@code null} (404) when there is none
+     * @param name instance name (a semaphore bulkhead wins over a keyed one, and that over a thread-pool bulkhead of
+     *     the same name)
+     * @param key for a keyed bulkhead, one key (its string form) to show alone; {@code null}: the instance
+     * @return that bulkhead (or key) alone, or {@code null} (404) when there is none
      */
     @ReadOperation
-    public @Nullable Bulkheads bulkhead(@Selector String name) {
+    public @Nullable Bulkheads bulkhead(@Selector String name, @Nullable String key) {
+        Optional<KeyedPolicy<Bulkhead>> keyedBulkhead = keyed == null ? Optional.empty() : keyed.findBulkhead(name);
+        if (key != null) {
+            return keyedBulkhead.flatMap(bulkhead -> bulkhead.findByString(key))
+                    .map(bulkhead -> new Bulkheads(Map.of(name, BulkheadDescriptor.of(bulkhead).forKey(key))))
+                    .orElse(null);
+        }
         BulkheadDescriptor descriptor = bulkheads.find(name).map(BulkheadDescriptor::of)
+                .or(() -> keyedBulkhead.map(this::keyedDescriptor))
                 .or(() -> threadPoolBulkheads.find(name).map(BulkheadDescriptor::of))
                 .orElse(null);
         return descriptor == null ? null : new Bulkheads(Map.of(name, descriptor));
     }
 
-    /**
-     * The endpoint's answer.
-     *
-     * @param bulkheads bulkheads by name
-     */
-    public record Bulkheads(Map<String, BulkheadDescriptor> bulkheads) {
+    private BulkheadDescriptor keyedDescriptor(KeyedPolicy<Bulkhead> bulkhead) {
+        KeyedMetrics metrics = bulkhead.metrics();
+        return new BulkheadDescriptor("SEMAPHORE", bulkheads.configFor(bulkhead.name()).maxConcurrentCalls(), -1,
+                metrics.keys(), metrics.maxKeys(), null);
     }
 
     /**
-     * One bulkhead.
+     * The endpoint's answer; written by actuator's own JSON mapper ({@link OperationResponseBody}), which leaves out the
+     * fields a descriptor does not have (the keyed ones of an unkeyed instance).
+     *
+     * @param bulkheads bulkheads by name
+     */
+    public record Bulkheads(Map<String, BulkheadDescriptor> bulkheads) implements OperationResponseBody {
+    }
+
+    /**
+     * One bulkhead, or one key of a keyed one.
      *
      * @param type SEMAPHORE or THREADPOOL
-     * @param maxConcurrentCalls calls admitted at once (threads plus queue for THREADPOOL)
-     * @param availableConcurrentCalls how many more would be admitted now
+     * @param maxConcurrentCalls calls admitted at once (threads plus queue for THREADPOOL; per key for a keyed one)
+     * @param availableConcurrentCalls how many more would be admitted now; -1 for a keyed instance (each key has its
+     *     own: look one up)
+     * @param keys for a keyed instance, the keys it holds now; absent otherwise
+     * @param maxKeys for a keyed instance, the most keys it holds; absent otherwise
+     * @param key the key looked up; absent otherwise
      */
-    public record BulkheadDescriptor(String type, int maxConcurrentCalls, int availableConcurrentCalls) {
+    public record BulkheadDescriptor(String type, int maxConcurrentCalls, int availableConcurrentCalls,
+                                     @Nullable Integer keys, @Nullable Integer maxKeys, @Nullable String key) {
+
+        /**
+         * An unkeyed bulkhead.
+         *
+         * @param type SEMAPHORE or THREADPOOL
+         * @param maxConcurrentCalls calls admitted at once
+         * @param availableConcurrentCalls how many more would be admitted now
+         */
+        public BulkheadDescriptor(String type, int maxConcurrentCalls, int availableConcurrentCalls) {
+            this(type, maxConcurrentCalls, availableConcurrentCalls, null, null, null);
+        }
+
+        BulkheadDescriptor forKey(String key) {
+            return new BulkheadDescriptor(type, maxConcurrentCalls, availableConcurrentCalls, null, null, key);
+        }
 
         static BulkheadDescriptor of(Bulkhead bulkhead) {
             BulkheadMetrics metrics = bulkhead.metrics();

@@ -1,73 +1,131 @@
 package dev.resilience.spring.actuate;
 
 import dev.resilience.core.Registry;
+import dev.resilience.keyed.KeyedMetrics;
+import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterMetrics;
+import dev.resilience.spring.keyed.KeyedInstances;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The {@code ratelimiters} actuator endpoint: permits of every rate limiter, or of one. An unknown name is never
  * created: it answers 404.
+ *
+ * <p>A keyed rate limiter ({@code @RateLimited(key = ...)}) is one entry with its number of keys
+ * ({@code keys}, {@code maxKeys}); its {@code availablePermissions} is -1, since each key has its own. One key is looked
+ * up with {@code /actuator/ratelimiters/{name}?key=acme} (the key's string form): its own permits, or 404 when that key
+ * is not held (it would start with the full limit).
  */
 @Endpoint(id = "ratelimiters", defaultAccess = Access.READ_ONLY)
 public class RateLimitersEndpoint {
 
     private final Registry<RateLimiter, RateLimiterConfig> registry;
+    private final @Nullable KeyedInstances keyed;
 
     /**
      * @param registry the rate limiters to show
      */
     public RateLimitersEndpoint(Registry<RateLimiter, RateLimiterConfig> registry) {
-        this.registry = registry;
+        this(registry, null);
     }
 
-    /** @return every rate limiter, sorted by name */
+    /**
+     * @param registry the rate limiters to show
+     * @param keyed the keyed rate limiters to show, or {@code null}
+     */
+    public RateLimitersEndpoint(Registry<RateLimiter, RateLimiterConfig> registry, @Nullable KeyedInstances keyed) {
+        this.registry = registry;
+        this.keyed = keyed;
+    }
+
+    /** @return every rate limiter, keyed ones included, sorted by name */
     @ReadOperation
     public RateLimiters rateLimiters() {
-        Map<String, RateLimiterDescriptor> result = new LinkedHashMap<>();
+        Map<String, RateLimiterDescriptor> result = new TreeMap<>();
+        if (keyed != null) {
+            keyed.rateLimiters().forEach(limiter -> result.put(limiter.name(), keyedDescriptor(limiter)));
+        }
         registry.all().forEach(limiter -> result.put(limiter.name(), RateLimiterDescriptor.of(limiter)));
         return new RateLimiters(result);
     }
 
     /**
      * @param name instance name
-     * @return that rate limiter alone, or {@code null} (404) when there is none
+     * @param key for a keyed rate limiter, one key (its string form) to show alone; {@code null}: the instance
+     * @return that rate limiter (or key) alone, or {@code null} (404) when there is none
      */
     @ReadOperation
-    public @Nullable RateLimiters rateLimiter(@Selector String name) {
-        return registry.find(name)
-                .map(limiter -> new RateLimiters(Map.of(limiter.name(), RateLimiterDescriptor.of(limiter))))
+    public @Nullable RateLimiters rateLimiter(@Selector String name, @Nullable String key) {
+        Optional<KeyedPolicy<RateLimiter>> keyedLimiter = keyed == null ? Optional.empty() : keyed.findRateLimiter(name);
+        if (key != null) {
+            return keyedLimiter.flatMap(limiter -> limiter.findByString(key))
+                    .map(limiter -> new RateLimiters(Map.of(name, RateLimiterDescriptor.of(limiter).forKey(key))))
+                    .orElse(null);
+        }
+        return registry.find(name).map(RateLimiterDescriptor::of)
+                .or(() -> keyedLimiter.map(this::keyedDescriptor))
+                .map(descriptor -> new RateLimiters(Map.of(name, descriptor)))
                 .orElse(null);
     }
 
-    /**
-     * The endpoint's answer.
-     *
-     * @param rateLimiters rate limiters by name
-     */
-    public record RateLimiters(Map<String, RateLimiterDescriptor> rateLimiters) {
+    private RateLimiterDescriptor keyedDescriptor(KeyedPolicy<RateLimiter> limiter) {
+        KeyedMetrics metrics = limiter.metrics();
+        return new RateLimiterDescriptor(registry.configFor(limiter.name()).limitForPeriod(), -1, metrics.waitingCalls(),
+                metrics.keys(), metrics.maxKeys(), null);
     }
 
     /**
-     * One rate limiter.
+     * The endpoint's answer; written by actuator's own JSON mapper ({@link OperationResponseBody}), which leaves out the
+     * fields a descriptor does not have (the keyed ones of an unkeyed instance).
+     *
+     * @param rateLimiters rate limiters by name
+     */
+    public record RateLimiters(Map<String, RateLimiterDescriptor> rateLimiters) implements OperationResponseBody {
+    }
+
+    /**
+     * One rate limiter, or one key of a keyed one.
      *
      * @param limitForPeriod permits per refresh period
-     * @param availablePermissions permits still free in the current period
-     * @param waitingCalls calls waiting for a permit
+     * @param availablePermissions permits still free in the current period; -1 for a keyed instance (each key has its
+     *     own: look one up)
+     * @param waitingCalls calls waiting for a permit (over all keys of a keyed instance)
+     * @param keys for a keyed instance, the keys it holds now; absent otherwise
+     * @param maxKeys for a keyed instance, the most keys it holds; absent otherwise
+     * @param key the key looked up; absent otherwise
      */
-    public record RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls) {
+    public record RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls,
+                                        @Nullable Integer keys, @Nullable Integer maxKeys, @Nullable String key) {
+
+        /**
+         * An unkeyed rate limiter.
+         *
+         * @param limitForPeriod permits per refresh period
+         * @param availablePermissions permits still free in the current period
+         * @param waitingCalls calls waiting for a permit
+         */
+        public RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls) {
+            this(limitForPeriod, availablePermissions, waitingCalls, null, null, null);
+        }
 
         static RateLimiterDescriptor of(RateLimiter limiter) {
             RateLimiterMetrics metrics = limiter.metrics();
             return new RateLimiterDescriptor(metrics.limitForPeriod(), metrics.availablePermissions(), metrics.waitingCalls());
+        }
+
+        RateLimiterDescriptor forKey(String key) {
+            return new RateLimiterDescriptor(limitForPeriod, availablePermissions, waitingCalls, null, null, key);
         }
     }
 }

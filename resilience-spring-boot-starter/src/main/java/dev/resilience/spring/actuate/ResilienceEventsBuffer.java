@@ -3,6 +3,8 @@ package dev.resilience.spring.actuate;
 import dev.resilience.Policy;
 import dev.resilience.core.EventListener;
 import dev.resilience.core.Registry;
+import dev.resilience.keyed.KeyedPolicy;
+import dev.resilience.spring.keyed.KeyedInstances;
 import dev.resilience.core.ResilienceEvent;
 import dev.resilience.core.Subscription;
 import dev.resilience.spring.ResilienceRegistries;
@@ -45,6 +47,18 @@ public final class ResilienceEventsBuffer implements AutoCloseable {
      * @param capacityPerInstance events kept per instance, at least 1
      */
     public ResilienceEventsBuffer(ResilienceRegistries registries, int capacityPerInstance) {
+        this(registries, capacityPerInstance, null);
+    }
+
+    /**
+     * Starts listening to every instance of every registry, and to every keyed instance (the events of all of its
+     * keys, as one instance).
+     *
+     * @param registries the registries to follow
+     * @param capacityPerInstance events kept per instance, at least 1
+     * @param keyed the keyed instances to follow, or {@code null}
+     */
+    public ResilienceEventsBuffer(ResilienceRegistries registries, int capacityPerInstance, @Nullable KeyedInstances keyed) {
         if (capacityPerInstance < 1) {
             throw new IllegalArgumentException("capacityPerInstance must be >= 1 but was " + capacityPerInstance);
         }
@@ -52,6 +66,18 @@ public final class ResilienceEventsBuffer implements AutoCloseable {
         for (Registry<? extends Policy, ?> registry : registries.all()) {
             follow(registry);
         }
+        if (keyed != null) {
+            registrySubscriptions.add(keyed.onAdded(this::listen));
+            keyed.all().forEach(this::listen);
+        }
+    }
+
+    private void listen(KeyedPolicy<?> keyedPolicy) {
+        rings.computeIfAbsent(new Key(keyedPolicy.kind(), keyedPolicy.name()), key -> {
+            EventRing ring = new EventRing(capacityPerInstance);
+            EventListener<ResilienceEvent> listener = event -> ring.add(new EventRing.Entry(sequence.incrementAndGet(), event));
+            return new Listening(ring, keyedPolicy.events().subscribe(listener));
+        });
     }
 
     private <P extends Policy> void follow(Registry<P, ?> registry) {

@@ -11,6 +11,8 @@ import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryMetrics;
 import dev.resilience.spring.ResilienceRegistries;
+import dev.resilience.keyed.KeyedPolicy;
+import dev.resilience.spring.keyed.KeyedInstances;
 import dev.resilience.timeout.Timeout;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -54,6 +56,10 @@ import java.util.function.ToLongFunction;
  *   <li>{@code resilience.ratelimiter.available.permissions}, {@code .waiting.calls}, {@code .calls} [outcome:
  *   permitted, rejected]</li>
  *   <li>{@code resilience.timeout.calls} [outcome: successful, failed, timed_out]</li>
+ *   <li>a keyed rate limiter or bulkhead ({@code key} on the annotation): per instance, never per key (keys are
+ *   unbounded in number and may be personal data): {@code resilience.ratelimiter.keys} /
+ *   {@code resilience.bulkhead.keys} [kind: bulkhead] (keys held now), {@code .max.keys}, {@code .waiting.calls}
+ *   (over all keys) and {@code .calls} [outcome: permitted, rejected] (over all keys, dropped keys included)</li>
  * </ul>
  *
  * <p>With {@link MeterNaming#RESILIENCE4J} it registers Resilience4j 2.x's meters instead (names, tag keys and values
@@ -68,6 +74,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
 
     private final ResilienceRegistries registries;
     private final MeterNaming naming;
+    private final KeyedInstances keyed;
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
@@ -75,7 +82,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
      * @param registries the policies to measure
      */
     public ResilienceMeterBinder(ResilienceRegistries registries) {
-        this(registries, MeterNaming.RESILIENCE);
+        this(registries, MeterNaming.RESILIENCE, null);
     }
 
     /**
@@ -83,8 +90,27 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
      * @param naming whose meter names and tags to register
      */
     public ResilienceMeterBinder(ResilienceRegistries registries, MeterNaming naming) {
+        this(registries, naming, null);
+    }
+
+    /**
+     * @param registries the policies to measure
+     * @param keyed the keyed instances to measure (per instance, never per key), or {@code null}
+     */
+    public ResilienceMeterBinder(ResilienceRegistries registries, KeyedInstances keyed) {
+        this(registries, MeterNaming.RESILIENCE, keyed);
+    }
+
+    /**
+     * @param registries the policies to measure
+     * @param naming whose meter names and tags to register (keyed instances' meters have no Resilience4j
+     *     equivalent and keep ours)
+     * @param keyed the keyed instances to measure (per instance, never per key), or {@code null}
+     */
+    public ResilienceMeterBinder(ResilienceRegistries registries, MeterNaming naming, KeyedInstances keyed) {
         this.registries = registries;
         this.naming = java.util.Objects.requireNonNull(naming, "naming");
+        this.keyed = keyed;
     }
 
     /** @return whose meter names and tags this binder registers */
@@ -102,6 +128,10 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         follow(registries.threadPoolBulkheads(), binding, binding::threadPoolBulkhead);
         follow(registries.rateLimiters(), binding, binding::rateLimiter);
         follow(registries.timeouts(), binding, binding::timeout);
+        if (keyed != null) {
+            subscriptions.add(keyed.onAdded(policy -> binding.addKeyed(policy)));
+            keyed.all().forEach(binding::addKeyed);
+        }
     }
 
     private <P extends Policy> void follow(Registry<P, ?> registry, Binding binding, Function<P, InstanceMeters> register) {
@@ -135,6 +165,7 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         private final boolean resilience4j;
         // Keyed by identity: a removed instance and a new one of the same name are different instances.
         private final ConcurrentHashMap<Policy, InstanceMeters> instances = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<KeyedPolicy<?>, InstanceMeters> keyedInstances = new ConcurrentHashMap<>();
 
         Binding(MeterRegistry meterRegistry, boolean resilience4j) {
             this.meterRegistry = meterRegistry;
@@ -155,6 +186,52 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
         void removeAll() {
             instances.values().forEach(this::unregister);
             instances.clear();
+            keyedInstances.values().forEach(this::unregister);
+            keyedInstances.clear();
+        }
+
+        void addKeyed(KeyedPolicy<?> policy) {
+            keyedInstances.computeIfAbsent(policy, this::keyed);
+        }
+
+        /**
+         * A keyed instance's meters: the kind's call counters and waiting calls summed over its keys (dropped keys
+         * included in the counters), and the number of keys; tagged with the instance's name, never with a key.
+         */
+        private InstanceMeters keyed(KeyedPolicy<?> policy) {
+            String name = policy.name();
+            String prefix = "resilience." + policy.kind();
+            boolean bulkhead = Bulkhead.KIND.equals(policy.kind());
+            List<Meter> meters = new ArrayList<>();
+            meters.add(keyedGauge(prefix + ".keys", policy, p -> p.metrics().keys(), bulkhead,
+                    "Keys a keyed instance holds now (each with its own limit)"));
+            meters.add(keyedGauge(prefix + ".max.keys", policy, p -> p.maxKeys(), bulkhead,
+                    "Most keys a keyed instance holds"));
+            meters.add(keyedGauge(prefix + ".waiting.calls", policy, p -> p.metrics().waitingCalls(), bulkhead,
+                    "Calls waiting for a permit, over all keys"));
+            String description = bulkhead ? "Calls offered to the bulkhead, by outcome" : "Calls offered to the rate limiter, by outcome";
+            meters.add(keyedCalls(prefix + ".calls", policy, p -> p.metrics().permittedCalls(), bulkhead, "permitted", description));
+            meters.add(keyedCalls(prefix + ".calls", policy, p -> p.metrics().rejectedCalls(), bulkhead, "rejected", description));
+            return new InstanceMeters(meters);
+        }
+
+        private Meter keyedGauge(String meter, KeyedPolicy<?> policy, ToDoubleFunction<KeyedPolicy<?>> value,
+                                 boolean bulkhead, String description) {
+            Gauge.Builder<KeyedPolicy<?>> builder = Gauge.builder(meter, policy, value).tag("name", policy.name());
+            if (bulkhead) {
+                builder.tag("kind", Bulkhead.KIND);
+            }
+            return builder.description(description).strongReference(true).register(meterRegistry);
+        }
+
+        private Meter keyedCalls(String meter, KeyedPolicy<?> policy, ToDoubleFunction<KeyedPolicy<?>> count,
+                                 boolean bulkhead, String outcome, String description) {
+            FunctionCounter.Builder<KeyedPolicy<?>> builder = FunctionCounter.builder(meter, policy, count)
+                    .tag("name", policy.name()).tag("outcome", outcome);
+            if (bulkhead) {
+                builder.tag("kind", Bulkhead.KIND);
+            }
+            return builder.description(description).register(meterRegistry);
         }
 
         private void unregister(InstanceMeters instanceMeters) {

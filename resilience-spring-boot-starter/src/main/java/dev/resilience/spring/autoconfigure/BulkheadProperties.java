@@ -17,6 +17,19 @@ public class BulkheadProperties extends InstanceProperties {
     /** How long a call waits for a free slot before it is rejected, zero or positive. Default 0 (reject at once). */
     private Duration maxWaitDuration;
 
+    /**
+     * Most keys a keyed bulkhead (@Bulkhead with a {@code key}) holds, at least 1; beyond it the least recently used idle
+     * key is dropped, and a new key is rejected while every key has a call in flight. Ignored without a key. Default
+     * 10000.
+     */
+    private Integer maxKeys;
+
+    /**
+     * How long a key of a keyed bulkhead may stay unused before it is dropped, positive. Ignored without a key.
+     * Default 10m.
+     */
+    private Duration keyIdleExpiry;
+
     public Integer getMaxConcurrentCalls() {
         return maxConcurrentCalls;
     }
@@ -31,5 +44,21 @@ public class BulkheadProperties extends InstanceProperties {
 
     public void setMaxWaitDuration(Duration maxWaitDuration) {
         this.maxWaitDuration = maxWaitDuration;
+    }
+
+    public Integer getMaxKeys() {
+        return maxKeys;
+    }
+
+    public void setMaxKeys(Integer maxKeys) {
+        this.maxKeys = maxKeys;
+    }
+
+    public Duration getKeyIdleExpiry() {
+        return keyIdleExpiry;
+    }
+
+    public void setKeyIdleExpiry(Duration keyIdleExpiry) {
+        this.keyIdleExpiry = keyIdleExpiry;
     }
 }

@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import dev.resilience.spring.ResilienceRegistries;
+import dev.resilience.spring.keyed.KeyedInstances;
 
 import dev.resilience.Policy;
 import dev.resilience.core.Registry;
@@ -31,21 +32,40 @@ final class ConfiguredInstances implements SmartInitializingSingleton {
     private static final Log LOG = LogFactory.getLog(ConfiguredInstances.class);
 
     private final ResilienceRegistries registries;
+    private final KeyedInstances keyed;
 
     ConfiguredInstances(ResilienceRegistries registries) {
+        this(registries, null);
+    }
+
+    /**
+     * @param registries the registries whose configured instances to create
+     * @param keyed the keyed instances: a configured name that annotations use with a key is used (by its keyed
+     *     instance) and no unkeyed instance of that name is created; {@code null}: none
+     */
+    ConfiguredInstances(ResilienceRegistries registries, KeyedInstances keyed) {
         this.registries = registries;
+        this.keyed = keyed;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
         for (Registry<? extends Policy, ?> registry : registries.all()) {
             for (String unused : unused(registry)) {
-                if (LOG.isWarnEnabled()) {
+                if (LOG.isWarnEnabled() && !isKeyed(registry, unused)) {
                     LOG.warn(warning(registry, unused));
                 }
             }
-            sorted(registry.instanceConfigs().keySet()).forEach(registry::get);
+            for (String name : sorted(registry.instanceConfigs().keySet())) {
+                if (!isKeyed(registry, name)) {
+                    registry.get(name);
+                }
+            }
         }
+    }
+
+    private boolean isKeyed(Registry<? extends Policy, ?> registry, String name) {
+        return keyed != null && keyed.isKeyed(registry.kind(), name);
     }
 
     /** @return the configured instances of the registry that do not exist yet, by name */

@@ -21,6 +21,19 @@ public class RateLimiterProperties extends InstanceProperties {
      */
     private Duration timeoutDuration;
 
+    /**
+     * Most keys a keyed rate limiter (@RateLimited with a {@code key}) holds, at least 1; beyond it the least recently used idle
+     * key is dropped, and a new key is rejected while every key has a call in flight. Ignored without a key. Default
+     * 10000.
+     */
+    private Integer maxKeys;
+
+    /**
+     * How long a key of a keyed rate limiter may stay unused before it is dropped, positive. Ignored without a key.
+     * Default 10m.
+     */
+    private Duration keyIdleExpiry;
+
     public Integer getLimitForPeriod() {
         return limitForPeriod;
     }
@@ -43,5 +56,21 @@ public class RateLimiterProperties extends InstanceProperties {
 
     public void setTimeoutDuration(Duration timeoutDuration) {
         this.timeoutDuration = timeoutDuration;
+    }
+
+    public Integer getMaxKeys() {
+        return maxKeys;
+    }
+
+    public void setMaxKeys(Integer maxKeys) {
+        this.maxKeys = maxKeys;
+    }
+
+    public Duration getKeyIdleExpiry() {
+        return keyIdleExpiry;
+    }
+
+    public void setKeyIdleExpiry(Duration keyIdleExpiry) {
+        this.keyIdleExpiry = keyIdleExpiry;
     }
 }

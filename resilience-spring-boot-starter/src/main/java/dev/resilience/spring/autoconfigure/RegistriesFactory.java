@@ -174,7 +174,9 @@ final class RegistriesFactory {
     private Registry<Bulkhead, BulkheadConfig> bulkheads() {
         List<SettingsResolver.Setting<BulkheadProperties, BulkheadConfig.Builder>> settings = List.of(
                 value("max-concurrent-calls", BulkheadProperties::getMaxConcurrentCalls, (b, v) -> b.maxConcurrentCalls((Integer) v)),
-                value("max-wait-duration", BulkheadProperties::getMaxWaitDuration, (b, v) -> b.maxWaitDuration((java.time.Duration) v)));
+                value("max-wait-duration", BulkheadProperties::getMaxWaitDuration, (b, v) -> b.maxWaitDuration((java.time.Duration) v)),
+                value("max-keys", BulkheadProperties::getMaxKeys, (b, v) -> b.maxKeys((Integer) v)),
+                value("key-idle-expiry", BulkheadProperties::getKeyIdleExpiry, (b, v) -> b.keyIdleExpiry((java.time.Duration) v)));
         return registry("bulkhead", properties.getBulkhead(), BulkheadConfig::builder, BulkheadConfig.Builder::build, settings,
                 customizers.bulkhead(), BulkheadConfig::toBuilder, BulkheadConfigCustomizer::customize,
                 (name, config) -> Bulkhead.of(name, config, clock, ContextPropagation.carrier()));
@@ -195,7 +197,9 @@ final class RegistriesFactory {
         List<SettingsResolver.Setting<RateLimiterProperties, RateLimiterConfig.Builder>> settings = List.of(
                 value("limit-for-period", RateLimiterProperties::getLimitForPeriod, (b, v) -> b.limitForPeriod((Integer) v)),
                 value("limit-refresh-period", RateLimiterProperties::getLimitRefreshPeriod, (b, v) -> b.limitRefreshPeriod((java.time.Duration) v)),
-                value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)));
+                value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)),
+                value("max-keys", RateLimiterProperties::getMaxKeys, (b, v) -> b.maxKeys((Integer) v)),
+                value("key-idle-expiry", RateLimiterProperties::getKeyIdleExpiry, (b, v) -> b.keyIdleExpiry((java.time.Duration) v)));
         return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
                 customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
                 (name, config) -> RateLimiter.of(name, config, clock, ContextPropagation.carrier()));

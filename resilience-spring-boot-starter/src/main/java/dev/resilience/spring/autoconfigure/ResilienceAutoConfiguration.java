@@ -3,6 +3,7 @@ package dev.resilience.spring.autoconfigure;
 import dev.resilience.spring.ResilienceConfigurationException;
 
 import dev.resilience.spring.ResilienceRegistries;
+import dev.resilience.spring.keyed.KeyedInstances;
 
 import dev.resilience.core.Clock;
 import dev.resilience.core.ShutdownGate;
@@ -66,6 +67,13 @@ public final class ResilienceAutoConfiguration {
         return new RegistriesFactory(properties, clock, classLoader, customizers, beanFactory).create();
     }
 
+    /** The keyed rate limiters and bulkheads of annotations with a {@code key}, by instance name. */
+    @Bean
+    @ConditionalOnMissingBean
+    KeyedInstances resilienceKeyedInstances(ResilienceRegistries registries, Clock clock) {
+        return new KeyedInstances(registries, clock);
+    }
+
     /**
      * Creates the configured instances once every singleton exists and warns about those nothing uses; eager even
      * under lazy initialization, so that configured instances always exist after start-up.
@@ -73,8 +81,8 @@ public final class ResilienceAutoConfiguration {
     @Bean
     @Lazy(false)
     @ConditionalOnMissingBean
-    ConfiguredInstances resilienceConfiguredInstances(ResilienceRegistries registries) {
-        return new ConfiguredInstances(registries);
+    ConfiguredInstances resilienceConfiguredInstances(ResilienceRegistries registries, KeyedInstances keyed) {
+        return new ConfiguredInstances(registries, keyed);
     }
 
     /** Drains annotated calls when the application stops. */
@@ -124,9 +132,10 @@ public final class ResilienceAutoConfiguration {
     @ConditionalOnMissingBean
     MethodSpecResolver resilienceMethodSpecResolver(ResilienceRegistries registries, ResilienceProperties properties,
                                                     ObjectProvider<ReactiveMethodSupport> reactive,
-                                                    ObjectProvider<MethodObservationSupport> observation) {
+                                                    ObjectProvider<MethodObservationSupport> observation,
+                                                    KeyedInstances keyed) {
         return new MethodSpecResolver(registries, properties.getOrder(), ResilienceAutoConfiguration.class.getClassLoader(),
-                reactive.getIfAvailable(), observation.getIfAvailable());
+                reactive.getIfAvailable(), observation.getIfAvailable(), keyed);
     }
 
     @Bean

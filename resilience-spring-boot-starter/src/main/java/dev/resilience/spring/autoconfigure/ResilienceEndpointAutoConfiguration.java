@@ -1,5 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.keyed.KeyedInstances;
+import org.springframework.beans.factory.ObjectProvider;
+
 import dev.resilience.spring.ResilienceRegistries;
 
 import dev.resilience.spring.actuate.BulkheadsEndpoint;
@@ -53,24 +56,25 @@ public final class ResilienceEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(value = BulkheadsEndpoint.class, type = {Resilience4jEndpoints.BULKHEADS, Resilience4jEndpoints.BULKHEADS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = BulkheadsEndpoint.class)
-    BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries) {
-        return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads());
+    BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed) {
+        return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads(), keyed.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean(value = RateLimitersEndpoint.class,
             type = {Resilience4jEndpoints.RATE_LIMITERS, Resilience4jEndpoints.RATE_LIMITERS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = RateLimitersEndpoint.class)
-    RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries) {
-        return new RateLimitersEndpoint(registries.rateLimiters());
+    RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed) {
+        return new RateLimitersEndpoint(registries.rateLimiters(), keyed.getIfAvailable());
     }
 
     /** Sized by {@code resilience.events.buffer-size}, which {@link ResilienceProperties} has checked when bound. */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = ResilienceEventsEndpoint.class)
-    ResilienceEventsBuffer resilienceEventsBuffer(ResilienceRegistries registries, ResilienceProperties properties) {
-        return new ResilienceEventsBuffer(registries, properties.getEvents().getBufferSize());
+    ResilienceEventsBuffer resilienceEventsBuffer(ResilienceRegistries registries, ResilienceProperties properties,
+                                                  ObjectProvider<KeyedInstances> keyed) {
+        return new ResilienceEventsBuffer(registries, properties.getEvents().getBufferSize(), keyed.getIfAvailable());
     }
 
     @Bean

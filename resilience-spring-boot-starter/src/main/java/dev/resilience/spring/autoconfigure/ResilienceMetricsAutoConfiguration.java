@@ -1,5 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.keyed.KeyedInstances;
+import org.springframework.beans.factory.ObjectProvider;
+
 import dev.resilience.spring.ResilienceRegistries;
 
 import dev.resilience.spring.actuate.ResilienceMeterBinder;
@@ -22,7 +25,8 @@ public final class ResilienceMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ResilienceMeterBinder resilienceMeterBinder(ResilienceRegistries registries, ResilienceProperties properties) {
-        return new ResilienceMeterBinder(registries, properties.getMetrics().getNaming());
+    ResilienceMeterBinder resilienceMeterBinder(ResilienceRegistries registries, ResilienceProperties properties,
+                                                ObjectProvider<KeyedInstances> keyed) {
+        return new ResilienceMeterBinder(registries, properties.getMetrics().getNaming(), keyed.getIfAvailable());
     }
 }

@@ -10,6 +10,8 @@ import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.Invoker;
 import dev.resilience.spring.ResilienceConfigurationException;
 import dev.resilience.spring.ResilienceRegistries;
+import dev.resilience.spring.keyed.KeyedInstances;
+import dev.resilience.core.Clock;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
@@ -47,6 +49,7 @@ public final class MethodSpecResolver {
     private final List<Class<? extends Annotation>> springAnnotations;
     private final ReactiveMethodSupport reactive;
     private final MethodObservationSupport observation;
+    private final KeyedInstances keyed;
 
     /**
      * @param registries where instances come from
@@ -66,7 +69,7 @@ public final class MethodSpecResolver {
      */
     public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
                               ReactiveMethodSupport reactive) {
-        this(registries, order, classLoader, reactive, null);
+        this(registries, order, classLoader, reactive, null, new KeyedInstances(registries, Clock.system()));
     }
 
     /**
@@ -78,6 +81,33 @@ public final class MethodSpecResolver {
      */
     public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
                               ReactiveMethodSupport reactive, MethodObservationSupport observation) {
+        this(registries, order, classLoader, reactive, observation, new KeyedInstances(registries, Clock.system()));
+    }
+
+    /**
+     * @param registries where instances come from
+     * @param order the kinds, outermost first (a permutation of retry, circuitbreaker, ratelimiter, timeout, bulkhead)
+     * @param classLoader to detect Spring Framework's own resilience annotations
+     * @param reactive protects methods returning a reactive type per subscription; {@code null}: none does
+     * @param keyed where the keyed instances of annotations with a {@code key} come from
+     */
+    public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
+                              ReactiveMethodSupport reactive, KeyedInstances keyed) {
+        this(registries, order, classLoader, reactive, null, keyed);
+    }
+
+    /**
+     * @param registries where instances come from
+     * @param order the kinds, outermost first (a permutation of retry, circuitbreaker, ratelimiter, timeout, bulkhead)
+     * @param classLoader to detect Spring Framework's own resilience annotations
+     * @param reactive protects methods returning a reactive type per subscription; {@code null}: none does
+     * @param observation observes each call (and each retry attempt); {@code null}: calls are not observed, at no cost
+     * @param keyed where the keyed instances of annotations with a {@code key} come from
+     */
+    public MethodSpecResolver(ResilienceRegistries registries, List<String> order, ClassLoader classLoader,
+                              ReactiveMethodSupport reactive, MethodObservationSupport observation,
+                              KeyedInstances keyed) {
+        this.keyed = java.util.Objects.requireNonNull(keyed, "keyed");
         this.registries = registries;
         this.reactive = reactive;
         this.observation = observation;
@@ -149,6 +179,7 @@ public final class MethodSpecResolver {
         String fallbackName = "";
         boolean retries = false;
         dev.resilience.retry.Retry retryInstance = null;
+        boolean keyedLinks = false;
         for (Annotation annotation : annotations) {
             Policy policy;
             String named;
@@ -165,13 +196,28 @@ public final class MethodSpecResolver {
                 named = breaker.fallbackMethod();
                 ignores.add(PolicyExceptions.ignoredBy(instance));
             } else if (annotation instanceof RateLimited limited) {
-                policy = registries.rateLimiters().get(limited.name());
+                if (limited.key().isEmpty()) {
+                    checkNotKeyed("ratelimiter", "@RateLimited", limited.name(), beanName, method);
+                    policy = registries.rateLimiters().get(limited.name());
+                } else {
+                    String where = "@RateLimited(name = \"" + limited.name() + "\", key = \"" + limited.key() + "\")";
+                    checkNotPlain(registries.rateLimiters().find(limited.name()).isPresent(), "ratelimiter", where, beanName, method);
+                    policy = new KeyedLink(keyed.rateLimiter(limited.name()), keyExpression(limited.key(), where, beanName, method));
+                    keyedLinks = true;
+                }
                 named = limited.fallbackMethod();
             } else if (annotation instanceof Timeout timeout) {
                 policy = registries.timeouts().get(timeout.name());
                 named = timeout.fallbackMethod();
             } else {
                 Bulkhead bulkhead = (Bulkhead) annotation;
+                if (bulkhead.type() == Bulkhead.Type.THREADPOOL && !bulkhead.key().isEmpty()) {
+                    throw failure(beanName, method, "@Bulkhead(name = \"" + bulkhead.name() + "\", type = THREADPOOL, key = \""
+                                    + bulkhead.key() + "\") asks for a thread pool per key, which is not supported: each key would own "
+                                    + "threads, and a bound of max-keys pools would hold thousands of them",
+                            "Use @Bulkhead(type = SEMAPHORE, key = ...) (the default type) to limit concurrent calls per key, and "
+                                    + "run the work on an executor of your own if it must leave the caller's thread; or remove the key.");
+                }
                 if (bulkhead.type() == Bulkhead.Type.THREADPOOL) {
                     if (reactiveMethod) {
                         throw failure(beanName, method, "@Bulkhead(name = \"" + bulkhead.name() + "\", type = THREADPOOL) runs the method on "
@@ -188,8 +234,15 @@ public final class MethodSpecResolver {
                                         + ">, or use @Bulkhead(type = SEMAPHORE) (the default).");
                     }
                     policy = registries.threadPoolBulkheads().get(bulkhead.name());
-                } else {
+                } else if (bulkhead.key().isEmpty()) {
+                    checkNotKeyed(dev.resilience.bulkhead.Bulkhead.KIND, "@Bulkhead", bulkhead.name(), beanName, method);
                     policy = registries.bulkheads().get(bulkhead.name());
+                } else {
+                    String where = "@Bulkhead(name = \"" + bulkhead.name() + "\", key = \"" + bulkhead.key() + "\")";
+                    checkNotPlain(registries.bulkheads().find(bulkhead.name()).isPresent(), dev.resilience.bulkhead.Bulkhead.KIND,
+                            where, beanName, method);
+                    policy = new KeyedLink(keyed.bulkhead(bulkhead.name()), keyExpression(bulkhead.key(), where, beanName, method));
+                    keyedLinks = true;
                 }
                 named = bulkhead.fallbackMethod();
             }
@@ -248,7 +301,7 @@ public final class MethodSpecResolver {
             ReactiveMethodSupport.ReactiveCall call;
             try {
                 call = reactive.create(new ReactiveMethodSupport.ReactiveMethod(method, targetClass, policies.get(0).name(),
-                        asyncInvoker, fallback == null ? null : fallback::invoke, withheld));
+                        asyncInvoker, fallback == null ? null : fallback::invoke, withheld, keyedLinks));
             } catch (IllegalArgumentException e) {
                 throw failure(beanName, method, e.getMessage(), "Change the method or its fallback as the message says.");
             }
@@ -263,6 +316,40 @@ public final class MethodSpecResolver {
             }
         }
         return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, async, completableFuture, retries, null);
+    }
+
+    private KeyExpression keyExpression(String source, String annotation, String beanName, Method method) {
+        String where = annotation + " on " + method.getDeclaringClass().getName() + "." + method.getName()
+                + describeParameters(method) + " of bean '" + beanName + "'";
+        try {
+            return KeyExpression.parse(source, method, where);
+        } catch (IllegalArgumentException e) {
+            throw failure(beanName, method, annotation + ": " + e.getMessage(),
+                    "Fix the key expression: a SpEL expression over the method's arguments, such as \"#tenant\" (parameter "
+                            + "names need the -parameters compiler flag), \"#p0\" or \"#request.customerId\".");
+        }
+    }
+
+    /** An instance name is keyed or not: the same name used both ways would be two unrelated limits. */
+    private void checkNotKeyed(String kind, String annotation, String name, String beanName, Method method) {
+        if (keyed.isKeyed(kind, name)) {
+            throw mixedUse(annotation + "(name = \"" + name + "\") has no key", name, kind, beanName, method);
+        }
+    }
+
+    private static void checkNotPlain(boolean plainExists, String kind, String where, String beanName, Method method) {
+        if (plainExists) {
+            String name = where.substring(where.indexOf('"') + 1, where.indexOf('"', where.indexOf('"') + 1));
+            throw mixedUse(where + " has a key", name, kind, beanName, method);
+        }
+    }
+
+    private static ResilienceConfigurationException mixedUse(String problem, String name, String kind, String beanName,
+                                                             Method method) {
+        return failure(beanName, method, problem + ", but " + kind + " instance '" + name + "' is also used "
+                        + (problem.contains("has a key") ? "without a key (by another annotation or by code)" : "with a key by another annotation")
+                        + "; one name would stand for two unrelated limits",
+                "Give the keyed and the unkeyed use different names (both can share settings through 'base-config').");
     }
 
     /**

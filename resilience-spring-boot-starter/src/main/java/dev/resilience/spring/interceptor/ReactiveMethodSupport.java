@@ -5,6 +5,8 @@ import dev.resilience.core.ShutdownGate;
 import org.aopalliance.intercept.MethodInvocation;
 
 import java.lang.reflect.Method;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.function.Predicate;
 
 /**
@@ -43,9 +45,43 @@ public interface ReactiveMethodSupport {
      * @param chain its policies linked as an asynchronous chain, outermost first, without the fallback
      * @param fallback its fallback, or {@code null}
      * @param withheld exceptions its fallback never receives (those the instances' configs ignore)
+     * @param bindsInvocation whether the chain reads the invocation from its call: the support must then hand each
+     *     subscription's call to the chain as a {@link BoundCall}
      */
     record ReactiveMethod(Method method, Class<?> targetClass, String instanceName, AsyncInvoker chain,
-                          FallbackCall fallback, Predicate<Throwable> withheld) {
+                          FallbackCall fallback, Predicate<Throwable> withheld, boolean bindsInvocation) {
+
+        /**
+         * A method whose chain needs nothing of the invocation.
+         *
+         * @param method the annotated method
+         * @param targetClass the bean's user class
+         * @param instanceName the name of its outermost instance
+         * @param chain its policies linked as an asynchronous chain
+         * @param fallback its fallback, or {@code null}
+         * @param withheld exceptions its fallback never receives
+         */
+        public ReactiveMethod(Method method, Class<?> targetClass, String instanceName, AsyncInvoker chain,
+                              FallbackCall fallback, Predicate<Throwable> withheld) {
+            this(method, targetClass, instanceName, chain, fallback, withheld, false);
+        }
+    }
+
+    /**
+     * The call a chain gets for a subscription of a method whose chain reads the invocation ({@link
+     * ReactiveMethod#bindsInvocation()}: a keyed instance reads its key from the arguments): the subscription's own
+     * call, with the invocation it belongs to. A support hands each subscription's call to the chain wrapped in one.
+     *
+     * @param call the subscription's call (one attempt per {@code get()})
+     * @param invocation the intercepted call that returned the publisher
+     */
+    record BoundCall(Supplier<? extends CompletionStage<?>> call, MethodInvocation invocation)
+            implements Supplier<CompletionStage<?>> {
+
+        @Override
+        public CompletionStage<?> get() {
+            return call.get();
+        }
     }
 
     /** The protection of one reactive method's calls. */

@@ -135,6 +135,8 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
         private final ReactiveAdapter adapter;
         private final boolean single;
         private final ReactorResilience protect;
+        /** For a chain that reads the invocation (a keyed instance): the chain, bound to each call's invocation. */
+        private final dev.resilience.core.AsyncInvoker boundChain;
         private final FallbackCall fallback;
         private final Predicate<Throwable> withheld;
 
@@ -144,6 +146,7 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
             this.adapter = adapter;
             this.single = single;
             this.protect = protect;
+            this.boundChain = method.bindsInvocation() ? method.chain() : null;
             this.fallback = method.fallback();
             this.withheld = method.withheld();
         }
@@ -174,8 +177,20 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
             return adapter == null ? (Publisher<Object>) returned : (Publisher<Object>) adapter.toPublisher(returned);
         }
 
+        /**
+         * The operators for one call: shared, unless the chain reads the invocation, when each subscription's call
+         * reaches it with the invocation (a few small objects per call, for keyed methods only).
+         */
+        private ReactorResilience protect(MethodInvocation invocation) {
+            if (boundChain == null) {
+                return protect;
+            }
+            dev.resilience.core.AsyncInvoker chain = boundChain;
+            return ReactorResilience.of(call -> chain.invoke(new ReactiveMethodSupport.BoundCall(call, invocation)));
+        }
+
         private Mono<Object> mono(Mono<Object> source, MethodInvocation invocation, ShutdownGate gate) {
-            Mono<Object> protectedSource = protect.mono(new AdmittedMono<>(source.contextWrite(ADMITTED)));
+            Mono<Object> protectedSource = protect(invocation).mono(new AdmittedMono<>(source.contextWrite(ADMITTED)));
             Mono<Object> withFallback = fallback == null ? protectedSource
                     : protectedSource.onErrorResume(error -> Mono.from(fallback(invocation, error)));
             return Mono.deferContextual(context -> enter(gate, context)
@@ -184,7 +199,7 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
         }
 
         private Flux<Object> flux(Flux<Object> source, MethodInvocation invocation, ShutdownGate gate) {
-            Flux<Object> protectedSource = protect.flux(new AdmittedFlux<>(source.contextWrite(ADMITTED)));
+            Flux<Object> protectedSource = protect(invocation).flux(new AdmittedFlux<>(source.contextWrite(ADMITTED)));
             Flux<Object> withFallback = fallback == null ? protectedSource
                     : protectedSource.onErrorResume(error -> fallback(invocation, error));
             return Flux.deferContextual(context -> enter(gate, context)

@@ -43,6 +43,21 @@ public class OrderService {
     }
 
     /**
+     * A quote for one tenant of a shared API. Rate limited per tenant by the {@code tenant-quotes} limiter (its
+     * {@code key} is the tenant): each tenant has its own budget of quotes a minute, so one tenant that spends its
+     * budget gets 429 while every other tenant is still served.
+     *
+     * @param tenant the calling tenant (the limiter's key)
+     * @param sku article number
+     * @param quantity units, at least 1
+     * @return the quote
+     */
+    @RateLimited(name = "tenant-quotes", key = "#tenant")
+    public Quote quoteFor(String tenant, String sku, int quantity) {
+        return quote(sku, quantity);
+    }
+
+    /**
      * Places an order at the quoted price. Rate limited by the {@code orders} limiter: the warehouse takes
      * only so many orders a minute, and over that a caller gets 429 with {@code Retry-After}.
      *
