@@ -164,8 +164,9 @@ public interface RateLimiter extends Policy {
 
     /**
      * Starts the next period at once, with its full limit and a full period ahead of it: for tests (a test kit puts every
-     * limiter back to full between tests) and for an operator who knows the downstream's quota was renewed. A limiter
-     * whose current period is still full, or that is idle, is left as it is.
+     * limiter back to full between tests) and for an operator who knows the downstream's quota was renewed. A full
+     * limiter starts a fresh period too, so what follows a refill never depends on when the current period began;
+     * an idle limiter (see above) is left as it is, since its next call opens a full period from that call's time.
      *
      * <p>Callers waiting for a permit reserved in a later period keep it, and run when their wait ends, no earlier; the
      * periods they reserved count as passed, so the refilled period's permits are all free. Like

@@ -57,13 +57,30 @@ class RateLimiterRefillTest {
     }
 
     @Test
-    void aFullOrUnusedLimiterStaysFull() {
+    void anUnusedLimiterStaysFull() {
         RateLimiter limiter = limiter(3, Duration.ZERO);
 
         limiter.refill();
         limiter.refill();
 
         assertThat(limiter.metrics().availablePermissions()).isEqualTo(3);
+        assertThat(Admissions.admitted(limiter, 5)).isEqualTo(3);
+    }
+
+    @Test
+    void aFullPeriodIsReplacedByAFreshOneStartingAtTheRefill() {
+        RateLimiter limiter = limiter(3, Duration.ZERO);
+        assertThat(Admissions.admitted(limiter, 1)).isEqualTo(1);
+        clock.advance(Duration.ofMillis(1000)); // the next period opens, full
+        clock.advance(Duration.ofMillis(700));
+        assertThat(limiter.metrics().availablePermissions()).isEqualTo(3);
+
+        limiter.refill();
+        assertThat(Admissions.admitted(limiter, 3)).isEqualTo(3);
+        clock.advance(Duration.ofMillis(300));
+
+        assertThat(Admissions.admitted(limiter, 1)).as("the fresh period began at the refill, not 700 ms before").isZero();
+        clock.advance(Duration.ofMillis(700));
         assertThat(Admissions.admitted(limiter, 5)).isEqualTo(3);
     }
 

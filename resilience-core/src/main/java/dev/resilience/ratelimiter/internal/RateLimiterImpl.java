@@ -529,8 +529,8 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
         while (true) {
             long s = state.get();
             int permits = (int) s;
-            if (permits == IDLE || permits >= limits.at(generation(s))) {
-                return; // idle: the next call opens a full period anyway
+            if (permits == IDLE) {
+                return; // the next call opens a full period, from its own time
             }
             // Each opening passes one period: reservations of far periods (permits well below zero) take several. Done
             // once this call opened a full period, whatever calls take from it afterwards.
