@@ -2,6 +2,7 @@ package dev.resilience.bulkhead;
 
 import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.internal.Validate;
+import dev.resilience.core.internal.VirtualThreads;
 
 import java.time.Duration;
 
@@ -21,12 +22,15 @@ public final class ThreadPoolBulkheadConfig {
     private final int maxThreadPoolSize;
     private final int queueCapacity;
     private final Duration keepAliveDuration;
+    private final boolean virtualThreads;
 
-    private ThreadPoolBulkheadConfig(int core, int max, int queueCapacity, Duration keepAliveDuration) {
+    private ThreadPoolBulkheadConfig(int core, int max, int queueCapacity, Duration keepAliveDuration,
+                                     boolean virtualThreads) {
         this.coreThreadPoolSize = core;
         this.maxThreadPoolSize = max;
         this.queueCapacity = queueCapacity;
         this.keepAliveDuration = keepAliveDuration;
+        this.virtualThreads = virtualThreads;
     }
 
     /** @return the default settings: core and max pool size = available processors, queue of 100, 20 ms keep-alive */
@@ -42,7 +46,7 @@ public final class ThreadPoolBulkheadConfig {
     /** @return a builder holding this config's settings */
     public Builder toBuilder() {
         return new Builder().coreThreadPoolSize(coreThreadPoolSize).maxThreadPoolSize(maxThreadPoolSize)
-                .queueCapacity(queueCapacity).keepAliveDuration(keepAliveDuration);
+                .queueCapacity(queueCapacity).keepAliveDuration(keepAliveDuration).virtualThreads(virtualThreads);
     }
 
     /** @return threads kept in the pool even when idle (at least 1; default: available processors) */
@@ -68,10 +72,20 @@ public final class ThreadPoolBulkheadConfig {
         return keepAliveDuration;
     }
 
+    /**
+     * @return whether the pool's threads are virtual threads (default false). The bulkhead's bounds stay what they
+     *     are: at most {@link #maxThreadPoolSize()} calls run at once and {@link #queueCapacity()} wait; a call
+     *     blocked in I/O on a virtual thread frees its carrier thread, so a large pool costs little.
+     */
+    public boolean virtualThreads() {
+        return virtualThreads;
+    }
+
     @Override
     public String toString() {
         return "ThreadPoolBulkheadConfig[coreThreadPoolSize=" + coreThreadPoolSize + ", maxThreadPoolSize=" + maxThreadPoolSize
-                + ", queueCapacity=" + queueCapacity + ", keepAliveDuration=" + keepAliveDuration + "]";
+                + ", queueCapacity=" + queueCapacity + ", keepAliveDuration=" + keepAliveDuration
+                + ", virtualThreads=" + virtualThreads + "]";
     }
 
     /** Builds a {@link ThreadPoolBulkheadConfig}; each setter validates its value at once. Not thread-safe. */
@@ -81,6 +95,7 @@ public final class ThreadPoolBulkheadConfig {
         private Integer maxThreadPoolSize;
         private int queueCapacity = 100;
         private Duration keepAliveDuration = Duration.ofMillis(20);
+        private boolean virtualThreads;
 
         private Builder() {
         }
@@ -129,6 +144,21 @@ public final class ThreadPoolBulkheadConfig {
         }
 
         /**
+         * @param virtualThreads whether the pool's threads are virtual threads (default false); the pool sizes and the
+         *     queue still bound the calls running and waiting
+         * @return this builder
+         * @throws InvalidConfigException if true on a JVM without virtual threads (before Java 21)
+         */
+        public Builder virtualThreads(boolean virtualThreads) {
+            if (virtualThreads && !VirtualThreads.available()) {
+                throw new InvalidConfigException("virtualThreads", true,
+                        "false on Java " + Runtime.version().feature() + " (virtual threads need Java 21 or newer)");
+            }
+            this.virtualThreads = virtualThreads;
+            return this;
+        }
+
+        /**
          * @return the config
          * @throws InvalidConfigException naming {@code maxThreadPoolSize} and {@code coreThreadPoolSize} if an
          *     explicitly set maximum is below the core size
@@ -139,7 +169,7 @@ public final class ThreadPoolBulkheadConfig {
                 throw new InvalidConfigException("maxThreadPoolSize", max,
                         "at least coreThreadPoolSize (" + coreThreadPoolSize + ")");
             }
-            return new ThreadPoolBulkheadConfig(coreThreadPoolSize, max, queueCapacity, keepAliveDuration);
+            return new ThreadPoolBulkheadConfig(coreThreadPoolSize, max, queueCapacity, keepAliveDuration, virtualThreads);
         }
     }
 }

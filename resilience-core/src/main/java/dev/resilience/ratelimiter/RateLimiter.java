@@ -164,6 +164,19 @@ public interface RateLimiter extends Policy {
     void drainPermissions();
 
     /**
+     * Starts the next period at once, with its full limit and a full period ahead of it: for tests (a test kit puts every
+     * limiter back to full between tests) and for an operator who knows the downstream's quota was renewed. A full
+     * limiter starts a fresh period too, so what follows a refill never depends on when the current period began;
+     * an idle limiter (see above) is left as it is, since its next call opens a full period from that call's time.
+     *
+     * <p>Callers waiting for a permit reserved in a later period keep it, and run when their wait ends, no earlier; the
+     * periods they reserved count as passed, so the refilled period's permits are all free. Like
+     * {@link #changeLimitForPeriod(int)} it overrides time: around a refill, more than {@code limit-for-period} calls
+     * may run within one period's length.
+     */
+    void refill();
+
+    /**
      * Tries to acquire one permit without running anything, waiting up to the timeout like a call would.
      *
      * @return {@code true} if a permit was acquired (the caller may proceed), {@code false} if none was

@@ -121,6 +121,14 @@ public interface Retry extends Policy {
     Events<RetryEvent> events();
 
     /**
+     * Clears the counters of {@link #metrics()} and the retry budget's counts (a group's budget is shared, so it is
+     * cleared for every retry of the group): for tests, so that one test's calls do not show in the next one's
+     * metrics or spend its budget. Calls in flight keep running and are counted when they end. Does not undo
+     * {@link #stopRetrying()}.
+     */
+    void reset();
+
+    /**
      * Stops retrying, for graceful shutdown. From now on no new attempt starts: every backoff currently
      * waiting (synchronous threads and scheduled asynchronous backoffs) ends promptly and its call ends with
      * its last failure (or last result); later calls run their first attempt only. Idempotent, irreversible.

@@ -69,4 +69,10 @@ public interface RetryBudget {
 
     /** @return the settings */
     RetryBudgetConfig config();
+
+    /**
+     * Forgets every first attempt and retry counted so far, as if the budget had just been made: for tests (a test kit
+     * clears every budget between tests). A shared budget is cleared for every retry of its group.
+     */
+    void reset();
 }

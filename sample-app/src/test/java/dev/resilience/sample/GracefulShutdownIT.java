@@ -50,12 +50,12 @@ class GracefulShutdownIT {
         assertThat(jar).as("the packaged sample (run 'verify', not 'test')").isRegularFile();
         Path log = Files.createTempFile(Path.of("target"), "graceful-shutdown-", ".log");
         int port = freePort();
-        app = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(),
-                "--server.port=" + port,
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(SampleAotIT.jvmArgs()); // -Paot: the AOT-processed application
+        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
                 // room for every request in flight at once: this test is about shutdown, not the bulkhead
-                "--resilience.bulkhead.instances.inventory.max-concurrent-calls=" + (IN_FLIGHT * 2))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--resilience.bulkhead.instances.inventory.max-concurrent-calls=" + (IN_FLIGHT * 2)));
+        app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Http http = new Http(port);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> http.get("/actuator/health").statusCode() == 200);

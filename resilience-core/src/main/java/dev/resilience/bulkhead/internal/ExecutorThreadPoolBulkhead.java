@@ -14,6 +14,7 @@ import dev.resilience.core.Events;
 import dev.resilience.core.Invoker;
 import dev.resilience.core.internal.NamedThreadFactory;
 import dev.resilience.core.internal.PolicySupport;
+import dev.resilience.core.internal.VirtualThreads;
 import dev.resilience.core.ThrowingSupplier;
 import dev.resilience.core.internal.Throwables;
 import dev.resilience.core.internal.CallerContext;
@@ -84,7 +85,8 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
                 : new ArrayBlockingQueue<>(config.queueCapacity());
         this.executor = new ThreadPoolExecutor(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
                 Durations.saturatedNanos(config.keepAliveDuration()), TimeUnit.NANOSECONDS, queue,
-                new NamedThreadFactory("resilience-" + name), new ThreadPoolExecutor.AbortPolicy());
+                config.virtualThreads() ? VirtualThreads.factory("resilience-" + name) : new NamedThreadFactory("resilience-" + name),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     @Override

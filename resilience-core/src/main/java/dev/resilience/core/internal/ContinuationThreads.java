@@ -3,6 +3,7 @@ package dev.resilience.core.internal;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,38 @@ public final class ContinuationThreads implements Executor {
     @Override
     public String toString() {
         return "resilience-continuation threads (at most " + MAX_THREADS + ")";
+    }
+
+    /**
+     * The executor to use instead when the application runs on virtual threads: each continuation starts a virtual
+     * thread of its own, named {@code resilience-continuation-virtual-<n>}. No bound on the number of threads is
+     * needed (a blocked virtual thread holds no platform thread), so none of the saturation above applies.
+     *
+     * @return the shared virtual-thread continuation executor
+     * @throws UnsupportedOperationException before Java 21 ({@link VirtualThreads#available()})
+     */
+    public static Executor virtual() {
+        if (!VirtualThreads.available()) {
+            throw new UnsupportedOperationException("Virtual threads need Java 21 or newer");
+        }
+        return Virtual.EXECUTOR;
+    }
+
+    /** Created on first use, and only on a JVM with virtual threads. */
+    private static final class Virtual implements Executor {
+        static final Virtual EXECUTOR = new Virtual();
+
+        private final ThreadFactory threads = VirtualThreads.factory("resilience-continuation-virtual");
+
+        @Override
+        public void execute(Runnable task) {
+            threads.newThread(task).start();
+        }
+
+        @Override
+        public String toString() {
+            return "resilience-continuation virtual threads";
+        }
     }
 
     /** Created on first use, so no thread exists until a continuation is handed over. */

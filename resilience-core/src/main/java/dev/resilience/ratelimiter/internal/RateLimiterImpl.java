@@ -525,6 +525,23 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     }
 
     @Override
+    public void refill() {
+        while (true) {
+            long s = state.get();
+            int permits = (int) s;
+            if (permits == IDLE) {
+                return; // the next call opens a full period, from its own time
+            }
+            // Each opening passes one period: reservations of far periods (permits well below zero) take several. Done
+            // once this call opened a full period, whatever calls take from it afterwards.
+            boolean full = refilled(s) >= limits.at(generation(s) + 1);
+            if (open(s) && full) {
+                return;
+            }
+        }
+    }
+
+    @Override
     public boolean acquirePermission() {
         long r = reserve(timeoutNanos);
         if (r < 0) {

@@ -105,6 +105,15 @@ public final class BucketedRetryBudget implements RetryBudget {
         return Math.max(0, allowed(second) - sum(retries, second));
     }
 
+    @Override
+    public void reset() {
+        // An empty bucket is one of no second in the window (or of the current second, with nothing counted yet).
+        for (int i = 0; i < buckets; i++) {
+            firstAttempts.set(i, 0);
+            retries.set(i, 0);
+        }
+    }
+
     private long allowed(long second) {
         return (long) Math.floor(ratio * sum(firstAttempts, second) + floor);
     }

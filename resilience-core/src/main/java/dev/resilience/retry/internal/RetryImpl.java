@@ -155,6 +155,19 @@ public final class RetryImpl extends PolicySupport implements Retry {
     }
 
     @Override
+    public void reset() {
+        successWithoutRetry.reset();
+        successWithRetry.reset();
+        failedWithoutRetry.reset();
+        failedWithRetry.reset();
+        failedWithIgnoredError.reset();
+        refusedByBudget.reset();
+        if (budget != null) {
+            budget.reset();
+        }
+    }
+
+    @Override
     public void stopRetrying() {
         stopped = true;
         for (Thread sleeper : sleepers) {

@@ -34,6 +34,13 @@ final class EventRing {
         slots.set((int) (index % slots.length()), entry);
     }
 
+    /** Empties the ring; an event recorded at the same moment may survive (see the class comment). */
+    void clear() {
+        for (int i = 0; i < slots.length(); i++) {
+            slots.set(i, null);
+        }
+    }
+
     /** Adds this ring's entries, unordered, to {@code into}. */
     void copyTo(List<Entry> into) {
         for (int i = 0; i < slots.length(); i++) {

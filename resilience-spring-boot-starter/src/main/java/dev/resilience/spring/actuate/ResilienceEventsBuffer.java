@@ -121,6 +121,14 @@ public final class ResilienceEventsBuffer implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Forgets every buffered event and keeps listening: for tests, so that one test's events do not show in the
+     * next one's (the resilience-test kit calls it before each test).
+     */
+    public void clear() {
+        rings.values().forEach(listening -> listening.ring().clear());
+    }
+
     /** @return the most events kept per instance */
     public int capacityPerInstance() {
         return capacityPerInstance;

@@ -28,6 +28,7 @@ import org.springframework.beans.factory.BeanFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import static dev.resilience.spring.autoconfigure.SettingsResolver.classes;
@@ -45,6 +46,11 @@ final class RegistriesFactory {
     private final Customizers customizers;
     /** Where bean names in properties (a retry's {@code interval-function}) are looked up; null: none can be. */
     private final BeanFactory beans;
+    /**
+     * Runs the continuations that policies hand off their timer (asynchronous retries after a backoff, rate-limited
+     * calls once permitted, completions of timed-out calls); null: the core's own pool.
+     */
+    private final Executor continuations;
 
     /** The customizer beans of each kind. */
     record Customizers(List<CircuitBreakerConfigCustomizer> circuitBreaker, List<RetryConfigCustomizer> retry,
@@ -58,6 +64,12 @@ final class RegistriesFactory {
 
     RegistriesFactory(ResilienceProperties properties, Clock clock, ClassLoader classLoader, Customizers customizers,
                       BeanFactory beans) {
+        this(properties, clock, classLoader, customizers, beans, null);
+    }
+
+    RegistriesFactory(ResilienceProperties properties, Clock clock, ClassLoader classLoader, Customizers customizers,
+                      BeanFactory beans, Executor continuations) {
+        this.continuations = continuations;
         this.beans = beans;
         this.properties = properties;
         this.clock = clock;
@@ -132,9 +144,15 @@ final class RegistriesFactory {
                 budget("min-retries-per-second", RetryProperties.Budget::getMinRetriesPerSecond, (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
                 budget("group", RetryProperties.Budget::getGroup, (b, v) -> b.budgetGroup((String) v)));
         RetryBudgets budgets = new RetryBudgets(clock);
-        return registry("retry", properties.getRetry(), RetryConfig::builder, RetryConfig.Builder::build, settings,
+        return registry("retry", properties.getRetry(), this::retryBuilder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
                 (name, config) -> retry(name, config, budgets));
+    }
+
+    /** A retry config builder whose asynchronous attempts after a backoff run on {@link #continuations}, if set. */
+    private RetryConfig.Builder retryBuilder() {
+        RetryConfig.Builder builder = RetryConfig.builder();
+        return continuations == null ? builder : builder.asyncExecutor(continuations);
     }
 
     /**
@@ -187,7 +205,8 @@ final class RegistriesFactory {
                 value("core-thread-pool-size", ThreadPoolBulkheadProperties::getCoreThreadPoolSize, (b, v) -> b.coreThreadPoolSize((Integer) v)),
                 value("max-thread-pool-size", ThreadPoolBulkheadProperties::getMaxThreadPoolSize, (b, v) -> b.maxThreadPoolSize((Integer) v)),
                 value("queue-capacity", ThreadPoolBulkheadProperties::getQueueCapacity, (b, v) -> b.queueCapacity((Integer) v)),
-                value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)));
+                value("keep-alive-duration", ThreadPoolBulkheadProperties::getKeepAliveDuration, (b, v) -> b.keepAliveDuration((java.time.Duration) v)),
+                value("virtual-threads", ThreadPoolBulkheadProperties::getVirtualThreads, (b, v) -> b.virtualThreads((Boolean) v)));
         return registry("thread-pool-bulkhead", properties.getThreadPoolBulkhead(), ThreadPoolBulkheadConfig::builder, ThreadPoolBulkheadConfig.Builder::build, settings,
                 customizers.threadPoolBulkhead(), ThreadPoolBulkheadConfig::toBuilder, ThreadPoolBulkheadConfigCustomizer::customize,
                 (name, config) -> ThreadPoolBulkhead.of(name, config, clock, ContextPropagation.carrier()));
@@ -202,7 +221,8 @@ final class RegistriesFactory {
                 value("key-idle-expiry", RateLimiterProperties::getKeyIdleExpiry, (b, v) -> b.keyIdleExpiry((java.time.Duration) v)));
         return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
                 customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
-                (name, config) -> RateLimiter.of(name, config, clock, ContextPropagation.carrier()));
+                (name, config) -> continuations == null ? RateLimiter.of(name, config, clock, ContextPropagation.carrier())
+                        : RateLimiter.of(name, config, clock, continuations, ContextPropagation.carrier()));
     }
 
     private Registry<Timeout, TimeoutConfig> timeouts() {
@@ -211,7 +231,8 @@ final class RegistriesFactory {
                 value("cancel-running-future", TimeoutProperties::getCancelRunningFuture, (b, v) -> b.cancelRunningFuture((Boolean) v)));
         return registry("timeout", properties.getTimeout(), TimeoutConfig::builder, TimeoutConfig.Builder::build, settings,
                 customizers.timeout(), TimeoutConfig::toBuilder, TimeoutConfigCustomizer::customize,
-                (name, config) -> Timeout.of(name, config, clock, ContextPropagation.carrier()));
+                (name, config) -> continuations == null ? Timeout.of(name, config, clock, ContextPropagation.carrier())
+                        : Timeout.of(name, config, clock, continuations, ContextPropagation.carrier()));
     }
 
     /** Resolves configs and instances and builds the registry. */

@@ -8,6 +8,8 @@ import dev.resilience.spring.keyed.KeyedInstances;
 import dev.resilience.core.Clock;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.interceptor.MethodObservationSupport;
+import dev.resilience.core.internal.ContinuationThreads;
+import dev.resilience.core.internal.VirtualThreads;
 import dev.resilience.spring.interceptor.MethodSpecResolver;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
@@ -20,12 +22,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 /**
  * Registries built from {@code resilience.*} properties, and the interception of methods carrying
@@ -59,12 +63,21 @@ public final class ResilienceAutoConfiguration {
                                               ObjectProvider<ThreadPoolBulkheadConfigCustomizer> threadPoolBulkhead,
                                               ObjectProvider<RateLimiterConfigCustomizer> rateLimiter,
                                               ObjectProvider<TimeoutConfigCustomizer> timeout,
-                                              BeanFactory beanFactory) {
+                                              BeanFactory beanFactory, Environment environment) {
         RegistriesFactory.Customizers customizers = new RegistriesFactory.Customizers(
                 circuitBreaker.orderedStream().toList(), retry.orderedStream().toList(), bulkhead.orderedStream().toList(),
                 threadPoolBulkhead.orderedStream().toList(), rateLimiter.orderedStream().toList(), timeout.orderedStream().toList());
         ClassLoader classLoader = ResilienceAutoConfiguration.class.getClassLoader();
-        return new RegistriesFactory(properties, clock, classLoader, customizers, beanFactory).create();
+        return new RegistriesFactory(properties, clock, classLoader, customizers, beanFactory,
+                continuations(environment)).create();
+    }
+
+    /**
+     * Virtual threads for the policies' continuations when the application runs on them
+     * ({@code spring.threads.virtual.enabled=true}, which Boot honours from Java 21 on); else the core's own pool.
+     */
+    static Executor continuations(Environment environment) {
+        return Threading.VIRTUAL.isActive(environment) && VirtualThreads.available() ? ContinuationThreads.virtual() : null;
     }
 
     /** The keyed rate limiters and bulkheads of annotations with a {@code key}, by instance name. */

@@ -20,6 +20,12 @@ public class ThreadPoolBulkheadProperties extends InstanceProperties {
     /** How long a thread above the core size may stay idle before it ends, zero or positive. Default 20ms. */
     private Duration keepAliveDuration;
 
+    /**
+     * Whether the pool's threads are virtual threads (Java 21 or newer; true on an older Java fails start-up). The
+     * bounds stay: at most max-thread-pool-size calls run at once and queue-capacity wait. Default false.
+     */
+    private Boolean virtualThreads;
+
     public Integer getCoreThreadPoolSize() {
         return coreThreadPoolSize;
     }
@@ -50,5 +56,13 @@ public class ThreadPoolBulkheadProperties extends InstanceProperties {
 
     public void setKeepAliveDuration(Duration keepAliveDuration) {
         this.keepAliveDuration = keepAliveDuration;
+    }
+
+    public Boolean getVirtualThreads() {
+        return virtualThreads;
+    }
+
+    public void setVirtualThreads(Boolean virtualThreads) {
+        this.virtualThreads = virtualThreads;
     }
 }

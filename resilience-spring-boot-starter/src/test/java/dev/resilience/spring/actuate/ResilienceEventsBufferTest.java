@@ -70,6 +70,17 @@ class ResilienceEventsBufferTest {
     }
 
     @Test
+    void clearForgetsEveryEventAndKeepsListening() {
+        existing.call(() -> "ok");
+        registries.retries().get("later").call(() -> "ok");
+
+        buffer.clear();
+        existing.transitionToOpenState();
+
+        assertThat(buffer.events(null, null)).extracting(ResilienceEvent::type).containsExactly("STATE_TRANSITION");
+    }
+
+    @Test
     void followsInstancesCreatedLaterAndForgetsRemovedOnes() {
         CircuitBreaker late = registries.circuitBreakers().get("late");
         late.transitionToOpenState();

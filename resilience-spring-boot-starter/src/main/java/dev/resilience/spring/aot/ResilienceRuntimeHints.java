@@ -1,0 +1,42 @@
+package dev.resilience.spring.aot;
+
+import dev.resilience.ShutdownInProgressException;
+import dev.resilience.bulkhead.BulkheadFullException;
+import dev.resilience.circuitbreaker.CallNotPermittedException;
+import dev.resilience.ratelimiter.RequestNotPermittedException;
+import dev.resilience.spring.actuate.BulkheadsEndpoint;
+import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
+import dev.resilience.spring.actuate.RateLimitersEndpoint;
+import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
+import dev.resilience.spring.actuate.RetriesEndpoint;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
+import org.springframework.util.ClassUtils;
+
+/**
+ * What the starter needs reflectively whatever the application: the actuator endpoints' payload records, which Jackson
+ * serialises by reflection, and the rejections a {@code retry-rejections} property names (loaded by name).
+ */
+public final class ResilienceRuntimeHints implements RuntimeHintsRegistrar {
+
+    private static final String ACTUATOR_ENDPOINT = "org.springframework.boot.actuate.endpoint.annotation.Endpoint";
+
+    @Override
+    public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+        for (Class<?> rejection : new Class<?>[] {CallNotPermittedException.class, BulkheadFullException.class,
+                RequestNotPermittedException.class, ShutdownInProgressException.class}) {
+            hints.reflection().registerType(TypeReference.of(rejection));
+        }
+        if (ClassUtils.isPresent(ACTUATOR_ENDPOINT, classLoader)) {
+            new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(),
+                    CircuitBreakersEndpoint.CircuitBreakers.class, CircuitBreakersEndpoint.CircuitBreakerDescriptor.class,
+                    RetriesEndpoint.Retries.class, RetriesEndpoint.RetryDescriptor.class,
+                    BulkheadsEndpoint.Bulkheads.class, BulkheadsEndpoint.BulkheadDescriptor.class,
+                    RateLimitersEndpoint.RateLimiters.class, RateLimitersEndpoint.RateLimiterDescriptor.class,
+                    ResilienceEventsEndpoint.Events.class);
+        }
+    }
+}

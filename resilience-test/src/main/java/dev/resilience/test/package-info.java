@@ -1,0 +1,8 @@
+/**
+ * Test support for code that uses Resilience, with or without Spring: {@link dev.resilience.test.ResilienceAssertions}
+ * (AssertJ assertions for breakers, retries, rate limiters, bulkheads and recorded events),
+ * {@link dev.resilience.test.RecordedEvents} (every event of chosen instances or registries) and
+ * {@link dev.resilience.test.ResilienceReset} (instances back to their starting state between tests). Spring tests use
+ * {@link dev.resilience.test.spring.ResilienceTest}.
+ */
+package dev.resilience.test;
