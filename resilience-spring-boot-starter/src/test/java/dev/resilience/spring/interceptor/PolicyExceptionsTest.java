@@ -20,11 +20,11 @@ class PolicyExceptionsTest {
             .ignoreException(e -> "skip".equals(e.getMessage())).build());
 
     @Test
-    void aBreakerIgnoresWhatItsConfigIgnores() {
+    void aBreakerLeavesToTheFallbackFilterWhatItsConfigDoesNotRecordAsAFailure() {
         Predicate<Throwable> ignored = PolicyExceptions.ignoredBy(breaker);
         for (Throwable error : List.of(new IOException("down"), new FileNotFoundException(), new IOException("skip"),
                 new IllegalStateException(), new IOError(new IOException()))) {
-            assertThat(ignored.test(error)).as("%s", error).isEqualTo(breaker.config().ignores(error));
+            assertThat(ignored.test(error)).as("%s", error).isEqualTo(!breaker.config().records(error));
         }
     }
 
@@ -34,5 +34,7 @@ class PolicyExceptionsTest {
         assertThat(PolicyExceptions.ignoredBy(defaults).test(new StackOverflowError())).isTrue();
         assertThat(PolicyExceptions.ignoredBy(defaults).test(new IllegalStateException())).isFalse();
         assertThat(PolicyExceptions.ignoredBy(breaker).test(new IOError(new IOException()))).isFalse();
+        assertThat(PolicyExceptions.ignoredBy(breaker).test(new IllegalStateException()))
+                .as("outside record-exceptions: a success to the breaker, not a failure for the fallback").isTrue();
     }
 }
