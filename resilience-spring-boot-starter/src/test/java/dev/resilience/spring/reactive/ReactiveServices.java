@@ -8,6 +8,7 @@ import dev.resilience.annotation.Timeout;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.ParallelFlux;
 import reactor.core.publisher.Sinks;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,6 +139,17 @@ final class ReactiveServices {
         @Bulkhead(name = "pool", type = Bulkhead.Type.THREADPOOL)
         public Mono<String> pooled() {
             return Mono.just("never");
+        }
+    }
+
+    /**
+     * A publisher type Spring's registry knows only through its {@code Publisher} adapter, which cannot give a
+     * {@code ParallelFlux} back.
+     */
+    static class ParallelFluxMethod {
+        @CircuitBreaker(name = "breaker")
+        public ParallelFlux<String> parallel() {
+            return Flux.just("a", "b").parallel();
         }
     }
 
