@@ -5,6 +5,8 @@ import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.RateLimited;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
+import dev.resilience.deadline.Deadline;
+import dev.resilience.reactor.ReactorResilience;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -126,6 +128,20 @@ final class ReactiveServices {
         @Bulkhead(name = "four")
         public Mono<String> outer(Patterns self) {
             return counted(release.asMono().then(Mono.defer(self::inner)));
+        }
+
+        @Timeout(name = "short")
+        public Mono<String> withinTimeout(Patterns self) {
+            return counted(Mono.defer(self::remaining));
+        }
+
+        /** @return the milliseconds left of the deadline in the subscription's context, or "none" */
+        @CircuitBreaker(name = "nested")
+        public Mono<String> remaining() {
+            return Mono.deferContextual(context -> {
+                Deadline deadline = ReactorResilience.deadline(context);
+                return Mono.just(deadline == null ? "none" : Long.toString(deadline.remaining().toMillis()));
+            });
         }
 
         @Bulkhead(name = "inner")
