@@ -1,6 +1,5 @@
 package dev.resilience.spring.reactive;
 
-import dev.resilience.ShutdownInProgressException;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.reactor.ReactorResilience;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
@@ -208,18 +207,14 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
             Mono<Object> protectedSource = protect.mono(new AdmittedMono<>(source.contextWrite(ADMITTED)));
             Mono<Object> withFallback = fallback == null ? protectedSource
                     : protectedSource.onErrorResume(error -> Mono.from(fallback(invocation, error)));
-            return Mono.deferContextual(context -> enter(gate, context)
-                    ? withFallback.doFinally(signal -> gate.exit())
-                    : Mono.error(new ShutdownInProgressException(instanceName)));
+            return GatedPublisher.mono(withFallback, gate, instanceName);
         }
 
         private Flux<Object> flux(Flux<Object> source, MethodInvocation invocation, ShutdownGate gate) {
             Flux<Object> protectedSource = protect.flux(new AdmittedFlux<>(source.contextWrite(ADMITTED)));
             Flux<Object> withFallback = fallback == null ? protectedSource
                     : protectedSource.onErrorResume(error -> fallback(invocation, error));
-            return Flux.deferContextual(context -> enter(gate, context)
-                    ? withFallback.doFinally(signal -> gate.exit())
-                    : Flux.error(new ShutdownInProgressException(instanceName)));
+            return GatedPublisher.flux(withFallback, gate, instanceName);
         }
 
         /** The fallback's publisher for a failed subscription, or that failure where no fallback method applies. */
