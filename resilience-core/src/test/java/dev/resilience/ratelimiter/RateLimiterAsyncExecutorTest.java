@@ -50,17 +50,19 @@ class RateLimiterAsyncExecutorTest {
 
     @Test
     void aBlockingCallDoesNotDelayAnotherRateLimitersTimer() throws Exception {
-        RateLimiter blocking = RateLimiter.of("blocking", onePerPeriod(Duration.ofMillis(20)), Clock.system());
-        RateLimiter other = RateLimiter.of("other", onePerPeriod(Duration.ofMillis(40)), Clock.system());
+        // Periods long enough that each call below must wait for the timer even on a slow machine: the permits of
+        // the current periods are taken just before.
+        RateLimiter blocking = RateLimiter.of("blocking", onePerPeriod(Duration.ofMillis(300)), Clock.system());
+        RateLimiter other = RateLimiter.of("other", onePerPeriod(Duration.ofMillis(300)), Clock.system());
         assertThat(blocking.acquirePermission()).isTrue();
-        assertThat(other.acquirePermission()).isTrue();
         CountDownLatch blockingStarted = new CountDownLatch(1);
         CountDownLatch unblock = new CountDownLatch(1);
         try {
             CompletableFuture<Object> held = blocking.callAsync(() -> {
                 blockingStarted.countDown();
                 try {
-                    unblock.await(); // a call that blocks the thread it starts on
+                    // a call that blocks the thread it starts on (bounded, so a wrong thread never hangs the build)
+                    unblock.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -68,6 +70,7 @@ class RateLimiterAsyncExecutorTest {
             }).toCompletableFuture();
             assertThat(blockingStarted.await(10, TimeUnit.SECONDS)).isTrue();
 
+            assertThat(other.acquirePermission()).isTrue();
             CompletableFuture<String> next = other.<String>callAsync(() -> CompletableFuture.completedFuture("on time"))
                     .toCompletableFuture();
             assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("on time");

@@ -295,23 +295,20 @@ final class FluxResilience<T> extends FluxOperator<T, T> {
     /** A subscription to the source: its elements go to the subscriber; its stage completes at its terminal signal. */
     static final class FluxAttempt<T> extends Attempt<T> {
 
-        private final ProtectedFlux<T> parent;
-
         FluxAttempt(ProtectedFlux<T> parent, Context context) {
-            super(context);
-            this.parent = parent;
+            super(parent, context);
         }
 
         @Override
         public void onSubscribe(Subscription s) {
             if (setUpstream(s)) {
-                parent.onSubscribe(this, s);
+                ((ProtectedFlux<T>) call).onSubscribe(this, s);
             }
         }
 
         @Override
         public void onNext(T value) {
-            parent.onNext(this, value);
+            ((ProtectedFlux<T>) call).onNext(this, value);
         }
     }
 }

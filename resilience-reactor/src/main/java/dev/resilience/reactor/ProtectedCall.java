@@ -67,7 +67,11 @@ abstract class ProtectedCall<T, A extends Attempt<T>> implements Supplier<Comple
         if (isCancelled()) {
             Calls.cancel(stage); // cancelled while the chain started: cancel() may not have seen the stage
         }
-        stage.whenComplete(this);
+        if (stage instanceof Attempt<?> attempt && attempt.call == this) {
+            attempt.link(); // the chain handed our own attempt back: no dependent stage needed to learn its outcome
+        } else {
+            stage.whenComplete(this);
+        }
     }
 
     /** One attempt: subscribes to the source. Called by the chain, once per attempt. */

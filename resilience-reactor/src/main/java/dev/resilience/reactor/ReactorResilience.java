@@ -68,8 +68,9 @@ import java.util.function.UnaryOperator;
  * one from outside.
  *
  * <p>Immutable and thread-safe: build one per set of policies and use it for any number of publishers and
- * subscriptions. A subscription allocates a few small objects (its subscriber, one per attempt, and what the
- * policies' asynchronous paths allocate); signals allocate nothing.
+ * subscriptions. A subscription allocates one object for itself (the call and the subscriber's subscription in one),
+ * one per attempt (its subscription to the source, which is also the stage the policies see), and what the policies'
+ * asynchronous paths allocate; signals allocate nothing.
  */
 public final class ReactorResilience {
 

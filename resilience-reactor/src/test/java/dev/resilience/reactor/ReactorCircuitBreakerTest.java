@@ -77,6 +77,31 @@ class ReactorCircuitBreakerTest {
     }
 
     @Test
+    void monoValueArrivingLaterIsRecordedBeforeItReachesTheSubscriber() {
+        CircuitBreaker breaker = breaker();
+        Sinks.One<String> later = Sinks.one();
+
+        StepVerifier.create(later.asMono().transform(ReactorResilience.of(breaker)::mono))
+                .then(() -> later.tryEmitValue("stock"))
+                .assertNext(value -> assertThat(breaker.metrics().successfulCalls()).isEqualTo(1))
+                .expectComplete().verify(VERIFY);
+    }
+
+    @Test
+    void fluxCompletingLaterIsRecordedBeforeTheSubscriberSeesTheCompletion() {
+        CircuitBreaker breaker = breaker();
+        Sinks.Empty<String> later = Sinks.empty();
+        long[] successesAtCompletion = {-1};
+
+        StepVerifier.create(later.asMono().flux().transform(ReactorResilience.of(breaker)::flux)
+                        .doOnComplete(() -> successesAtCompletion[0] = breaker.metrics().successfulCalls()))
+                .then(later::tryEmitEmpty)
+                .expectComplete().verify(VERIFY);
+
+        assertThat(successesAtCompletion[0]).isEqualTo(1);
+    }
+
+    @Test
     void monoErrorIsOneFailureAndPassesThroughUnchanged() {
         CircuitBreaker breaker = breaker();
         IOException failure = new IOException("down");

@@ -173,6 +173,19 @@ public final class MethodSpecResolver {
         boolean async = CompletionStage.class.isAssignableFrom(method.getReturnType());
         boolean completableFuture = CompletableFuture.class.isAssignableFrom(method.getReturnType());
         boolean reactiveMethod = !async && reactive != null && reactive.isReactive(method);
+        if (!async && !reactiveMethod && ReactiveMethodSupport.returnsReactiveType(method)) {
+            // Protecting the call would protect only the building of the publisher: never silently.
+            Class<?>[] parameters = method.getParameterTypes();
+            boolean suspending = parameters.length > 0
+                    && "kotlin.coroutines.Continuation".equals(parameters[parameters.length - 1].getName());
+            throw failure(beanName, method, (suspending ? "it is a Kotlin suspend function" : "it returns "
+                            + method.getGenericReturnType().getTypeName()) + ", whose work runs after the method has returned (when what it "
+                            + "returns is subscribed), but no reactive support " + (reactive == null ? "is configured" : "handles it")
+                            + ": the policies would protect nothing but the building of a publisher",
+                    "Add dev.resilience:resilience-reactor (which brings Project Reactor) to the application, and for Kotlin suspend "
+                            + "functions and Flow org.jetbrains.kotlinx:kotlinx-coroutines-reactor, so that each subscription is protected; "
+                            + "or remove the annotations from the method.");
+        }
         List<Policy> policies = new ArrayList<>();
         List<Predicate<Throwable>> ignores = new ArrayList<>();
         Annotation namingFallback = null;
@@ -261,9 +274,17 @@ public final class MethodSpecResolver {
             fallbackName = named;
         }
         Fallback fallback = null;
+        ReactiveMethodSupport.FallbackCall reactiveFallback = null;
         if (namingFallback != null) {
             try {
-                fallback = Fallback.resolve(targetClass, method, fallbackName, async || reactiveMethod);
+                reactiveFallback = reactiveMethod ? reactive.fallback(method, targetClass, fallbackName) : null;
+            } catch (IllegalArgumentException e) {
+                throw failure(beanName, method, "the fallback method '" + fallbackName + "' of @"
+                                + namingFallback.annotationType().getSimpleName() + " cannot be used: " + e.getMessage(),
+                        "Declare the method '" + fallbackName + "' in " + targetClass.getName() + " as the message says.");
+            }
+            try {
+                fallback = reactiveFallback != null ? null : Fallback.resolve(targetClass, method, fallbackName, async || reactiveMethod);
             } catch (IllegalArgumentException e) {
                 throw failure(beanName, method, "the fallback method '" + fallbackName + "' of @"
                                 + namingFallback.annotationType().getSimpleName() + " cannot be used: " + e.getMessage(),
@@ -301,7 +322,8 @@ public final class MethodSpecResolver {
             ReactiveMethodSupport.ReactiveCall call;
             try {
                 call = reactive.create(new ReactiveMethodSupport.ReactiveMethod(method, targetClass, policies.get(0).name(),
-                        asyncInvoker, fallback == null ? null : fallback::invoke, withheld, keyedLinks));
+                        asyncInvoker, reactiveFallback != null ? reactiveFallback : fallback == null ? null : fallback::invoke,
+                        withheld, keyedLinks));
             } catch (IllegalArgumentException e) {
                 throw failure(beanName, method, e.getMessage(), "Change the method or its fallback as the message says.");
             }

@@ -3,6 +3,7 @@ package dev.resilience.spring.interceptor;
 import dev.resilience.core.AsyncInvoker;
 import dev.resilience.core.ShutdownGate;
 import org.aopalliance.intercept.MethodInvocation;
+import org.springframework.core.ReactiveAdapterRegistry;
 
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
@@ -22,10 +23,69 @@ import java.util.function.Predicate;
 public interface ReactiveMethodSupport {
 
     /**
+     * Whether a method's work runs after it has returned, when what it returns is subscribed or collected, so that
+     * protecting the call itself would protect only the building of a publisher: a Kotlin {@code suspend} function,
+     * a return type Spring's shared {@code ReactiveAdapterRegistry} knows, or one that is a Reactive Streams, a
+     * {@code java.util.concurrent.Flow} or a Kotlin {@code Flow} publisher (looked up by name, so that none of these
+     * need be on the class path). {@code CompletionStage}s are not counted: the interceptor handles them itself.
+     *
+     * @param method an annotated method
+     * @return whether only a reactive support can protect it
+     */
+    static boolean returnsReactiveType(Method method) {
+        Class<?> type = method.getReturnType();
+        if (CompletionStage.class.isAssignableFrom(type)) {
+            return false;
+        }
+        Class<?>[] parameters = method.getParameterTypes();
+        if (parameters.length > 0 && "kotlin.coroutines.Continuation".equals(parameters[parameters.length - 1].getName())) {
+            return true;
+        }
+        if (isPublisherType(type)) {
+            return true;
+        }
+        ReactiveAdapterRegistry registry = ReactiveAdapterRegistry.getSharedInstance();
+        return registry.hasAdapters() && registry.getAdapter(type) != null;
+    }
+
+    private static boolean isPublisherType(Class<?> type) {
+        if (type == null || type == Object.class) {
+            return false;
+        }
+        String name = type.getName();
+        if (name.equals("org.reactivestreams.Publisher") || name.equals("java.util.concurrent.Flow$Publisher")
+                || name.equals("kotlinx.coroutines.flow.Flow")) {
+            return true;
+        }
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (isPublisherType(implemented)) {
+                return true;
+            }
+        }
+        return isPublisherType(type.getSuperclass());
+    }
+
+    /**
      * @param method an annotated method that does not return {@code CompletionStage}
      * @return whether its return type is reactive and protected by this support
      */
     boolean isReactive(Method method);
+
+    /**
+     * Resolves the fallback of a reactive method whose fallback methods this support finds itself, because their
+     * signature differs from the method's (a Kotlin {@code suspend} function's fallback is a suspend function with
+     * the exception parameter before the {@code Continuation}). Called once at start-up, before {@link #create}.
+     *
+     * @param method an annotated method for which {@link #isReactive} is true
+     * @param targetClass the bean's user class
+     * @param fallbackName the fallback method's name the annotations give
+     * @return the fallback, or {@code null} where the interceptor resolves it as for any other method (same
+     *     parameters, the method's return type)
+     * @throws IllegalArgumentException describing why no method of that name can serve
+     */
+    default FallbackCall fallback(Method method, Class<?> targetClass, String fallbackName) {
+        return null;
+    }
 
     /**
      * Called once per annotated reactive method at start-up.

@@ -1,12 +1,10 @@
 package dev.resilience.spring.reactive;
 
-import dev.resilience.ShutdownInProgressException;
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.reactor.ReactorResilience;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import org.aopalliance.intercept.MethodInvocation;
 import org.reactivestreams.Publisher;
-import org.springframework.core.KotlinDetector;
 import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.util.ClassUtils;
@@ -45,7 +43,11 @@ import java.util.function.Predicate;
  *
  * <p>A Kotlin {@code suspend} function is protected the same way where kotlinx-coroutines-reactor is present (Spring
  * AOP then invokes it as a {@code Mono} and awaits the protected one): each call is one subscription, so a retry
- * runs the function's body again. It cannot name a fallback method (start-up fails).
+ * runs the function's body again. Its fallback is a suspend function too ({@link SuspendFallback}). A method returning
+ * Kotlin's {@code Flow} is protected per collection, as a {@code Flux} per subscription.
+ *
+ * <p>Nothing reactive runs unprotected: a suspend function without kotlinx-coroutines-reactor, or a publisher type
+ * that cannot be adapted to a {@code Publisher} and back to the method's own type, fails start-up naming the method.
  *
  * <p>Thread-safe; resolved once per method at start-up.
  */
@@ -77,39 +79,66 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
 
     @Override
     public boolean isReactive(Method method) {
-        if (isSuspending(method)) {
-            return true;
+        if (ReactiveMethodSupport.returnsReactiveType(method)) {
+            return true; // create() protects it, or fails start-up saying why it cannot
         }
         Class<?> type = method.getReturnType();
         return !CompletionStage.class.isAssignableFrom(type) && adapters.getAdapter(type) != null;
     }
 
-    /**
-     * A Kotlin {@code suspend} function reaches an interceptor as a publisher: with kotlinx-coroutines-reactor
-     * present, Spring AOP invokes it as a {@code Mono} (a {@code Flux} for a {@code Flow}) and awaits what the
-     * interceptors return, in the caller's coroutine.
-     */
-    private static boolean isSuspending(Method method) {
-        return COROUTINES_REACTOR && KotlinDetector.isSuspendingFunction(method);
+    @Override
+    public FallbackCall fallback(Method method, Class<?> targetClass, String fallbackName) {
+        if (SuspendFallback.isSuspendFunction(method)) {
+            return SuspendFallback.resolve(method, targetClass, fallbackName);
+        }
+        SuspendFallback.rejectSuspendFallbacks(method, targetClass, fallbackName);
+        return null;
     }
 
     @Override
     public ReactiveCall create(ReactiveMethod method) {
-        if (isSuspending(method.method())) {
-            if (method.fallback() != null) {
-                throw new IllegalArgumentException("it is a Kotlin suspend function, which cannot have a fallback method "
-                        + "(its fallback would have to be suspended in the caller's coroutine); remove fallbackMethod and "
-                        + "handle the exception where the function is called (runCatching, try/catch)");
+        Method m = method.method();
+        if (SuspendFallback.isSuspendFunction(m)) {
+            if (!COROUTINES_REACTOR) {
+                throw new IllegalArgumentException("it is a Kotlin suspend function, which Spring AOP runs through Reactor (so that "
+                        + "it can be protected) only with org.jetbrains.kotlinx:kotlinx-coroutines-reactor on the class path; add it");
             }
+            // Spring AOP invokes a suspend function as a Mono (a Flux for a Flow) and awaits what we return.
             return new Call(method, null, true, ReactorResilience.of(method.chain()));
         }
-        Class<?> type = method.method().getReturnType();
-        ReactiveAdapter adapter = adapters.getAdapter(type);
+        Class<?> type = m.getReturnType();
+        ReactiveAdapter adapter = CompletionStage.class.isAssignableFrom(type) ? null : adapters.getAdapter(type);
         if (adapter == null) {
-            throw new IllegalArgumentException("its return type " + type.getName() + " is not a reactive type");
+            throw new IllegalArgumentException("its return type " + type.getName() + " is a publisher that Spring's "
+                    + "ReactiveAdapterRegistry does not know" + (isKotlinFlow(type) ? " (it adapts Kotlin's Flow only with "
+                    + "org.jetbrains.kotlinx:kotlinx-coroutines-reactor on the class path: add it)" : ", so it cannot be protected "
+                    + "per subscription; declare the method as returning Mono, Flux or Publisher"));
+        }
+        Class<?> adapted = adapter.getReactiveType();
+        // What the protected call returns: the adapter's type, built from a Flux for the Publisher adapter (identity).
+        boolean returnable = type.isAssignableFrom(adapted) || (adapted == Publisher.class && type.isAssignableFrom(Flux.class));
+        if (!returnable) {
+            throw new IllegalArgumentException("its return type " + type.getName() + " is known to Spring's ReactiveAdapterRegistry "
+                    + "only as " + adapted.getName() + ", so the protected publisher cannot be returned as a " + type.getSimpleName()
+                    + "; declare the method as returning " + adapted.getSimpleName());
         }
         boolean single = Mono.class.isAssignableFrom(type) || (!Flux.class.isAssignableFrom(type) && !adapter.isMultiValue());
         return new Call(method, adapter, single, ReactorResilience.of(method.chain()));
+    }
+
+    private static boolean isKotlinFlow(Class<?> type) {
+        if (type == null) {
+            return false;
+        }
+        if (type.getName().equals("kotlinx.coroutines.flow.Flow")) {
+            return true;
+        }
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (isKotlinFlow(implemented)) {
+                return true;
+            }
+        }
+        return isKotlinFlow(type.getSuperclass());
     }
 
     /** Enters the gate for a subscription; a subscription inside an admitted one passes a closed gate. */
@@ -193,18 +222,14 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
             Mono<Object> protectedSource = protect(invocation).mono(new AdmittedMono<>(source.contextWrite(ADMITTED)));
             Mono<Object> withFallback = fallback == null ? protectedSource
                     : protectedSource.onErrorResume(error -> Mono.from(fallback(invocation, error)));
-            return Mono.deferContextual(context -> enter(gate, context)
-                    ? withFallback.doFinally(signal -> gate.exit())
-                    : Mono.error(new ShutdownInProgressException(instanceName)));
+            return GatedPublisher.mono(withFallback, gate, instanceName);
         }
 
         private Flux<Object> flux(Flux<Object> source, MethodInvocation invocation, ShutdownGate gate) {
             Flux<Object> protectedSource = protect(invocation).flux(new AdmittedFlux<>(source.contextWrite(ADMITTED)));
             Flux<Object> withFallback = fallback == null ? protectedSource
                     : protectedSource.onErrorResume(error -> fallback(invocation, error));
-            return Flux.deferContextual(context -> enter(gate, context)
-                    ? withFallback.doFinally(signal -> gate.exit())
-                    : Flux.error(new ShutdownInProgressException(instanceName)));
+            return GatedPublisher.flux(withFallback, gate, instanceName);
         }
 
         /** The fallback's publisher for a failed subscription, or that failure where no fallback method applies. */
@@ -226,9 +251,11 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
                 return Mono.error(new NullPointerException("The fallback method of " + method.getDeclaringClass().getName() + "."
                         + method.getName() + " returned null instead of a " + method.getReturnType().getSimpleName()));
             }
-            Publisher<Object> publisher = (Publisher<Object>) adapter.toPublisher(result);
+            // A suspend function's fallback is one too, already invoked as a publisher (a Mono, or a Flux for a Flow).
+            Publisher<Object> publisher = adapter == null ? (Publisher<Object>) result : (Publisher<Object>) adapter.toPublisher(result);
+            boolean one = adapter == null ? !(publisher instanceof Flux) : single;
             // The fallback's publisher is part of the admitted call: what it subscribes still runs during shutdown.
-            return single ? new AdmittedMono<>(Mono.from(publisher).contextWrite(ADMITTED))
+            return one ? new AdmittedMono<>(Mono.from(publisher).contextWrite(ADMITTED))
                     : new AdmittedFlux<>(Flux.from(publisher).contextWrite(ADMITTED));
         }
 

@@ -289,6 +289,17 @@ class ReactiveMethodInterceptionTest {
     }
 
     @Test
+    void theDeadlineOfAnAnnotatedMonoFlowsIntoANestedAnnotatedMono() {
+        runner.run(context -> {
+            ReactiveServices.Patterns service = service(context);
+            // The nested method is called (and its Mono subscribed) while the outer subscription's attempt subscribes.
+            StepVerifier.create(service.withinTimeout(service)).expectNext("1000").expectComplete().verify(VERIFY);
+            StepVerifier.create(service.remaining()).expectNext("none").expectComplete().verify(VERIFY);
+            assertThat(registries(context).circuitBreakers().get("nested").metrics().successfulCalls()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void aMethodReturningPublisherIsProtectedPerSubscriptionToo() {
         runner.run(context -> {
             var publisher = service(context).limitedPublisher();

@@ -5,9 +5,12 @@ import dev.resilience.annotation.CircuitBreaker;
 import dev.resilience.annotation.RateLimited;
 import dev.resilience.annotation.Retry;
 import dev.resilience.annotation.Timeout;
+import dev.resilience.deadline.Deadline;
+import dev.resilience.reactor.ReactorResilience;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.ParallelFlux;
 import reactor.core.publisher.Sinks;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,6 +130,20 @@ final class ReactiveServices {
             return counted(release.asMono().then(Mono.defer(self::inner)));
         }
 
+        @Timeout(name = "short")
+        public Mono<String> withinTimeout(Patterns self) {
+            return counted(Mono.defer(self::remaining));
+        }
+
+        /** @return the milliseconds left of the deadline in the subscription's context, or "none" */
+        @CircuitBreaker(name = "nested")
+        public Mono<String> remaining() {
+            return Mono.deferContextual(context -> {
+                Deadline deadline = ReactorResilience.deadline(context);
+                return Mono.just(deadline == null ? "none" : Long.toString(deadline.remaining().toMillis()));
+            });
+        }
+
         @Bulkhead(name = "inner")
         public Mono<String> inner() {
             return counted(Mono.just("inner done"));
@@ -138,6 +155,17 @@ final class ReactiveServices {
         @Bulkhead(name = "pool", type = Bulkhead.Type.THREADPOOL)
         public Mono<String> pooled() {
             return Mono.just("never");
+        }
+    }
+
+    /**
+     * A publisher type Spring's registry knows only through its {@code Publisher} adapter, which cannot give a
+     * {@code ParallelFlux} back.
+     */
+    static class ParallelFluxMethod {
+        @CircuitBreaker(name = "breaker")
+        public ParallelFlux<String> parallel() {
+            return Flux.just("a", "b").parallel();
         }
     }
 

@@ -12,7 +12,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What start-up decides for reactive methods: misuses fail it, and without Reactor nothing changes. */
+/** What start-up decides for reactive methods: misuses fail it, and nothing reactive is left unprotected silently. */
 class ReactiveStartupTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -43,19 +43,43 @@ class ReactiveStartupTest {
     }
 
     @Test
-    void withoutReactorOnTheClassPathNoReactiveSupportExistsAndMethodsKeepTheSynchronousPath() {
+    void withoutReactorOnTheClassPathAMethodReturningAPublisherFailsStartUpNamingTheMethod() {
+        // Without per-subscription protection the policies would guard only the building of the publisher: never silently.
         runner.withClassLoader(new FilteredClassLoader("reactor.core"))
                 .withBean(PublicReactiveService.class)
-                .withPropertyValues("resilience.circuitbreaker.instances.breaker.minimum-number-of-calls=1")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(ResilienceConfigurationException.class)
+                            .hasMessageContaining(PublicReactiveService.class.getName() + ".publisher()")
+                            .hasMessageContaining("org.reactivestreams.Publisher<java.lang.String>")
+                            .hasMessageContaining("no reactive support is configured")
+                            .isInstanceOfSatisfying(ResilienceConfigurationException.class,
+                                    e -> assertThat(e.action()).contains("dev.resilience:resilience-reactor"));
+                });
+    }
+
+    @Test
+    void withoutReactorOnTheClassPathNoReactiveSupportIsConfigured() {
+        runner.withClassLoader(new FilteredClassLoader("reactor.core"))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).doesNotHaveBean(ReactiveMethodSupport.class);
                     assertThat(context).doesNotHaveBean(ResilienceReactiveAutoConfiguration.class);
-                    assertThat(context.getBean(PublicReactiveService.class).publisher()).isNotNull();
-                    // As before: the call returning the publisher is the protected call, and it succeeded.
-                    CircuitBreaker breaker = context.getBean(ResilienceRegistries.class).circuitBreakers().get("breaker");
-                    assertThat(breaker.metrics().successfulCalls()).isEqualTo(1);
                 });
+    }
+
+    @Test
+    void aPublisherTypeTheAdaptersCannotGiveBackFailsStartUpNamingTheMethod() {
+        // The registry knows a ParallelFlux only as a Publisher: the protected Flux is no ParallelFlux.
+        runner.withBean(ReactiveServices.ParallelFluxMethod.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .isInstanceOf(ResilienceConfigurationException.class)
+                    .hasMessageContaining(ReactiveServices.ParallelFluxMethod.class.getName() + ".parallel()")
+                    .hasMessageContaining("reactor.core.publisher.ParallelFlux")
+                    .hasMessageContaining("only as org.reactivestreams.Publisher");
+        });
     }
 
     @Test

@@ -7,7 +7,6 @@ import dev.resilience.annotation.Timeout
 import dev.resilience.circuitbreaker.CallNotPermittedException
 import dev.resilience.core.ShutdownGate
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration
-import dev.resilience.spring.ResilienceConfigurationException
 import dev.resilience.spring.ResilienceRegistries
 import dev.resilience.timeout.TimeoutExceededException
 import kotlinx.coroutines.CompletableDeferred
@@ -60,14 +59,6 @@ open class SuspendService {
         release.await()
         return "done"
     }
-}
-
-/** A suspend function cannot name a fallback method. */
-open class SuspendWithFallback {
-    @CircuitBreaker(name = "breaker", fallbackMethod = "recover")
-    open suspend fun guarded(): String = "ok"
-
-    open suspend fun recover(): String = "fallback"
 }
 
 class SuspendFunctionTest {
@@ -138,16 +129,6 @@ class SuspendFunctionTest {
             // The gate counts the subscription until just after its terminal signal, which resumed the caller on
             // another thread: it is left a moment later.
             await().atMost(Duration.ofSeconds(5)).until { gate.inFlight() == 0L }
-        }
-    }
-
-    @Test
-    fun `a suspend function naming a fallback method fails start-up`() {
-        runner.withBean(SuspendWithFallback::class.java).run { context ->
-            assertThat(context.startupFailure).rootCause()
-                .isInstanceOf(ResilienceConfigurationException::class.java)
-                .hasMessageContaining("guarded")
-                .hasMessageContaining("Kotlin suspend function")
         }
     }
 }
