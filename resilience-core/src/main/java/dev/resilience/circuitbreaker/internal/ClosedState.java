@@ -135,21 +135,32 @@ final class ClosedState extends BreakerState {
         return timeWindow != null;
     }
 
+    /**
+     * Records into this state's window or, once it is closed, into its successor's, and so on: a loop, not a
+     * recursion, since a call may outlast any number of changes of configuration.
+     */
     @Override
     void record(int category, long nowNanos) {
+        ClosedState target = this;
+        long now = nowNanos;
+        while ((target = target.recordHere(category, now)) != null) {
+            now = target.timeWindow != null ? breaker.clock.coarseNanoTime() : 0L;
+        }
+    }
+
+    /** @return null once recorded here; else the successor to record into instead */
+    private ClosedState recordHere(int category, long nowNanos) {
         flushDeferred(deferred.get());
         if (countWindow != null) {
             long aggregate = countWindow.record(category);
             if (aggregate == CountWindow.CLOSED) {
-                successorOrNull().recordForwarded(category);
-                return;
+                return successorOrNull();
             }
             evaluate(aggregate);
-            return;
+            return null;
         }
         if (!timeWindow.record(category, nowNanos)) {
-            successorOrNull().recordForwarded(category);
-            return;
+            return successorOrNull();
         }
         DeferredSuccesses current = deferred.get();
         if (current.second < timeWindow.latestSecond()
@@ -157,6 +168,7 @@ final class ClosedState extends BreakerState {
             flushDeferred(current); // successes a racing call added to the second just left
         }
         evaluateTimeWindow();
+        return null;
     }
 
     /**
@@ -183,11 +195,6 @@ final class ClosedState extends BreakerState {
             flushDeferred(d);
         }
         return true;
-    }
-
-    /** An outcome of a call admitted by the state this one replaced, recorded now. */
-    private void recordForwarded(int category) {
-        record(category, timeWindow != null ? breaker.clock.coarseNanoTime() : 0L);
     }
 
     @Override
@@ -236,29 +243,42 @@ final class ClosedState extends BreakerState {
      * @param second for a time window, the second they belong to
      */
     private void enterSuccesses(long successes, long second) {
+        ClosedState target = this;
+        long at = second;
+        while (true) {
+            ClosedState next = target.enterSuccessesHere(successes, at);
+            if (next == null) {
+                return;
+            }
+            // The seconds of a time window continue in its successor; a count window has none, and a time window
+            // replacing a count window starts at the time of the change.
+            at = next.timeWindow == null ? 0L : target.timeWindow != null ? at : next.timeWindow.latestSecond();
+            target = next;
+        }
+    }
+
+    /** @return null once entered here (or dropped with a state left behind); else the successor to enter them into */
+    private ClosedState enterSuccessesHere(long successes, long second) {
         if (breaker.state.get() != this && !closing) {
-            return; // the window was left behind with the state
+            return null; // the window was left behind with the state
         }
         int minimumCalls = minimumCalls();
         if (countWindow != null) {
             long aggregate = closing ? CountWindow.CLOSED
                     : countWindow.recordSuccesses((int) Math.min(successes, countWindow.size()), minimumCalls);
             if (aggregate == CountWindow.CLOSED) {
-                successorOrNull().enterSuccesses(successes, breaker.clock.coarseNanoTime());
-                return;
+                return successorOrNull();
             }
             evaluate(aggregate);
-            return;
+            return null;
         }
         float failureRate = timeWindow.failureRate(successes, minimumCalls);
         float slowRate = breaker.settings.slowNanos > 0 ? timeWindow.slowCallRate(successes, minimumCalls) : -1f;
         if (timeWindow.addSuccesses(second, successes)) {
             evaluate(failureRate, slowRate);
-        } else if (timeWindow.closed()) {
-            ClosedState next = successorOrNull();
-            // The seconds of a time window continue in its successor; a count window has none.
-            next.enterSuccesses(successes, next.timeWindow != null ? second : 0L);
+            return null;
         }
+        return timeWindow.closed() ? successorOrNull() : null;
     }
 
     /** Reads each rate in the order that can make it too low but never too high (see {@link TimeWindow}). */
