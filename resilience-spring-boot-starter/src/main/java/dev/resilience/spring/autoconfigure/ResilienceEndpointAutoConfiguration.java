@@ -5,6 +5,8 @@ import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.actuate.BulkheadsEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.RateLimitersEndpoint;
+import dev.resilience.spring.actuate.SettingsChanges;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.resilience.spring.actuate.ResilienceEventsBuffer;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.RetriesEndpoint;
@@ -21,7 +23,7 @@ import org.springframework.context.annotation.Bean;
  * {@code resilienceevents}, each only when actuator is present and the endpoint is available (accessible and
  * exposed). The events buffer exists only with its endpoint, so nobody pays for events nobody reads.
  */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class)
+@AutoConfiguration(after = {ResilienceAutoConfiguration.class, ResilienceReconfigurationAutoConfiguration.class})
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(ResilienceRegistries.class)
 public final class ResilienceEndpointAutoConfiguration {
@@ -29,29 +31,29 @@ public final class ResilienceEndpointAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = CircuitBreakersEndpoint.class)
-    CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistries registries) {
-        return new CircuitBreakersEndpoint(registries.circuitBreakers());
+    CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new CircuitBreakersEndpoint(registries.circuitBreakers(), changes.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = RetriesEndpoint.class)
-    RetriesEndpoint retriesEndpoint(ResilienceRegistries registries) {
-        return new RetriesEndpoint(registries.retries());
+    RetriesEndpoint retriesEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new RetriesEndpoint(registries.retries(), changes.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = BulkheadsEndpoint.class)
-    BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries) {
-        return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads());
+    BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads(), changes.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint(endpoint = RateLimitersEndpoint.class)
-    RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries) {
-        return new RateLimitersEndpoint(registries.rateLimiters());
+    RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new RateLimitersEndpoint(registries.rateLimiters(), changes.getIfAvailable());
     }
 
     /** Sized by {@code resilience.events.buffer-size}, which {@link ResilienceProperties} has checked when bound. */
