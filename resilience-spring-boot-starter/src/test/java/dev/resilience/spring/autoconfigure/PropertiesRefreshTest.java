@@ -120,9 +120,12 @@ class PropertiesRefreshTest {
     @Test
     void aSettingThatCannotChangeAtRunTimeIsRefusedWhole(CapturedOutput output) {
         refresh(Map.of("resilience.ratelimiter.instances.search.limit-refresh-period", "1m",
-                "resilience.ratelimiter.instances.search.limit-for-period", "30"));
+                "resilience.ratelimiter.instances.search.limit-for-period", "30",
+                "resilience.bulkhead.instances.orders.max-concurrent-calls", "2"));
 
         assertThat(search().config().limitForPeriod()).isEqualTo(10);
+        // the bulkhead's change was valid, but the change is refused whole
+        assertThat(registries.bulkheads().find("orders").orElseThrow().config().maxConcurrentCalls()).isEqualTo(4);
         assertThat(output.getOut()).contains("resilience.ratelimiter.instances.search.limit-refresh-period")
                 .contains("cannot change at run time");
     }
