@@ -75,8 +75,26 @@ public interface Bulkhead extends Policy {
         return of(name, BulkheadConfig.defaults());
     }
 
-    /** @return the settings */
+    /** @return the settings now in force (reflecting {@link #reconfigure}) */
     BulkheadConfig config();
+
+    /**
+     * Replaces the settings of this running bulkhead, keeping its permits: the calls holding a permit keep it and
+     * return it as usual, and no permit is created or lost. The new {@link BulkheadConfig#maxConcurrentCalls()} applies
+     * to the next acquisition: a raise hands the new permits to queued waiters at once; a cut below the number of calls
+     * in flight lets those calls finish and admits no new call until fewer than the new maximum are in flight. The new
+     * {@link BulkheadConfig#maxWaitDuration()} applies to callers that start waiting from now on (those already
+     * waiting keep their deadline). Publishes CONFIG_CHANGED. The config was validated when it was built, so this
+     * cannot fail half-way.
+     *
+     * @param config the new settings
+     * @throws NullPointerException if {@code config} is null
+     * @throws UnsupportedOperationException if this implementation cannot change its settings at run time (the
+     *     built-in one can)
+     */
+    default void reconfigure(BulkheadConfig config) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its settings at run time");
+    }
 
     /** @return a snapshot of permits and counters */
     BulkheadMetrics metrics();

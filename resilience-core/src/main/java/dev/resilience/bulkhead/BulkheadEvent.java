@@ -11,9 +11,27 @@ import java.util.Map;
  * @param eventType what happened
  * @param epochMillis when, from the bulkhead's clock
  * @param availableConcurrentCalls permits free just after the event
+ * @param change for {@link Type#CONFIG_CHANGED}: {@code from} and {@code to}, the settings before and after; else empty
  */
-public record BulkheadEvent(String name, Type eventType, long epochMillis, int availableConcurrentCalls)
-        implements ResilienceEvent {
+public record BulkheadEvent(String name, Type eventType, long epochMillis, int availableConcurrentCalls,
+                            Map<String, Object> change) implements ResilienceEvent {
+
+    /** @param change copied; null reads as empty */
+    public BulkheadEvent {
+        change = change == null ? Map.of() : Map.copyOf(change);
+    }
+
+    /**
+     * An event of a call (no configuration change).
+     *
+     * @param name the bulkhead's name
+     * @param eventType what happened
+     * @param epochMillis when, from the bulkhead's clock
+     * @param availableConcurrentCalls permits free just after the event
+     */
+    public BulkheadEvent(String name, Type eventType, long epochMillis, int availableConcurrentCalls) {
+        this(name, eventType, epochMillis, availableConcurrentCalls, Map.of());
+    }
 
     /** What happened. */
     public enum Type {
@@ -22,7 +40,9 @@ public record BulkheadEvent(String name, Type eventType, long epochMillis, int a
         /** The call got no permit and was rejected with {@link BulkheadFullException}. */
         CALL_REJECTED,
         /** A permitted call finished (whatever its outcome) and returned its permit. */
-        CALL_FINISHED
+        CALL_FINISHED,
+        /** {@link Bulkhead#reconfigure} changed the settings; {@link #change()} says from what to what. */
+        CONFIG_CHANGED
     }
 
     /** @return {@code bulkhead} */
@@ -40,6 +60,11 @@ public record BulkheadEvent(String name, Type eventType, long epochMillis, int a
     /** @return {@code availableConcurrentCalls} */
     @Override
     public Map<String, Object> details() {
+        if (eventType == Type.CONFIG_CHANGED) {
+            Map<String, Object> details = new java.util.LinkedHashMap<>(change);
+            details.put("availableConcurrentCalls", availableConcurrentCalls);
+            return details;
+        }
         return Map.of("availableConcurrentCalls", availableConcurrentCalls);
     }
 }

@@ -78,8 +78,40 @@ public interface CircuitBreaker extends Policy {
         return of(name, CircuitBreakerConfig.defaults());
     }
 
-    /** @return the configuration this breaker was built with */
+    /** @return the configuration in force: the one this breaker was built with, or the last {@link #reconfigure} */
     CircuitBreakerConfig config();
+
+    /**
+     * Replaces the configuration of this running breaker, keeping its state and what it has recorded; publishes
+     * CONFIG_CHANGED. The config was validated when it was built, so this cannot fail half-way.
+     *
+     * <ul>
+     *   <li>The state stays as it is: a CLOSED breaker stays CLOSED, an OPEN one OPEN, and so on; no transition is
+     *   made and none is published.</li>
+     *   <li>A CLOSED breaker keeps its window. A window of another size keeps the latest outcomes (for TIME_BASED:
+     *   the latest seconds) that fit; a window of another type starts empty, since counted outcomes carry no time.
+     *   Calls admitted before the change and finishing after it are recorded in the new window: none is lost, none
+     *   counted twice.</li>
+     *   <li>Thresholds, the minimum number of calls, the slow-call duration and the exception and result
+     *   classification apply at the next evaluation (the next outcome recorded); the change itself evaluates
+     *   nothing, so a breaker over a lowered threshold opens on its next recorded failure or slow call, not at
+     *   once.</li>
+     *   <li>An OPEN breaker keeps the wait it opened with; the new open-state wait (and multiplier, maximum and
+     *   automatic transition) applies from the next opening. A HALF_OPEN breaker keeps its trial permits, its
+     *   trial window and its longest stay; the new ones apply from the next HALF_OPEN.</li>
+     * </ul>
+     *
+     * <p>Calls are not blocked by a change; a call ending while a CLOSED window of another size is being filled
+     * waits for that copy (of at most the old window's outcomes) to finish. Changes take turns.
+     *
+     * @param config the new configuration
+     * @throws NullPointerException if {@code config} is null
+     * @throws UnsupportedOperationException if this implementation cannot change its configuration at run time (the
+     *     built-in one can)
+     */
+    default void reconfigure(CircuitBreakerConfig config) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its configuration at run time");
+    }
 
     /** @return the current state */
     State state();

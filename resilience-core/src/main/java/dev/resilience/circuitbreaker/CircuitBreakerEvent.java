@@ -59,6 +59,11 @@ public record CircuitBreakerEvent(String name, Type eventType, long epochMillis,
         /** The failure rate reached its threshold (followed by a transition to OPEN). */
         FAILURE_RATE_EXCEEDED,
         /** The slow-call rate reached its threshold (followed by a transition to OPEN). */
-        SLOW_CALL_RATE_EXCEEDED
+        SLOW_CALL_RATE_EXCEEDED,
+        /**
+         * {@link CircuitBreaker#reconfigure} changed the settings; details {@code from} and {@code to}: the settings
+         * before and after.
+         */
+        CONFIG_CHANGED
     }
 }

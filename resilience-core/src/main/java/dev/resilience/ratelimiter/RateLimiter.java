@@ -152,6 +152,25 @@ public interface RateLimiter extends Policy {
     void changeTimeoutDuration(Duration timeoutDuration);
 
     /**
+     * Replaces the settings of this running limiter in one step, keeping its current period: the period in progress
+     * keeps the permits it has left, reservations already made stay valid in the periods they were made for, and the
+     * new {@link RateLimiterConfig#limitForPeriod()} applies as {@link #changeLimitForPeriod} says, the new
+     * {@link RateLimiterConfig#timeoutDuration()} to callers that start waiting from now on. Publishes CONFIG_CHANGED.
+     * The config was validated when it was built; the one setting that cannot change is checked before anything
+     * changes, so this changes all or nothing.
+     *
+     * @param config the new settings
+     * @throws NullPointerException if {@code config} is null
+     * @throws IllegalArgumentException if {@link RateLimiterConfig#limitRefreshPeriod()} differs from this limiter's:
+     *     the periods are counted from the limiter's start in that unit, so changing it takes a restart; nothing changed
+     * @throws UnsupportedOperationException if this implementation cannot change its settings at run time (the
+     *     built-in one can)
+     */
+    default void reconfigure(RateLimiterConfig config) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its settings at run time");
+    }
+
+    /**
      * Empties the current period: its free permits are gone, so callers are refused (or, within their timeout, reserve
      * a permit of a later period) until the next period opens, which it does when it is due, with its full limit.
      * For an operator, or for a downstream that answered 429 (Too Many Requests): it has told us the period is used up.

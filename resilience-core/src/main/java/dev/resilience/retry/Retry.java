@@ -111,8 +111,25 @@ public interface Retry extends Policy {
         return of(name, RetryConfig.defaults());
     }
 
-    /** @return the settings */
+    /** @return the settings now in force (reflecting {@link #reconfigure}) */
     RetryConfig config();
+
+    /**
+     * Replaces the settings of this running retry. Each call reads the settings once, as it starts, and keeps them to
+     * its end: a call between attempts when the settings change finishes with the attempts and backoff it started
+     * with; the next call uses the new ones. Publishes CONFIG_CHANGED. The config was validated when it was built;
+     * the one setting that cannot change is checked before anything changes, so this changes all or nothing.
+     *
+     * @param config the new settings
+     * @throws NullPointerException if {@code config} is null
+     * @throws IllegalArgumentException if the config names another budget than this retry's (a budget may be shared
+     *     by several retries; changing it takes a restart); nothing changed
+     * @throws UnsupportedOperationException if this implementation cannot change its settings at run time (the
+     *     built-in one can)
+     */
+    default void reconfigure(RetryConfig config) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its settings at run time");
+    }
 
     /** @return a snapshot of the counters */
     RetryMetrics metrics();

@@ -16,9 +16,29 @@ import java.util.Map;
  * @param waitDuration for {@link Type#RETRY}: the wait before the next attempt; for {@link Type#DEADLINE_EXCEEDED}: the
  *     backoff that did not fit; otherwise {@link Duration#ZERO}
  * @param error the failure, or {@code null} (a success, or a retried result)
+ * @param change for {@link Type#CONFIG_CHANGED}: {@code from} and {@code to}, the settings before and after; else empty
  */
-public record RetryEvent(String name, Type eventType, long epochMillis, int attempts, Duration waitDuration, Throwable error)
-        implements ResilienceEvent {
+public record RetryEvent(String name, Type eventType, long epochMillis, int attempts, Duration waitDuration, Throwable error,
+                         Map<String, Object> change) implements ResilienceEvent {
+
+    /** @param change copied; null reads as empty */
+    public RetryEvent {
+        change = change == null ? Map.of() : Map.copyOf(change);
+    }
+
+    /**
+     * An event of a call (no configuration change).
+     *
+     * @param name the instance name
+     * @param eventType what happened
+     * @param epochMillis when, from the retry's clock
+     * @param attempts attempts made so far
+     * @param waitDuration the wait, where the type has one
+     * @param error the failure, or {@code null}
+     */
+    public RetryEvent(String name, Type eventType, long epochMillis, int attempts, Duration waitDuration, Throwable error) {
+        this(name, eventType, epochMillis, attempts, waitDuration, error, Map.of());
+    }
 
     /** What happened. */
     public enum Type {
@@ -43,7 +63,9 @@ public record RetryEvent(String name, Type eventType, long epochMillis, int atte
          * {@link dev.resilience.deadline.Deadline}); the call ends with its last failure at once (an {@link #ERROR}
          * event follows).
          */
-        DEADLINE_EXCEEDED
+        DEADLINE_EXCEEDED,
+        /** {@link Retry#reconfigure} changed the settings; {@link #change()} says from what to what. */
+        CONFIG_CHANGED
     }
 
     @Override
@@ -58,6 +80,9 @@ public record RetryEvent(String name, Type eventType, long epochMillis, int atte
 
     @Override
     public Map<String, Object> details() {
+        if (eventType == Type.CONFIG_CHANGED) {
+            return change;
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("attempts", attempts);
         if (eventType == Type.RETRY || eventType == Type.DEADLINE_EXCEEDED) {

@@ -127,8 +127,22 @@ public interface Timeout extends Policy {
         return of(name, TimeoutConfig.defaults());
     }
 
-    /** @return the settings */
+    /** @return the settings now in force (reflecting {@link #reconfigure}) */
     TimeoutConfig config();
+
+    /**
+     * Replaces the settings of this running timeout. Each call reads the settings once, as it starts: calls already
+     * running keep the duration and cancellation they started with, the next call uses the new ones. Publishes
+     * CONFIG_CHANGED. The config was validated when it was built, so this cannot fail half-way.
+     *
+     * @param config the new settings
+     * @throws NullPointerException if {@code config} is null
+     * @throws UnsupportedOperationException if this implementation cannot change its settings at run time (the
+     *     built-in one can)
+     */
+    default void reconfigure(TimeoutConfig config) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its settings at run time");
+    }
 
     /** @return counters of outcomes */
     TimeoutMetrics metrics();

@@ -80,11 +80,16 @@ import java.util.function.Supplier;
 public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
 
     private final String name;
-    private final BulkheadConfig config;
+    /** The settings in force; replaced whole by {@link #reconfigure} (see there for what a change keeps). */
+    private volatile BulkheadConfig config;
     private final Clock clock;
     private final ContextCarrier carrier;
-    private final int maxConcurrentCalls;
-    private final long maxWaitNanos;
+    /**
+     * Read once per acquisition. May be lower than the permits held for a while after a cut: acquisitions then fail
+     * until enough calls have finished, and {@link #availableNow()} reads 0.
+     */
+    private volatile int maxConcurrentCalls;
+    private volatile long maxWaitNanos;
     /** The permit word (see the class comment) at {@link #PERMITS}, padded on both sides. */
     private final AtomicLongArray permits = new AtomicLongArray(2 * PADDING + 1);
     /** Times the acquisitions field of the permit word wrapped around. */
@@ -153,6 +158,30 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     @Override
     public BulkheadConfig config() {
         return config;
+    }
+
+    /**
+     * The permit word is left alone: it holds exactly the permits of the calls in flight, whatever the maximum. Only
+     * the bound that acquisitions compare it with changes, so nothing is lost or doubled. A raise frees permits for
+     * the queued waiters, which only a release or an enqueue would otherwise drain to.
+     */
+    @Override
+    public void reconfigure(BulkheadConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config");
+        BulkheadConfig old;
+        synchronized (this) { // reconfigurations only, never a call: keeps the three fields of one config together
+            old = config;
+            maxWaitNanos = Durations.saturatedNanos(newConfig.maxWaitDuration());
+            maxConcurrentCalls = newConfig.maxConcurrentCalls();
+            config = newConfig;
+        }
+        if (waiting.get() != 0) {
+            drain();
+        }
+        if (events.hasListeners()) {
+            events.publish(new BulkheadEvent(name, BulkheadEvent.Type.CONFIG_CHANGED, clock.currentTimeMillis(),
+                    availableNow(), java.util.Map.of("from", old.toString(), "to", newConfig.toString())));
+        }
     }
 
     @Override
@@ -478,9 +507,12 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
         }
     }
 
-    /** The permits free now: one read of the word, so always within [0, maxConcurrentCalls]. */
+    /**
+     * The permits free now: one read of the word, so within [0, maxConcurrentCalls] (0, not below, while more calls
+     * are in flight than a lowered maximum allows).
+     */
     private int availableNow() {
-        return maxConcurrentCalls - (int) permits.get(PERMITS);
+        return Math.max(0, maxConcurrentCalls - (int) permits.get(PERMITS));
     }
 
     private Waiter enqueue() {

@@ -33,7 +33,7 @@ final class AsyncBreakerInvoker implements AsyncInvoker {
         } catch (CallNotPermittedException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long start = breaker.slowNanos > 0 ? breaker.callTime() : 0L;
+        long start = breaker.startTime();
         CompletionStage<?> stage;
         try {
             stage = next.invoke(call);

@@ -27,6 +27,11 @@ abstract class BreakerState {
     volatile BreakerState next;
     /** Whether {@link CircuitBreakerImpl#reset()} entered this state; written before it is linked. */
     boolean enteredByReset;
+    /**
+     * Whether {@link CircuitBreakerImpl#reconfigure} entered this state, to give the CLOSED window a new type or size:
+     * not a transition, so none is published. Written before it is linked.
+     */
+    boolean enteredByReconfiguration;
 
     BreakerState(CircuitBreakerImpl breaker) {
         this.breaker = breaker;
@@ -88,7 +93,7 @@ abstract class BreakerState {
 
     /** @return the minimum number of calls under which this state's rates read as -1 */
     int minimumCalls() {
-        return breaker.closedMinimumCalls;
+        return breaker.settings.minimumCalls;
     }
 
     /**

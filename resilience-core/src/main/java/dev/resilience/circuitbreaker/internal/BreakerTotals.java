@@ -27,9 +27,14 @@ final class BreakerTotals {
     final LongAdder successfulNanos = new LongAdder();
     final LongAdder failedNanos = new LongAdder();
     /** Whether calls are timed (slow-call detection on): otherwise the duration totals read -1. */
-    private final boolean timed;
+    private volatile boolean timed;
 
     BreakerTotals(boolean timed) {
+        this.timed = timed;
+    }
+
+    /** @param timed whether calls are timed from now on (a change of configuration) */
+    void timed(boolean timed) {
         this.timed = timed;
     }
 

@@ -53,29 +53,19 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     static final long MEASURE = -1L;
     private static final System.Logger LOG = System.getLogger(CircuitBreakerImpl.class.getName());
 
+    /** In place of a start time: the call was not timed (no slow-call detection when it was admitted). */
+    static final long NOT_TIMED = Long.MIN_VALUE;
+
     private final String name;
-    final CircuitBreakerConfig config;
     final Clock clock;
     final EventPublisher<CircuitBreakerEvent> publisher = new EventPublisher<>();
     final AtomicReference<BreakerState> state;
     private final TransitionEvents transitionEvents;
     final BreakerTotals totals;
-    /** The config's classification ({@link CircuitBreakerConfig#records}), here with its predicates' exceptions. */
-    private final ExceptionClassifier classifier;
-    private final Predicate<Object> resultPredicate;
-    final boolean timeBased;
-    final long slowNanos;
-    /** Whether calls are timed with the coarse time (see the class comment). */
-    private final boolean coarseTiming;
-    private final long openNanos;
-    private final double openMultiplier;
-    /** The longest open-state wait: the configured maximum, or "for ever". */
-    private final long maxOpenNanos;
-    final long maxHalfOpenNanos;
-    final int closedMinimumCalls;
-    final int halfOpenCalls;
-    final float failureThreshold;
-    final float slowThreshold;
+    /** The settings in force: replaced whole by {@link #reconfigure}; see {@link BreakerSettings} for who reads when. */
+    volatile BreakerSettings settings;
+    /** Held by {@link #reconfigure} only (never by a call), so that changes of configuration take turns. */
+    private final Object reconfiguring = new Object();
 
     /**
      * @param name instance name
@@ -84,26 +74,9 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
      */
     public CircuitBreakerImpl(String name, CircuitBreakerConfig config, Clock clock) {
         this.name = Objects.requireNonNull(name, "name");
-        this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.classifier = ExceptionClassifier.ignoringUnnamedErrors(config.recordExceptions(),
-                config.ignoreExceptions(), config.recordException().orElse(null), config.ignoreException().orElse(null));
-        this.resultPredicate = config.recordResult().orElse(null);
-        this.timeBased = config.slidingWindowType() == CircuitBreakerConfig.SlidingWindowType.TIME_BASED;
-        // Saturated: a duration too long for a long of nanoseconds (about 292 years) is "practically forever".
-        this.slowNanos = Durations.saturatedNanos(config.slowCallDurationThreshold());
-        long resolution = clock.coarseResolutionNanos();
-        this.coarseTiming = slowNanos > 0 && resolution >= 0 && resolution <= slowNanos / 100;
-        this.openNanos = Durations.saturatedNanos(config.waitDurationInOpenState());
-        this.openMultiplier = config.waitDurationInOpenStateMultiplier();
-        this.maxOpenNanos = config.maxWaitDurationInOpenState().map(Durations::saturatedNanos).orElse(Long.MAX_VALUE);
-        this.maxHalfOpenNanos = Durations.saturatedNanos(config.maxWaitDurationInHalfOpenState());
-        this.closedMinimumCalls = timeBased ? config.minimumNumberOfCalls()
-                : Math.min(config.minimumNumberOfCalls(), config.slidingWindowSize());
-        this.halfOpenCalls = config.permittedNumberOfCallsInHalfOpenState();
-        this.failureThreshold = config.failureRateThreshold();
-        this.slowThreshold = config.slowCallRateThreshold();
-        this.totals = new BreakerTotals(slowNanos > 0);
+        this.settings = new BreakerSettings(Objects.requireNonNull(config, "config"), clock);
+        this.totals = new BreakerTotals(settings.slowNanos > 0);
         BreakerState initial = new ClosedState(this);
         this.state = new AtomicReference<>(initial);
         this.transitionEvents = new TransitionEvents(this, initial);
@@ -121,7 +94,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     @Override
     public CircuitBreakerConfig config() {
-        return config;
+        return settings.config;
     }
 
     @Override
@@ -146,7 +119,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
             BreakerState admitted = admit();
-            long start = slowNanos > 0 ? callTime() : 0L;
+            long start = startTime();
             Object result;
             try {
                 result = next.invoke(call, runner);
@@ -166,7 +139,12 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     /** The time that times calls: coarse or exact (see the class comment). */
     long callTime() {
-        return coarseTiming ? clock.coarseNanoTime() : clock.nanoTime();
+        return settings.coarseTiming ? clock.coarseNanoTime() : clock.nanoTime();
+    }
+
+    /** @return the start time of a call admitted now, or {@link #NOT_TIMED} without slow-call detection */
+    long startTime() {
+        return settings.slowNanos > 0 ? callTime() : NOT_TIMED;
     }
 
     /** @return the state that admitted the call @throws CallNotPermittedException if rejected (counted, published) */
@@ -198,7 +176,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             BreakerState current = state.get();
             long decision = current.tryAcquire();
             if (decision == BreakerState.PERMIT) {
-                return new BreakerPermit(this, current, slowNanos > 0 ? callTime() : 0L);
+                return new BreakerPermit(this, current, startTime());
             }
             if (decision != BreakerState.RETRY) {
                 rejected(current);
@@ -212,6 +190,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     void onResult(BreakerState admitted, long start, Object result) {
         boolean failed;
         try {
+            Predicate<Object> resultPredicate = settings.resultPredicate;
             failed = resultPredicate != null && resultPredicate.test(result);
         } catch (Throwable predicateFailure) {
             onResultPredicateFailure(admitted, start, result, predicateFailure);
@@ -296,6 +275,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
      * Resilience4j) a success: the dependency answered, with an exception the configuration does not call a failure.
      */
     private int classify(Throwable error) {
+        ExceptionClassifier classifier = settings.classifier;
         if (classifier.ignores(error)) {
             return IGNORED;
         }
@@ -323,7 +303,9 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         boolean failure = failed == Outcome.FAILED;
         int category = failed;
         long now = 0L;
-        if (slowNanos > 0) {
+        long slowNanos = settings.slowNanos;
+        // A call admitted before slow-call detection was turned on has no start time: it counts as fast.
+        if (slowNanos > 0 && (tookNanos != MEASURE || start != NOT_TIMED)) {
             long took;
             if (tookNanos == MEASURE) {
                 now = callTime();
@@ -390,14 +372,15 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
      * @return {@code min(wait * multiplier^(opening-1), max)} in nanoseconds, saturated
      */
     long openWaitNanos(int opening) {
-        if (opening <= 1 || openMultiplier == 1.0) {
-            return openNanos; // exact, also for waits beyond the 53 bits a double holds
+        BreakerSettings s = settings;
+        if (opening <= 1 || s.openMultiplier == 1.0) {
+            return s.openNanos; // exact, also for waits beyond the 53 bits a double holds
         }
-        double grown = openNanos * Math.pow(openMultiplier, opening - 1);
-        if (!(grown < maxOpenNanos)) {
-            return maxOpenNanos;
+        double grown = s.openNanos * Math.pow(s.openMultiplier, opening - 1);
+        if (!(grown < s.maxOpenNanos)) {
+            return s.maxOpenNanos;
         }
-        return Math.max(openNanos, (long) grown);
+        return Math.max(s.openNanos, (long) grown);
     }
 
     @Override
@@ -478,6 +461,48 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         previous.exit();
         previous.next = fresh;
         transitionEvents.publishLinked();
+    }
+
+    /**
+     * Swaps the settings first, so that every state entered from now on (by this change or by any racing transition)
+     * is built with them; then, if the CLOSED window must change its type or size, replaces the current CLOSED state by
+     * one with the new window, filled with what the old one held (see {@link ClosedState#successorFor}). Calls admitted
+     * by the old CLOSED state record into the new one, so no outcome is lost. Any other state is kept as it is.
+     */
+    @Override
+    public void reconfigure(CircuitBreakerConfig config) {
+        Objects.requireNonNull(config, "config");
+        BreakerSettings next = new BreakerSettings(config, clock);
+        BreakerSettings previous;
+        synchronized (reconfiguring) {
+            previous = settings;
+            settings = next;
+            totals.timed(next.slowNanos > 0);
+            while (true) {
+                BreakerState current = state.get();
+                if (!(current instanceof ClosedState closed) || !closed.windowDiffers(next)) {
+                    break;
+                }
+                ClosedState fresh = closed.successorFor(next);
+                fresh.enteredByReconfiguration = true;
+                boolean replaced = state.compareAndSet(closed, fresh);
+                closed.successor(fresh);
+                if (replaced) {
+                    closed.exit(); // its deferred successes go to the successor
+                    closed.next = fresh;
+                    transitionEvents.publishLinked();
+                    break;
+                }
+                // Another transition left that CLOSED state first: the state it entered was built with the new
+                // settings, unless it is a CLOSED state that a reset built before the swap; look again.
+            }
+        }
+        if (publisher.hasListeners()) {
+            Map<String, Object> details = new LinkedHashMap<>(4);
+            details.put("from", previous.config.toString());
+            details.put("to", config.toString());
+            publish(CircuitBreakerEvent.Type.CONFIG_CHANGED, details);
+        }
     }
 
     void publish(CircuitBreakerEvent.Type type, Map<String, Object> details) {

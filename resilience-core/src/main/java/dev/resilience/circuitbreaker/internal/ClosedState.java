@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * every other outcome, every metrics snapshot, the transition out of CLOSED and the start of a new second first move
  * those successes into the window. Concurrent callers succeeding therefore write no shared cache line, and the window
  * sees the successes no later than the next outcome that could change a decision.
+ *
+ * <p>A change of configuration that gives the window another type or size replaces this state by a CLOSED state with
+ * the new window ({@link #successorFor}): this window is closed, and what it holds is carried over (the latest
+ * outcomes, or seconds, that fit; nothing when the type changes, as outcomes counted by number have no time and
+ * seconds have no order within them). Every outcome that reaches this state afterwards (a call it admitted, a
+ * deferred success) goes on to the successor, so the change loses no outcome and counts none twice.
  */
 final class ClosedState extends BreakerState {
 
@@ -25,18 +31,93 @@ final class ClosedState extends BreakerState {
      * different cache lines instead of taking turns on the window. A time window gets a new one for each second.
      */
     private final AtomicReference<DeferredSuccesses> deferred;
+    /** Set once a change of configuration closes this state's window; outcomes then go to {@link #successor}. */
+    private volatile boolean closing;
+    /** The state that took over this one's window, once {@link #closing}. */
+    private volatile ClosedState successor;
 
     ClosedState(CircuitBreakerImpl breaker) {
         super(breaker);
-        if (breaker.timeBased) {
+        BreakerSettings settings = breaker.settings;
+        if (settings.timeBased) {
             countWindow = null;
-            timeWindow = new TimeWindow(breaker.config.slidingWindowSize(), breaker.clock.nanoTime());
+            timeWindow = new TimeWindow(settings.windowSize, breaker.clock.nanoTime());
             deferred = new AtomicReference<>(new DeferredSuccesses(timeWindow.latestSecond()));
         } else {
-            countWindow = new CountWindow(breaker.config.slidingWindowSize());
+            countWindow = new CountWindow(settings.windowSize);
             timeWindow = null;
             deferred = new AtomicReference<>(new DeferredSuccesses(0L));
         }
+    }
+
+    private ClosedState(CircuitBreakerImpl breaker, CountWindow countWindow, TimeWindow timeWindow) {
+        super(breaker);
+        this.countWindow = countWindow;
+        this.timeWindow = timeWindow;
+        this.deferred = new AtomicReference<>(new DeferredSuccesses(timeWindow == null ? 0L : timeWindow.latestSecond()));
+    }
+
+    /** @return whether a window built for {@code settings} has another type or size than this state's */
+    boolean windowDiffers(BreakerSettings settings) {
+        if (settings.timeBased != (timeWindow != null)) {
+            return true;
+        }
+        return settings.windowSize != (countWindow != null ? countWindow.size() : timeWindow.size());
+    }
+
+    /**
+     * Closes this state's window (waiting for the outcomes being written into it) and returns a CLOSED state with a
+     * window for {@code settings} holding what fits of it. Called by the one change of configuration under way; the
+     * caller then makes the successor current and hands it over with {@link #successor(ClosedState)}.
+     */
+    ClosedState successorFor(BreakerSettings settings) {
+        closing = true;
+        CountWindow newCount = null;
+        TimeWindow newTime = null;
+        if (countWindow != null) {
+            int[] outcomes = countWindow.close();
+            if (settings.timeBased) {
+                newTime = new TimeWindow(settings.windowSize, breaker.clock.nanoTime());
+            } else {
+                newCount = new CountWindow(settings.windowSize, outcomes);
+            }
+        } else {
+            timeWindow.close();
+            if (settings.timeBased) {
+                newTime = timeWindow.resizedTo(settings.windowSize);
+            } else {
+                newCount = new CountWindow(settings.windowSize);
+            }
+        }
+        return new ClosedState(breaker, newCount, newTime);
+    }
+
+    /** @param next where outcomes reaching this closed state go from now on */
+    void successor(ClosedState next) {
+        successor = next;
+    }
+
+    /**
+     * @return the successor of a state whose window was closed (waiting the moment until the change hands it over),
+     *     or null if this state was left by an ordinary transition (its outcomes then decide nothing, as always)
+     */
+    private ClosedState successorOrNull() {
+        if (!closing) {
+            return null;
+        }
+        ClosedState next;
+        int spins = 0;
+        while ((next = successor) == null) {
+            spins = CountWindow.backOff(spins);
+        }
+        return next;
+    }
+
+    /** The minimum number of calls for this state's window: a count window's never exceeds its size. */
+    @Override
+    int minimumCalls() {
+        int minimum = breaker.settings.minimumCalls;
+        return countWindow != null ? Math.min(minimum, countWindow.size()) : minimum;
     }
 
     @Override
@@ -51,23 +132,43 @@ final class ClosedState extends BreakerState {
 
     @Override
     boolean needsTime() {
-        return breaker.timeBased;
+        return timeWindow != null;
     }
 
+    /**
+     * Records into this state's window or, once it is closed, into its successor's, and so on: a loop, not a
+     * recursion, since a call may outlast any number of changes of configuration.
+     */
     @Override
     void record(int category, long nowNanos) {
+        ClosedState target = this;
+        long now = nowNanos;
+        while ((target = target.recordHere(category, now)) != null) {
+            now = target.timeWindow != null ? breaker.clock.coarseNanoTime() : 0L;
+        }
+    }
+
+    /** @return null once recorded here; else the successor to record into instead */
+    private ClosedState recordHere(int category, long nowNanos) {
         flushDeferred(deferred.get());
         if (countWindow != null) {
-            evaluate(countWindow.record(category));
-            return;
+            long aggregate = countWindow.record(category);
+            if (aggregate == CountWindow.CLOSED) {
+                return successorOrNull();
+            }
+            evaluate(aggregate);
+            return null;
         }
-        timeWindow.record(category, nowNanos);
+        if (!timeWindow.record(category, nowNanos)) {
+            return successorOrNull();
+        }
         DeferredSuccesses current = deferred.get();
         if (current.second < timeWindow.latestSecond()
                 && deferred.compareAndSet(current, new DeferredSuccesses(timeWindow.latestSecond()))) {
             flushDeferred(current); // successes a racing call added to the second just left
         }
         evaluateTimeWindow();
+        return null;
     }
 
     /**
@@ -112,11 +213,11 @@ final class ClosedState extends BreakerState {
      */
     private boolean mayDefer(long aggregate) {
         return (aggregate & ~CountWindow.FIELD_MASK) == 0
-                || CountWindow.buffered(aggregate) >= breaker.closedMinimumCalls;
+                || CountWindow.buffered(aggregate) >= minimumCalls();
     }
 
     private boolean mayDeferInTimeWindow() {
-        return timeWindow.onlyFastSuccessesOrAtLeast(breaker.closedMinimumCalls);
+        return timeWindow.onlyFastSuccessesOrAtLeast(minimumCalls());
     }
 
     /**
@@ -132,26 +233,59 @@ final class ClosedState extends BreakerState {
             return;
         }
         breaker.totals.deferredSuccessful.add(successes);
-        if (breaker.state.get() != this) {
-            return; // the window was left behind with the state
+        enterSuccesses(successes, d.second);
+    }
+
+    /**
+     * Enters fast successes, already in the running total, into this state's window, or its successor's once the
+     * window is closed.
+     *
+     * @param second for a time window, the second they belong to
+     */
+    private void enterSuccesses(long successes, long second) {
+        ClosedState target = this;
+        long at = second;
+        while (true) {
+            ClosedState next = target.enterSuccessesHere(successes, at);
+            if (next == null) {
+                return;
+            }
+            // The seconds of a time window continue in its successor; a count window has none, and a time window
+            // replacing a count window starts at the time of the change.
+            at = next.timeWindow == null ? 0L : target.timeWindow != null ? at : next.timeWindow.latestSecond();
+            target = next;
         }
-        int minimumCalls = breaker.closedMinimumCalls;
+    }
+
+    /** @return null once entered here (or dropped with a state left behind); else the successor to enter them into */
+    private ClosedState enterSuccessesHere(long successes, long second) {
+        if (breaker.state.get() != this && !closing) {
+            return null; // the window was left behind with the state
+        }
+        int minimumCalls = minimumCalls();
         if (countWindow != null) {
-            evaluate(countWindow.recordSuccesses((int) Math.min(successes, countWindow.size()), minimumCalls));
-            return;
+            long aggregate = closing ? CountWindow.CLOSED
+                    : countWindow.recordSuccesses((int) Math.min(successes, countWindow.size()), minimumCalls);
+            if (aggregate == CountWindow.CLOSED) {
+                return successorOrNull();
+            }
+            evaluate(aggregate);
+            return null;
         }
         float failureRate = timeWindow.failureRate(successes, minimumCalls);
-        float slowRate = breaker.slowNanos > 0 ? timeWindow.slowCallRate(successes, minimumCalls) : -1f;
-        if (timeWindow.addSuccesses(d.second, successes)) {
+        float slowRate = breaker.settings.slowNanos > 0 ? timeWindow.slowCallRate(successes, minimumCalls) : -1f;
+        if (timeWindow.addSuccesses(second, successes)) {
             evaluate(failureRate, slowRate);
+            return null;
         }
+        return timeWindow.closed() ? successorOrNull() : null;
     }
 
     /** Reads each rate in the order that can make it too low but never too high (see {@link TimeWindow}). */
     private void evaluateTimeWindow() {
-        int minimumCalls = breaker.closedMinimumCalls;
+        int minimumCalls = minimumCalls();
         evaluate(timeWindow.failureRate(0, minimumCalls),
-                breaker.slowNanos > 0 ? timeWindow.slowCallRate(0, minimumCalls) : -1f);
+                breaker.settings.slowNanos > 0 ? timeWindow.slowCallRate(0, minimumCalls) : -1f);
     }
 
     private void evaluate(long aggregate) {
@@ -159,7 +293,7 @@ final class ClosedState extends BreakerState {
     }
 
     private void evaluate(long buffered, long failed, long slow) {
-        if (buffered < breaker.closedMinimumCalls || buffered == 0) {
+        if (buffered < minimumCalls() || buffered == 0) {
             return;
         }
         evaluate(failed * 100f / buffered, slow * 100f / buffered);
@@ -167,7 +301,8 @@ final class ClosedState extends BreakerState {
 
     /** @param failureRate percent, or -1 (under the minimum) @param slowRate percent, or -1 */
     private void evaluate(float failureRate, float slowRate) {
-        if (failureRate >= breaker.failureThreshold || slowRate >= breaker.slowThreshold) {
+        BreakerSettings settings = breaker.settings;
+        if (failureRate >= settings.failureThreshold || slowRate >= settings.slowThreshold) {
             breaker.openOnRates(this, failureRate, slowRate);
         }
     }
@@ -184,6 +319,6 @@ final class ClosedState extends BreakerState {
 
     @Override
     CircuitBreakerMetrics metrics(long notPermittedCalls) {
-        return breaker.totals.metrics(State.CLOSED, frozenCounts(), breaker.closedMinimumCalls, notPermittedCalls);
+        return breaker.totals.metrics(State.CLOSED, frozenCounts(), minimumCalls(), notPermittedCalls);
     }
 }

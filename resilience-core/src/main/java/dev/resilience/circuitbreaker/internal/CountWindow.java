@@ -30,6 +30,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Batches.</b> {@link #recordSuccesses} takes up to N sequences at once, waits for each of its slots in turn,
  * makes one add for all of them and then publishes its slots: the aggregate switches all of its slots in one step.
+ *
+ * <p><b>Closing</b> (for a change of configuration, {@link #close()}): one {@code getAndAdd} sets a high bit in the
+ * sequence. A writer whose sequence carries it writes nothing and gets {@link #CLOSED} (its caller then records into
+ * the window that replaces this one); every writer before it holds a smaller sequence, and {@link #close()} waits for
+ * their slots, as a writer waits for the slot it evicts, before it reads the outcomes out in order.
  */
 final class CountWindow {
 
@@ -46,6 +51,11 @@ final class CountWindow {
     private static final int AGGREGATE = 2 * PAD;
     /** Slots get a cache line each while that costs at most 256 KiB; larger windows pack them densely. */
     private static final int MAX_PADDED_SLOTS = 4096;
+
+    /** What a writer gets from a closed window: never a valid aggregate (its four fields would exceed any size). */
+    static final long CLOSED = -1L;
+    /** Set in the sequence by {@link #close()}; far above any count of calls. */
+    private static final long CLOSED_BIT = 1L << 62;
 
     private final int size;
     private final int stride;
@@ -66,11 +76,58 @@ final class CountWindow {
     }
 
     /**
+     * A window holding {@code outcomes}, oldest first; only its last {@code size} if there are more.
+     *
+     * @param size the window's size
+     * @param outcomes {@link Outcome} categories, oldest first
+     */
+    CountWindow(int size, int[] outcomes) {
+        this(size);
+        int from = Math.max(0, outcomes.length - size);
+        long aggregate = 0L;
+        long seq = 0L;
+        for (int i = from; i < outcomes.length; i++, seq++) {
+            slots.set(slotIndex(seq), (seq << 2) | outcomes[i]);
+            aggregate += 1L << (outcomes[i] << 4);
+        }
+        counters.set(AGGREGATE, aggregate);
+        counters.set(SEQUENCE, seq); // a volatile write: whoever reads the window after it sees the slots
+    }
+
+    /**
+     * Stops the window: later writers get {@link #CLOSED}. Waits for the writers already under way to finish.
+     *
+     * @return the outcomes the window holds, oldest first
+     */
+    int[] close() {
+        long end = counters.getAndAdd(SEQUENCE, CLOSED_BIT);
+        if ((end & CLOSED_BIT) != 0) {
+            throw new IllegalStateException("window closed twice");
+        }
+        long first = Math.max(0L, end - size);
+        int[] outcomes = new int[(int) (end - first)];
+        for (long seq = first; seq < end; seq++) {
+            int index = slotIndex(seq);
+            long slot;
+            int spins = 0;
+            while ((slot = slots.get(index)) >> 2 != seq) {
+                spins = backOff(spins); // its writer took the sequence and is about to publish
+            }
+            outcomes[(int) (seq - first)] = (int) slot & 3;
+        }
+        return outcomes;
+    }
+
+    /**
      * @param category one of the {@link Outcome} categories
-     * @return the packed aggregate right after this outcome was added (a consistent snapshot)
+     * @return the packed aggregate right after this outcome was added (a consistent snapshot), or {@link #CLOSED}
+     *     (nothing recorded)
      */
     long record(int category) {
         long seq = counters.getAndIncrement(SEQUENCE);
+        if ((seq & CLOSED_BIT) != 0) {
+            return CLOSED;
+        }
         int index = slotIndex(seq);
         long delta = (1L << (category << 4)) - awaitEvicted(seq, index);
         // In a steady state the evicted outcome usually equals the new one: nothing changes, so skip the
@@ -90,13 +147,17 @@ final class CountWindow {
      * @param minimum the minimum number of calls of the window's breaker
      * @return the packed aggregate as it would have been right after the first of these successes that brings the
      *     window to {@code minimum} outcomes (where, among the points at or over the minimum, the failure and slow-call
-     *     rates are highest: each later success can only lower them), or right after the last one if none does
+     *     rates are highest: each later success can only lower them), or right after the last one if none does;
+     *     {@link #CLOSED} if the window is closed (nothing recorded)
      */
     long recordSuccesses(int n, int minimum) {
         if (n < 1 || n > size) {
             throw new IllegalArgumentException("between 1 and " + size + " successes at once, but was " + n);
         }
         long first = counters.getAndAdd(SEQUENCE, n);
+        if ((first & CLOSED_BIT) != 0) {
+            return CLOSED;
+        }
         long delta = n; // n fast successes: field 0
         for (long seq = first; seq < first + n; seq++) {
             delta -= awaitEvicted(seq, slotIndex(seq));

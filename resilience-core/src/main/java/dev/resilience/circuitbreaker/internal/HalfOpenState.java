@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class HalfOpenState extends BreakerState {
 
     private final long enteredAt;
+    /** The trial calls, fixed as the state is entered: a change of configuration applies from the next HALF_OPEN. */
+    private final int calls;
+    /** The longest stay, fixed as the state is entered (0: none). */
+    private final long maxHalfOpenNanos;
     private final AtomicInteger permits;
     private final CountWindow window;
     /** The opening this trial follows (0: none), so that failing it opens for longer. */
@@ -23,8 +27,11 @@ final class HalfOpenState extends BreakerState {
     HalfOpenState(CircuitBreakerImpl breaker, int opening) {
         super(breaker);
         this.enteredAt = breaker.clock.nanoTime();
-        this.permits = new AtomicInteger(breaker.halfOpenCalls);
-        this.window = new CountWindow(breaker.halfOpenCalls);
+        BreakerSettings settings = breaker.settings;
+        this.calls = settings.halfOpenCalls;
+        this.maxHalfOpenNanos = settings.maxHalfOpenNanos;
+        this.permits = new AtomicInteger(calls);
+        this.window = new CountWindow(calls);
         this.opening = opening;
     }
 
@@ -40,7 +47,6 @@ final class HalfOpenState extends BreakerState {
 
     @Override
     long tryAcquire() {
-        long maxHalfOpenNanos = breaker.maxHalfOpenNanos;
         if (maxHalfOpenNanos > 0 && breaker.clock.nanoTime() - enteredAt >= maxHalfOpenNanos) {
             breaker.transition(this, new OpenState(breaker, this, -1f, -1f, CONFIGURED_WAIT));
             return RETRY;
@@ -63,12 +69,13 @@ final class HalfOpenState extends BreakerState {
     void record(int category, long nowNanos) {
         long aggregate = window.record(category);
         int buffered = CountWindow.buffered(aggregate);
-        if (buffered < breaker.halfOpenCalls) {
+        if (buffered < calls) {
             return;
         }
         float failureRate = CountWindow.failed(aggregate) * 100f / buffered;
         float slowRate = CountWindow.slow(aggregate) * 100f / buffered;
-        if (failureRate >= breaker.failureThreshold || slowRate >= breaker.slowThreshold) {
+        BreakerSettings settings = breaker.settings;
+        if (failureRate >= settings.failureThreshold || slowRate >= settings.slowThreshold) {
             breaker.openOnRates(this, failureRate, slowRate);
         } else {
             breaker.transition(this, new ClosedState(breaker));
@@ -77,7 +84,6 @@ final class HalfOpenState extends BreakerState {
 
     @Override
     void enter() {
-        long maxHalfOpenNanos = breaker.maxHalfOpenNanos;
         if (maxHalfOpenNanos > 0 && maxHalfOpenNanos != Long.MAX_VALUE) {
             timer = breaker.clock.schedule(() -> {
                 if (breaker.state.get() == this) {
@@ -103,11 +109,11 @@ final class HalfOpenState extends BreakerState {
 
     @Override
     int minimumCalls() {
-        return breaker.halfOpenCalls;
+        return calls;
     }
 
     @Override
     CircuitBreakerMetrics metrics(long notPermittedCalls) {
-        return breaker.totals.metrics(State.HALF_OPEN, frozenCounts(), breaker.halfOpenCalls, notPermittedCalls);
+        return breaker.totals.metrics(State.HALF_OPEN, frozenCounts(), calls, notPermittedCalls);
     }
 }

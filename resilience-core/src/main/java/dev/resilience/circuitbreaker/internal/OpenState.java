@@ -65,7 +65,7 @@ final class OpenState extends BreakerState {
     @Override
     void enter() {
         // A saturated wait ends never: a timer for it could only wait (or, on a clock adding it, overflow).
-        if (breaker.config.automaticTransitionFromOpenToHalfOpenEnabled() && waitNanos != Long.MAX_VALUE) {
+        if (breaker.settings.config.automaticTransitionFromOpenToHalfOpenEnabled() && waitNanos != Long.MAX_VALUE) {
             timer = breaker.clock.schedule(() -> {
                 if (breaker.state.get() == this) {
                     breaker.transition(this, new HalfOpenState(breaker, opening));

@@ -43,6 +43,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   at least as many calls, was at least the reported one. The failure rate and the slow-call rate have different
  *   numerators, so each is read in its own order: a reported rate may be a little low, never high.</li>
  * </ul>
+ *
+ * <p><b>Closing</b> (for a change of configuration, {@link #close()}): every write (a record, a batch of successes,
+ * a roll) counts itself in {@code writers} while it runs; closing sets the sign bit there, after which no write
+ * starts (the writer is told, and records into the window that replaces this one), and waits for the writes under
+ * way. A new window can then be filled with this one's seconds ({@link #resizedTo}).
  */
 final class TimeWindow {
 
@@ -60,6 +65,8 @@ final class TimeWindow {
     /** Rolls that have begun expiring buckets, and rolls that have finished: equal while none is in progress. */
     private final AtomicLong rollsStarted = new AtomicLong();
     private final AtomicLong rollsFinished = new AtomicLong();
+    /** Writes under way, plus {@link Long#MIN_VALUE} once closed (see the class comment). */
+    private final AtomicLong writers = new AtomicLong();
     /** Runs between the numerator and the rest of a rate's reads: a test's way to roll the window in between. */
     private final Runnable betweenReads;
 
@@ -80,11 +87,82 @@ final class TimeWindow {
         this.betweenReads = betweenReads;
     }
 
+    /** @return whether a write may start (counted until {@link #endWrite()}); {@code false}: the window is closed */
+    private boolean startWrite() {
+        long w;
+        do {
+            w = writers.get();
+            if (w < 0) {
+                return false;
+            }
+        } while (!writers.compareAndSet(w, w + 1));
+        return true;
+    }
+
+    private void endWrite() {
+        writers.decrementAndGet();
+    }
+
+    /**
+     * Stops the window: later writes are refused. Waits for the writes under way to finish.
+     */
+    void close() {
+        writers.getAndAdd(Long.MIN_VALUE);
+        int spins = 0;
+        while (writers.get() != Long.MIN_VALUE) {
+            spins = backOff(spins);
+        }
+    }
+
+    /** @return whether {@link #close()} has begun */
+    boolean closed() {
+        return writers.get() < 0;
+    }
+
+    /**
+     * A window of {@code seconds} on the same time line (the same second numbers), holding the latest seconds of this
+     * closed one that fit.
+     *
+     * @param seconds the new window's length
+     * @return the new window
+     */
+    TimeWindow resizedTo(int seconds) {
+        TimeWindow resized = new TimeWindow(seconds, originNanos);
+        long latest = latestEpoch.get();
+        resized.latestEpoch.set(latest);
+        for (long e = Math.max(0L, latest - seconds + 1); e <= latest; e++) {
+            int to = (int) (e % seconds);
+            resized.tags.set(to, e);
+            int from = (int) (e % size);
+            if (latest - e < size && tags.get(from) == e) {
+                for (int c = 0; c < 4; c++) {
+                    long n = counts.get(from * 4 + c);
+                    resized.counts.set(to * 4 + c, n);
+                    resized.total(c).addAndGet(n);
+                }
+            }
+        }
+        return resized;
+    }
+
     /**
      * @param category one of the {@link Outcome} categories
      * @param nowNanos the clock's nanoTime
+     * @return whether it was recorded; {@code false}: the window is closed
      */
-    void record(int category, long nowNanos) {
+    boolean record(int category, long nowNanos) {
+        if (!startWrite()) {
+            return false;
+        }
+        try {
+            recordOpen(category, nowNanos);
+        } finally {
+            endWrite();
+        }
+        return true;
+    }
+
+    private void recordOpen(int category, long nowNanos) {
         long second = secondOf(nowNanos);
         while (true) {
             long epoch = advanceTo(second);
@@ -112,7 +190,14 @@ final class TimeWindow {
      * @param nowNanos the clock's nanoTime
      */
     void advance(long nowNanos) {
-        advanceTo(secondOf(nowNanos));
+        if (!startWrite()) {
+            return; // closed: its contents are final
+        }
+        try {
+            advanceTo(secondOf(nowNanos));
+        } finally {
+            endWrite();
+        }
     }
 
     /**
@@ -222,9 +307,20 @@ final class TimeWindow {
      *
      * @param second a second at most the latest
      * @param successes how many
-     * @return whether they were added
+     * @return whether they were added; {@code false} also when the window is {@link #closed()}
      */
     boolean addSuccesses(long second, long successes) {
+        if (!startWrite()) {
+            return false;
+        }
+        try {
+            return addSuccessesOpen(second, successes);
+        } finally {
+            endWrite();
+        }
+    }
+
+    private boolean addSuccessesOpen(long second, long successes) {
         int index = (int) (second % size);
         long tag;
         int spins = 0;
@@ -238,6 +334,11 @@ final class TimeWindow {
         fastSuccesses.addAndGet(successes);
         counts.addAndGet(index * 4 + Outcome.SUCCESS, successes);
         return true;
+    }
+
+    /** @return the window's length in seconds */
+    int size() {
+        return size;
     }
 
     /** @return the latest second the window has reached, counted from its creation */

@@ -74,11 +74,14 @@ final class TransitionEvents {
             breaker.publish(CircuitBreakerEvent.Type.RESET, Map.of());
             return;
         }
+        if (to.enteredByReconfiguration) {
+            return; // the same state with another window: the change publishes CONFIG_CHANGED itself
+        }
         if (to instanceof OpenState open) {
-            if (open.failureRate >= breaker.failureThreshold) {
+            if (open.failureRate >= breaker.settings.failureThreshold) {
                 breaker.publish(CircuitBreakerEvent.Type.FAILURE_RATE_EXCEEDED, Map.of("failureRate", open.failureRate));
             }
-            if (open.slowRate >= breaker.slowThreshold) {
+            if (open.slowRate >= breaker.settings.slowThreshold) {
                 breaker.publish(CircuitBreakerEvent.Type.SLOW_CALL_RATE_EXCEEDED, Map.of("slowCallRate", open.slowRate));
             }
         }

@@ -287,37 +287,87 @@ public final class RateLimiterImpl extends PolicySupport implements RateLimiter 
     @Override
     public void changeLimitForPeriod(int limitForPeriod) {
         Validate.atLeast("limitForPeriod", limitForPeriod, 1);
+        RateLimiterConfig previous;
+        RateLimiterConfig next;
         long stamp = planning.writeLock();
         try {
-            config = config.toBuilder().limitForPeriod(limitForPeriod).build();
-            limit = limitForPeriod;
-            // Reservations taken from now on plan again with the new limits; those taken before are in the state
-            // read here, and the new limits keep the periods they were planned in. No period opens meanwhile.
-            long s = state.get();
-            int generation = generation(s);
-            int permits = (int) s;
-            Limits current = limits;
-            if (permits == IDLE || permits >= 0) {
-                limits = current.changedTo(limitForPeriod, generation, generation, 0);
-            } else {
-                long[] last = current.locate(generation, -(long) permits);
-                limits = current.changedTo(limitForPeriod, generation, (int) (generation + last[0]), last[1]);
-            }
+            previous = config;
+            next = previous.toBuilder().limitForPeriod(limitForPeriod).build();
+            applyLimit(limitForPeriod);
+            config = next;
         } finally {
             planning.unlockWrite(stamp);
+        }
+        publishChange(previous, next);
+    }
+
+    /**
+     * One write lock for both settings, so that no reservation is planned with one of them changed and the other
+     * not; the period in progress, its permits and the reservations already made are kept, as by
+     * {@link #changeLimitForPeriod} and {@link #changeTimeoutDuration}.
+     */
+    @Override
+    public void reconfigure(RateLimiterConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config");
+        RateLimiterConfig previous;
+        long stamp = planning.writeLock();
+        try {
+            previous = config;
+            if (!previous.limitRefreshPeriod().equals(newConfig.limitRefreshPeriod())) {
+                throw new IllegalArgumentException("RateLimiter '" + name + "': limitRefreshPeriod cannot change at run"
+                        + " time (from " + previous.limitRefreshPeriod() + " to " + newConfig.limitRefreshPeriod()
+                        + "); it takes a restart. Nothing was changed");
+            }
+            if (newConfig.limitForPeriod() != limit) {
+                applyLimit(newConfig.limitForPeriod());
+            }
+            timeoutNanos = Durations.saturatedNanos(newConfig.timeoutDuration());
+            config = newConfig;
+        } finally {
+            planning.unlockWrite(stamp);
+        }
+        publishChange(previous, newConfig);
+    }
+
+    private void publishChange(RateLimiterConfig previous, RateLimiterConfig next) {
+        if (publisher.hasListeners()) {
+            publisher.publish(new RateLimiterEvent(name, RateLimiterEvent.Type.CONFIG_CHANGED, clock.currentTimeMillis(),
+                    Duration.ZERO, null, java.util.Map.of("from", previous.toString(), "to", next.toString())));
+        }
+    }
+
+    /** Called holding {@link #planning} for writing. */
+    private void applyLimit(int limitForPeriod) {
+        limit = limitForPeriod;
+        // Reservations taken from now on plan again with the new limits; those taken before are in the state
+        // read here, and the new limits keep the periods they were planned in. No period opens meanwhile.
+        long s = state.get();
+        int generation = generation(s);
+        int permits = (int) s;
+        Limits current = limits;
+        if (permits == IDLE || permits >= 0) {
+            limits = current.changedTo(limitForPeriod, generation, generation, 0);
+        } else {
+            long[] last = current.locate(generation, -(long) permits);
+            limits = current.changedTo(limitForPeriod, generation, (int) (generation + last[0]), last[1]);
         }
     }
 
     @Override
     public void changeTimeoutDuration(Duration timeoutDuration) {
         Validate.notNegative("timeoutDuration", timeoutDuration);
+        RateLimiterConfig previous;
+        RateLimiterConfig next;
         long stamp = planning.writeLock();
         try {
-            config = config.toBuilder().timeoutDuration(timeoutDuration).build();
+            previous = config;
+            next = previous.toBuilder().timeoutDuration(timeoutDuration).build();
             timeoutNanos = Durations.saturatedNanos(timeoutDuration);
+            config = next;
         } finally {
             planning.unlockWrite(stamp);
         }
+        publishChange(previous, next);
     }
 
     @Override

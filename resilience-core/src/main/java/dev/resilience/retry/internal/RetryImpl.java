@@ -63,14 +63,11 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private static final int INTERRUPTED = 2;
 
     private final String name;
-    private final RetryConfig config;
+    /** The settings in force, read once by each call as it starts; replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
     private final Clock clock;
     private final boolean systemClock;
-    private final int maxAttempts;
-    private final Predicate<Object> resultPredicate;
     private final RetryBudget budget;
-    private final long maxDurationNanos;
-    private final Executor asyncExecutor;
     private final ContextCarrier carrier;
     private final LongAdder refusedByBudget = new LongAdder();
     private final EventPublisher<RetryEvent> publisher = new EventPublisher<>();
@@ -81,9 +78,6 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final LongAdder failedWithIgnoredError = new LongAdder();
     private final Set<Thread> sleepers = ConcurrentHashMap.newKeySet();
     private final Set<AsyncCall> pendingAsync = ConcurrentHashMap.newKeySet();
-    /** Null: the configured backoff alone. */
-    private final IntervalBiFunction intervalFunction;
-    private final boolean failAfterMaxAttempts;
     private volatile boolean stopped;
 
     /**
@@ -115,16 +109,58 @@ public final class RetryImpl extends PolicySupport implements Retry {
     public RetryImpl(String name, RetryConfig config, Clock clock, RetryBudget budget, ContextCarrier carrier) {
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.budget = budget;
-        this.maxDurationNanos = config.maxDuration().map(d -> Math.min(Durations.saturatedNanos(d), RetryConfig.MAX_WAIT_NANOS)).orElse(0L);
         this.name = Objects.requireNonNull(name, "name");
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = new Settings(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.systemClock = clock instanceof Clock.SystemClock;
-        this.maxAttempts = config.maxAttempts();
-        this.resultPredicate = config.retryOnResult().orElse(null);
-        this.intervalFunction = config.intervalFunction().orElse(null);
-        this.failAfterMaxAttempts = config.failAfterMaxAttempts();
-        this.asyncExecutor = config.asyncExecutor();
+    }
+
+    /** One config with what calls derive from it, so that a call sees one config whole, from start to end. */
+    private static final class Settings {
+        final RetryConfig config;
+        final int maxAttempts;
+        final Predicate<Object> resultPredicate;
+        final long maxDurationNanos;
+        final Executor asyncExecutor;
+        /** Null: the configured backoff alone. */
+        final IntervalBiFunction intervalFunction;
+        final boolean failAfterMaxAttempts;
+
+        Settings(RetryConfig config) {
+            this.config = config;
+            this.maxAttempts = config.maxAttempts();
+            this.resultPredicate = config.retryOnResult().orElse(null);
+            this.maxDurationNanos = config.maxDuration()
+                    .map(d -> Math.min(Durations.saturatedNanos(d), RetryConfig.MAX_WAIT_NANOS)).orElse(0L);
+            this.asyncExecutor = config.asyncExecutor();
+            this.intervalFunction = config.intervalFunction().orElse(null);
+            this.failAfterMaxAttempts = config.failAfterMaxAttempts();
+        }
+    }
+
+    /**
+     * A call reads the settings once, as it starts, and keeps them to its end: a call backing off when the settings
+     * change finishes with the attempts and waits it started with. The budget is this instance's own (possibly shared
+     * with others), so a config naming another budget is refused.
+     */
+    @Override
+    public void reconfigure(RetryConfig config) {
+        Objects.requireNonNull(config, "config");
+        Settings next = new Settings(config);
+        Settings previous;
+        synchronized (this) { // reconfigurations only, never a call: checks and swaps as one, orders the events
+            previous = settings;
+            if (!previous.config.budget().equals(config.budget())) {
+                throw new IllegalArgumentException("Retry '" + name + "': budget cannot change at run time (from "
+                        + previous.config.budget().map(Object::toString).orElse("none") + " to "
+                        + config.budget().map(Object::toString).orElse("none") + "); it takes a restart");
+            }
+            settings = next;
+        }
+        if (publisher.hasListeners()) {
+            publisher.publish(new RetryEvent(name, RetryEvent.Type.CONFIG_CHANGED, clock.currentTimeMillis(), 0, null,
+                    null, java.util.Map.of("from", previous.config.toString(), "to", config.toString())));
+        }
     }
 
     @Override
@@ -139,7 +175,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
     @Override
     public RetryConfig config() {
-        return config;
+        return settings.config;
     }
 
     @Override
@@ -185,7 +221,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
     @Override
     public String toString() {
-        return "Retry '" + name + "' " + config;
+        return "Retry '" + name + "' " + settings.config;
     }
 
     // ---------------------------------------------------------------- synchronous
@@ -200,8 +236,9 @@ public final class RetryImpl extends PolicySupport implements Retry {
         if (budget != null) {
             budget.recordFirstAttempt();
         }
+        Settings s = settings;
         Deadline callers = Deadline.currentOrNull();
-        Deadline deadline = callDeadline(callers);
+        Deadline deadline = callDeadline(s, callers);
         int attempt = 1;
         while (true) {
             Object result = null;
@@ -217,7 +254,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
                         Deadline.replace(callers);
                     }
                 }
-                if (resultPredicate == null || !resultPredicate.test(result)) {
+                if (s.resultPredicate == null || !s.resultPredicate.test(result)) {
                     onSuccess(attempt);
                     return result;
                 }
@@ -226,21 +263,21 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     // Whoever threw it cleared the flag; the caller asked to stop, so restore it and end below.
                     Thread.currentThread().interrupt();
                 }
-                if (!config.isRetryable(t)) {
+                if (!s.config.isRetryable(t)) {
                     onIgnoredError(attempt, t);
                     throw t;
                 }
                 error = t;
             }
-            if (attempt >= maxAttempts) {
-                return exhausted(attempt, error, result);
+            if (attempt >= s.maxAttempts) {
+                return exhausted(s, attempt, error, result);
             }
             if (stopped || Thread.currentThread().isInterrupted()) {
                 return endWith(attempt, error, result);
             }
             long waitNanos;
             try {
-                waitNanos = backoffNanos(attempt, error, result);
+                waitNanos = backoffNanos(s, attempt, error, result);
             } catch (RuntimeException | Error noWait) {
                 onFailure(attempt, noWait);
                 throw noWait;
@@ -279,11 +316,11 @@ public final class RetryImpl extends PolicySupport implements Retry {
      * @return the deadline of a call starting now: the earlier of the caller's and maxDuration from now (the
      *     caller's own instance when it is the earlier, or when there is no maxDuration), or null for neither
      */
-    private Deadline callDeadline(Deadline callers) {
-        if (maxDurationNanos <= 0) {
+    private Deadline callDeadline(Settings s, Deadline callers) {
+        if (s.maxDurationNanos <= 0) {
             return callers;
         }
-        Deadline own = Deadline.afterNanos(maxDurationNanos, clock);
+        Deadline own = Deadline.afterNanos(s.maxDurationNanos, clock);
         return callers != null && !own.isBefore(callers) ? callers : own;
     }
 
@@ -297,13 +334,13 @@ public final class RetryImpl extends PolicySupport implements Retry {
      *
      * @throws IllegalStateException if the interval function returned a negative wait
      */
-    private long backoffNanos(int attempt, Throwable error, Object result) {
-        if (intervalFunction == null) {
-            return config.waitNanosBeforeRetry(attempt);
+    private long backoffNanos(Settings s, int attempt, Throwable error, Object result) {
+        if (s.intervalFunction == null) {
+            return s.config.waitNanosBeforeRetry(attempt);
         }
-        Duration wait = intervalFunction.apply(attempt, error, result);
+        Duration wait = s.intervalFunction.apply(attempt, error, result);
         if (wait == null) {
-            return config.waitNanosBeforeRetry(attempt);
+            return s.config.waitNanosBeforeRetry(attempt);
         }
         if (wait.isNegative()) {
             throw new IllegalStateException("Retry '" + name + "': its intervalFunction returned " + wait
@@ -314,8 +351,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
     }
 
     /** The last attempt ended with a retryable outcome: end with it, or fail an unwanted result if so configured. */
-    private Object exhausted(int attempts, Throwable error, Object result) throws Throwable {
-        if (error == null && failAfterMaxAttempts) {
+    private Object exhausted(Settings s, int attempts, Throwable error, Object result) throws Throwable {
+        if (error == null && s.failAfterMaxAttempts) {
             MaxRetriesExceededException exceeded = new MaxRetriesExceededException(name, attempts, result);
             onFailure(attempts, exceeded);
             throw exceeded;
@@ -408,13 +445,15 @@ public final class RetryImpl extends PolicySupport implements Retry {
 
         private final AsyncInvoker next;
         private final Supplier<? extends CompletionStage<?>> call;
+        /** Read once as the call starts, kept to its end. */
+        private final Settings s = settings;
         private final CompletableFuture<Object> outcome = new CompletableFuture<>();
         /** True while a backoff is scheduled; whoever flips it to false owns the next step. */
         private final AtomicBoolean backingOff = new AtomicBoolean();
         /** The caller's deadline and context, restored on whichever thread continues the call. */
         private final CallerContext caller = CallerContext.capture(carrier);
         /** The call's deadline (see the class comment), installed on whichever thread starts an attempt. */
-        private final Deadline deadline = callDeadline(caller.deadline());
+        private final Deadline deadline = callDeadline(s, caller.deadline());
         private volatile Scheduled scheduled;
         /** The stage of the latest attempt, abandoned if the caller's stage ends first. */
         private volatile CompletionStage<?> current;
@@ -475,14 +514,14 @@ public final class RetryImpl extends PolicySupport implements Retry {
             Throwable error = null;
             try {
                 if (failure == null) {
-                    if (resultPredicate == null || !resultPredicate.test(result)) {
+                    if (s.resultPredicate == null || !s.resultPredicate.test(result)) {
                         onSuccess(attempt);
                         outcome.complete(result);
                         return;
                     }
                 } else {
                     error = Throwables.unwrap(failure);
-                    if (!config.isRetryable(error)) {
+                    if (!s.config.isRetryable(error)) {
                         onIgnoredError(attempt, error);
                         outcome.completeExceptionally(error);
                         return;
@@ -490,8 +529,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 }
                 lastError = error;
                 lastResult = error == null ? result : null;
-                if (attempt >= maxAttempts) {
-                    if (error == null && failAfterMaxAttempts) {
+                if (attempt >= s.maxAttempts) {
+                    if (error == null && s.failAfterMaxAttempts) {
                         MaxRetriesExceededException exceeded = new MaxRetriesExceededException(name, attempt, result);
                         onFailure(attempt, exceeded);
                         outcome.completeExceptionally(exceeded);
@@ -506,7 +545,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 }
                 long waitNanos;
                 try {
-                    waitNanos = backoffNanos(attempt, error, result);
+                    waitNanos = backoffNanos(s, attempt, error, result);
                 } catch (RuntimeException | Error noWait) {
                     onFailure(attempt, noWait);
                     outcome.completeExceptionally(noWait);
@@ -540,7 +579,7 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 return;
             }
             try {
-                asyncExecutor.execute(caller.wrap(this::afterBackoff));
+                s.asyncExecutor.execute(caller.wrap(this::afterBackoff));
             } catch (Throwable refused) {
                 caller.run(this::finish); // e.g. an executor shutting down: end as a stopped retry does, never hang
             }

@@ -54,12 +54,11 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     private static final long MAX_TIMER_NANOS = Long.MAX_VALUE / 4;
 
     private final String name;
-    private final TimeoutConfig config;
+    /** The settings in force, read once by each call as it starts; replaced whole by {@link #reconfigure}. */
+    private volatile Settings settings;
     private final Clock clock;
     private final Executor completions;
     private final ContextCarrier carrier;
-    private final long timeoutNanos;
-    private final boolean cancelRunningFuture;
     private final LongAdder successful = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder timedOut = new LongAdder();
@@ -85,11 +84,9 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     public ScheduledTimeout(String name, TimeoutConfig config, Clock clock, Executor completions, ContextCarrier carrier) {
         this.carrier = Objects.requireNonNull(carrier, "carrier");
         this.name = Objects.requireNonNull(name, "name");
-        this.config = Objects.requireNonNull(config, "config");
+        this.settings = new Settings(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.completions = Objects.requireNonNull(completions, "completions");
-        this.timeoutNanos = Math.min(Durations.saturatedNanos(config.timeoutDuration()), MAX_TIMER_NANOS);
-        this.cancelRunningFuture = config.cancelRunningFuture();
     }
 
     @Override
@@ -99,7 +96,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
     @Override
     public TimeoutConfig config() {
-        return config;
+        return settings.config;
     }
 
     @Override
@@ -114,15 +111,48 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
     @Override
     public String toString() {
-        return "Timeout[" + name + ", " + config + "]";
+        return "Timeout[" + name + ", " + settings.config + "]";
     }
 
-    /**
-     * @param outer the caller's deadline, or null
-     * @return how long this call may take: the timeout, or the shorter time the caller's deadline leaves
-     */
-    private long waitNanos(Deadline outer) {
-        return outer != null ? Math.min(outer.remainingNanos(), timeoutNanos) : timeoutNanos;
+    /** A call already started keeps the settings it started with; the next one reads the new ones. */
+    @Override
+    public void reconfigure(TimeoutConfig config) {
+        Settings next = new Settings(Objects.requireNonNull(config, "config"));
+        Settings previous;
+        synchronized (this) { // reconfigurations only, never a call: orders the events of racing changes
+            previous = settings;
+            settings = next;
+        }
+        if (events.hasListeners()) {
+            events.publish(new TimeoutEvent(name, TimeoutEvent.Type.CONFIG_CHANGED, clock.currentTimeMillis(), null,
+                    java.util.Map.of("from", previous.config.toString(), "to", config.toString())));
+        }
+    }
+
+    /** One config with what calls derive from it, so that a call sees one config whole. */
+    private static final class Settings {
+        final TimeoutConfig config;
+        final long timeoutNanos;
+        final boolean cancelRunningFuture;
+
+        Settings(TimeoutConfig config) {
+            this.config = config;
+            this.timeoutNanos = Math.min(Durations.saturatedNanos(config.timeoutDuration()), MAX_TIMER_NANOS);
+            this.cancelRunningFuture = config.cancelRunningFuture();
+        }
+
+        /**
+         * @param outer the caller's deadline, or null
+         * @return how long this call may take: the timeout, or the shorter time the caller's deadline leaves
+         */
+        long waitNanos(Deadline outer) {
+            return outer != null ? Math.min(outer.remainingNanos(), timeoutNanos) : timeoutNanos;
+        }
+
+        /** The limit a timed-out call exceeded: the configured duration, or the shorter time its deadline left. */
+        Duration limit(long waitNanos) {
+            return waitNanos == timeoutNanos ? config.timeoutDuration() : Duration.ofNanos(waitNanos);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -132,15 +162,16 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     public Invoker decorate(Invoker next) {
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
+            Settings s = settings;
             Deadline outer = Deadline.currentOrNull();
-            long waitNanos = waitNanos(outer);
+            long waitNanos = s.waitNanos(outer);
             if (waitNanos <= 0) {
                 throw expiredBeforeStart();
             }
-            Deadline deadline = outer != null && waitNanos < timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
+            Deadline deadline = outer != null && waitNanos < s.timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
             Thread caller = Thread.currentThread();
             boolean interruptedBefore = caller.isInterrupted();
-            SyncCall timing = new SyncCall(caller);
+            SyncCall timing = new SyncCall(caller, s.cancelRunningFuture);
             Scheduled timer = clock.schedule(timing, waitNanos);
             Object value = null;
             Throwable failure = null;
@@ -166,7 +197,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 }
                 timedOut.increment();
                 publish(TimeoutEvent.Type.TIMEOUT, null);
-                throw new TimeoutExceededException(name, limit(waitNanos));
+                throw new TimeoutExceededException(name, s.limit(waitNanos));
             }
             if (failure != null) {
                 failed.increment();
@@ -197,10 +228,12 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 AtomicIntegerFieldUpdater.newUpdater(SyncCall.class, "state");
 
         private final Thread caller;
+        private final boolean cancelRunningFuture;
         volatile int state;
 
-        SyncCall(Thread caller) {
+        SyncCall(Thread caller, boolean cancelRunningFuture) {
             this.caller = caller;
+            this.cancelRunningFuture = cancelRunningFuture;
         }
 
         /** The timer fired: the call is out of time. */
@@ -251,13 +284,14 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     public AsyncInvoker decorateAsync(AsyncInvoker next) {
         Objects.requireNonNull(next, "next");
         return call -> {
+            Settings s = settings;
             Deadline outer = Deadline.currentOrNull();
-            long waitNanos = waitNanos(outer);
+            long waitNanos = s.waitNanos(outer);
             if (waitNanos <= 0) {
                 return CompletableFuture.failedFuture(expiredBeforeStart());
             }
-            Deadline deadline = outer != null && waitNanos < timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
-            AsyncCall timing = new AsyncCall(call, waitNanos, CallerContext.capture(carrier));
+            Deadline deadline = outer != null && waitNanos < s.timeoutNanos ? outer : Deadline.afterNanos(waitNanos, clock);
+            AsyncCall timing = new AsyncCall(call, waitNanos, s, CallerContext.capture(carrier));
             CompletionStage<?> stage;
             Deadline previous = Deadline.replace(deadline);
             try {
@@ -290,6 +324,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
         private final Supplier<? extends CompletionStage<?>> call;
         private final long waitNanos;
+        private final Settings settings;
         /** Where a timed-out call's caller continues: captured before this timeout installed its own deadline. */
         private final CallerContext caller;
         private final CompletableFuture<Object> result = new CompletableFuture<>();
@@ -299,7 +334,8 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
         private volatile CompletionStage<?> userStage;
         private CompletionStage<?> stage;
 
-        AsyncCall(Supplier<? extends CompletionStage<?>> call, long waitNanos, CallerContext caller) {
+        AsyncCall(Supplier<? extends CompletionStage<?>> call, long waitNanos, Settings settings, CallerContext caller) {
+            this.settings = settings;
             this.call = call;
             this.waitNanos = waitNanos;
             this.caller = caller;
@@ -334,7 +370,7 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
             });
             result.whenComplete((value, failure) -> {
                 timer.cancel();
-                if (result.isCancelled() && decide() && cancelRunningFuture) {
+                if (result.isCancelled() && decide() && settings.cancelRunningFuture) {
                     abandon(null); // the caller gave up: so does the call
                 }
             });
@@ -362,8 +398,8 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
 
         private void timedOut() {
             publish(TimeoutEvent.Type.TIMEOUT, null);
-            TimeoutExceededException exceeded = new TimeoutExceededException(name, limit(waitNanos));
-            if (cancelRunningFuture) {
+            TimeoutExceededException exceeded = new TimeoutExceededException(name, settings.limit(waitNanos));
+            if (settings.cancelRunningFuture) {
                 abandon(exceeded);
             }
             result.completeExceptionally(exceeded);
@@ -391,11 +427,6 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
                 cancel(user);
             }
         }
-    }
-
-    /** The limit a timed-out call exceeded: the configured duration, or the shorter time its deadline left. */
-    private Duration limit(long waitNanos) {
-        return waitNanos == timeoutNanos ? config.timeoutDuration() : Duration.ofNanos(waitNanos);
     }
 
     private static void cancel(CompletionStage<?> stage) {

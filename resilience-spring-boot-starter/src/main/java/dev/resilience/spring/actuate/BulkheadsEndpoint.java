@@ -16,6 +16,9 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +34,11 @@ import java.util.TreeMap;
  * {@code maxKeys}); its {@code availableConcurrentCalls} is -1, since each key has its own. One key is looked up with
  * {@code /actuator/bulkheads/{name}?key=acme} (the key's string form): its own permits, or 404 when that key is not
  * held (it would start with every permit free).
+ *
+ * <p>Once write access is granted with {@code management.endpoint.bulkheads.access=unrestricted}, a semaphore
+ * bulkhead's settings change at run time, in place ({@code POST} {@code {"maxConcurrentCalls": 10}}: the calls in flight
+ * keep their permits, the next acquisitions see the new maximum), and {@code DELETE} drops such changes. A thread-pool
+ * bulkhead's cannot change at run time.
  */
 @Endpoint(id = "bulkheads", defaultAccess = Access.READ_ONLY)
 public class BulkheadsEndpoint {
@@ -38,6 +46,7 @@ public class BulkheadsEndpoint {
     private final Registry<Bulkhead, BulkheadConfig> bulkheads;
     private final Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads;
     private final @Nullable KeyedInstances keyed;
+    private final @Nullable SettingsChanges changes;
 
     /**
      * @param bulkheads semaphore bulkheads
@@ -56,9 +65,67 @@ public class BulkheadsEndpoint {
     public BulkheadsEndpoint(Registry<Bulkhead, BulkheadConfig> bulkheads,
                              Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads,
                              @Nullable KeyedInstances keyed) {
+        this(bulkheads, threadPoolBulkheads, keyed, null);
+    }
+
+    /**
+     * @param bulkheads the semaphore bulkheads to show and change
+     * @param threadPoolBulkheads the thread-pool bulkheads to show
+     * @param keyed the keyed bulkheads to show, or {@code null}
+     * @param changes where settings changes go, or null: none can be made
+     */
+    public BulkheadsEndpoint(Registry<Bulkhead, BulkheadConfig> bulkheads,
+                             Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads,
+                             @Nullable KeyedInstances keyed, @Nullable SettingsChanges changes) {
         this.bulkheads = bulkheads;
         this.threadPoolBulkheads = threadPoolBulkheads;
         this.keyed = keyed;
+        this.changes = changes;
+    }
+
+    /**
+     * Changes settings of a running semaphore bulkhead in place (validated as at start-up, all or nothing; logged at
+     * INFO with the old and new values; published as CONFIG_CHANGED). Kept until {@link #restore} or a restart, also
+     * across refreshes of the application's properties.
+     *
+     * @param name instance name
+     * @param maxConcurrentCalls calls admitted at once, as text
+     * @param maxWaitDuration how long a caller may wait for a permit ({@code 100ms})
+     * @return what changed, 404 for an unknown name, 400 for an invalid value or a thread-pool bulkhead (nothing
+     *     changed)
+     */
+    @WriteOperation
+    public WebEndpointResponse<Object> change(@Selector String name,
+                                                                   @Nullable String maxConcurrentCalls,
+                                                                   @Nullable String maxWaitDuration) {
+        Map<String, String> settings = SettingsWrites.given("maxConcurrentCalls", maxConcurrentCalls, "maxWaitDuration",
+                maxWaitDuration);
+        if (settings.isEmpty()) {
+            throw SettingsWrites.nothingGiven(java.util.List.of("maxConcurrentCalls", "maxWaitDuration"));
+        }
+        rejectThreadPool(name);
+        return SettingsWrites.change(changes, "bulkhead", name, bulkheads.find(name).isPresent(), settings,
+                () -> bulkheads.find(name).orElseThrow().config());
+    }
+
+    /**
+     * Drops the settings changed through {@link #change}: the bulkhead goes back to its properties, in place.
+     *
+     * @param name instance name
+     * @return what changed, 404 for an unknown name
+     */
+    @DeleteOperation
+    public WebEndpointResponse<Object> restore(@Selector String name) {
+        rejectThreadPool(name);
+        return SettingsWrites.restore(changes, "bulkhead", name, bulkheads.find(name).isPresent(),
+                () -> bulkheads.find(name).orElseThrow().config());
+    }
+
+    private void rejectThreadPool(String name) {
+        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
+            String message = "Bulkhead '" + name + "' is a thread-pool bulkhead, whose settings cannot change at run time";
+            throw new org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException(message, message);
+        }
     }
 
     /** @return every bulkhead of both types, sorted by name */

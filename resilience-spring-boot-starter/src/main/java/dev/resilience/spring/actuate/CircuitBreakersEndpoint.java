@@ -11,6 +11,7 @@ import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -23,20 +24,36 @@ import java.util.Optional;
 /**
  * The {@code circuitbreakers} actuator endpoint: the state and window of every circuit breaker, or of one, and
  * (once write access is granted with {@code management.endpoint.circuitbreakers.access=unrestricted}) manual
- * transitions and resets. An unknown name is never created: it answers 404.
+ * transitions and resets, and changes of a breaker's settings at run time, in place (it keeps its state and window; a
+ * {@code DELETE} drops such changes). An unknown name is never created: it answers 404.
  */
 @Endpoint(id = "circuitbreakers", defaultAccess = Access.READ_ONLY)
 public class CircuitBreakersEndpoint {
 
     private static final Log LOG = LogFactory.getLog(CircuitBreakersEndpoint.class);
 
+    private static final java.util.List<String> SETTINGS = java.util.List.of("slidingWindowType", "slidingWindowSize",
+            "minimumNumberOfCalls", "failureRateThreshold", "slowCallRateThreshold", "slowCallDurationThreshold",
+            "waitDurationInOpenState", "permittedNumberOfCallsInHalfOpenState", "maxWaitDurationInHalfOpenState",
+            "automaticTransitionFromOpenToHalfOpenEnabled");
+
     private final Registry<CircuitBreaker, CircuitBreakerConfig> registry;
+    private final @Nullable SettingsChanges changes;
 
     /**
      * @param registry the circuit breakers to show and steer
      */
     public CircuitBreakersEndpoint(Registry<CircuitBreaker, CircuitBreakerConfig> registry) {
+        this(registry, null);
+    }
+
+    /**
+     * @param registry the circuit breakers to show and steer
+     * @param changes where settings changes go, or null: none can be made
+     */
+    public CircuitBreakersEndpoint(Registry<CircuitBreaker, CircuitBreakerConfig> registry, @Nullable SettingsChanges changes) {
         this.registry = registry;
+        this.changes = changes;
     }
 
     /** @return every circuit breaker, sorted by name */
@@ -59,7 +76,13 @@ public class CircuitBreakersEndpoint {
     }
 
     /**
-     * Moves a breaker to a state, or resets it. Logged at INFO with the previous and the new state.
+     * Moves a breaker to a state, resets it, or changes its settings: a body holds either {@code state}, or
+     * {@code "reset": true}, or settings (one or more of {@link #SETTINGS}, values as text as in properties:
+     * {@code {"failureRateThreshold": 30, "waitDurationInOpenState": "10s"}}). Logged at INFO with the previous and the
+     * new state or settings. A settings change is validated as at start-up (all or nothing, 400 with the start-up
+     * message naming the full property), keeps the breaker's state and window (see
+     * {@link CircuitBreaker#reconfigure}), is published as CONFIG_CHANGED, and is kept until the {@code DELETE}
+     * operation or a restart, also across refreshes of the application's properties.
      *
      * @param name instance name
      * @param state the target state: CLOSED, OPEN, HALF_OPEN, FORCED_OPEN or DISABLED
@@ -72,7 +95,45 @@ public class CircuitBreakersEndpoint {
      *     not exactly one of state and {@code "reset": true} is given
      */
     @WriteOperation
-    public WebEndpointResponse<CircuitBreakers> change(@Selector String name, @Nullable String state, @Nullable String reset) {
+    public WebEndpointResponse<?> change(@Selector String name, @Nullable String state, @Nullable String reset,
+                                         @Nullable String slidingWindowType, @Nullable String slidingWindowSize,
+                                         @Nullable String minimumNumberOfCalls, @Nullable String failureRateThreshold,
+                                         @Nullable String slowCallRateThreshold, @Nullable String slowCallDurationThreshold,
+                                         @Nullable String waitDurationInOpenState,
+                                         @Nullable String permittedNumberOfCallsInHalfOpenState,
+                                         @Nullable String maxWaitDurationInHalfOpenState,
+                                         @Nullable String automaticTransitionFromOpenToHalfOpenEnabled) {
+        Map<String, String> settings = SettingsWrites.given("slidingWindowType", slidingWindowType, "slidingWindowSize",
+                slidingWindowSize, "minimumNumberOfCalls", minimumNumberOfCalls, "failureRateThreshold",
+                failureRateThreshold, "slowCallRateThreshold", slowCallRateThreshold, "slowCallDurationThreshold",
+                slowCallDurationThreshold, "waitDurationInOpenState", waitDurationInOpenState,
+                "permittedNumberOfCallsInHalfOpenState", permittedNumberOfCallsInHalfOpenState,
+                "maxWaitDurationInHalfOpenState", maxWaitDurationInHalfOpenState,
+                "automaticTransitionFromOpenToHalfOpenEnabled", automaticTransitionFromOpenToHalfOpenEnabled);
+        if (!settings.isEmpty()) {
+            if (state != null || reset != null) {
+                throw new InvalidEndpointRequestException("Expected either 'state', 'reset' or settings, not several",
+                        "Expected either 'state', 'reset' or settings");
+            }
+            return SettingsWrites.change(changes, "circuitbreaker", name, registry.find(name).isPresent(), settings,
+                    () -> registry.find(name).orElseThrow().config());
+        }
+        return transitionOrReset(name, state, reset);
+    }
+
+    /**
+     * Drops the settings changed through {@link #change}: the breaker goes back to its properties, in place.
+     *
+     * @param name instance name
+     * @return what changed, 404 for an unknown name
+     */
+    @DeleteOperation
+    public WebEndpointResponse<Object> restore(@Selector String name) {
+        return SettingsWrites.restore(changes, "circuitbreaker", name, registry.find(name).isPresent(),
+                () -> registry.find(name).orElseThrow().config());
+    }
+
+    private WebEndpointResponse<CircuitBreakers> transitionOrReset(String name, @Nullable String state, @Nullable String reset) {
         Boolean resetRequested = reset == null ? null : parseBoolean(reset);
         Optional<CircuitBreaker> found = registry.find(name);
         if (found.isEmpty()) {
@@ -88,8 +149,8 @@ public class CircuitBreakersEndpoint {
             transition(breaker, target);
             LOG.info("Circuit breaker '" + name + "' moved through the actuator: " + previous + " -> " + breaker.state());
         } else {
-            throw new InvalidEndpointRequestException("Expected a body of either {\"state\": <state>} or {\"reset\": true}",
-                    "Expected either 'state' or 'reset': true");
+            throw new InvalidEndpointRequestException("Expected a body of either {\"state\": <state>}, {\"reset\": true}"
+                    + " or settings, one or more of " + SETTINGS, "Expected either 'state', 'reset': true or settings");
         }
         return new WebEndpointResponse<>(new CircuitBreakers(Map.of(name, CircuitBreakerDescriptor.of(breaker))));
     }

@@ -13,6 +13,9 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import java.util.Map;
 import java.util.Optional;
@@ -26,18 +29,73 @@ import java.util.TreeMap;
  * ({@code keys}, {@code maxKeys}); its {@code availablePermissions} is -1, since each key has its own. One key is looked
  * up with {@code /actuator/ratelimiters/{name}?key=acme} (the key's string form): its own permits, or 404 when that key
  * is not held (it would start with the full limit).
+ *
+ * <p>Once write access is granted with {@code management.endpoint.ratelimiters.access=unrestricted}, a limiter's
+ * settings change at run time, in place ({@code POST} {@code {"limitForPeriod": 50}}), and {@code DELETE} drops such
+ * changes.
  */
 @Endpoint(id = "ratelimiters", defaultAccess = Access.READ_ONLY)
 public class RateLimitersEndpoint {
 
+    private static final java.util.List<String> SETTINGS = java.util.List.of("limitForPeriod", "timeoutDuration", "limitRefreshPeriod");
+
     private final Registry<RateLimiter, RateLimiterConfig> registry;
     private final @Nullable KeyedInstances keyed;
+    private final @Nullable SettingsChanges changes;
 
     /**
      * @param registry the rate limiters to show
      */
     public RateLimitersEndpoint(Registry<RateLimiter, RateLimiterConfig> registry) {
-        this(registry, null);
+        this(registry, null, null);
+    }
+
+    /**
+     * @param registry the rate limiters to show and change
+     * @param keyed the keyed rate limiters to show, or {@code null}
+     * @param changes where settings changes go, or null: none can be made
+     */
+    public RateLimitersEndpoint(Registry<RateLimiter, RateLimiterConfig> registry, @Nullable KeyedInstances keyed,
+                                @Nullable SettingsChanges changes) {
+        this.registry = registry;
+        this.keyed = keyed;
+        this.changes = changes;
+    }
+
+    /**
+     * Changes settings of a running rate limiter in place, keeping its current period (validated as at start-up, all
+     * or nothing; logged at INFO with the old and new values; published as CONFIG_CHANGED). The values are kept until
+     * {@link #restore} or a restart, also across refreshes of the application's properties.
+     *
+     * @param name instance name
+     * @param limitForPeriod permits per period, as text ({@code 50})
+     * @param timeoutDuration how long a caller may wait for a permit ({@code 500ms})
+     * @param limitRefreshPeriod the period: cannot change at run time, answered with a 400 naming the property
+     * @return what changed, 404 for an unknown name, 400 for an invalid value (nothing changed)
+     */
+    @WriteOperation
+    public WebEndpointResponse<Object> change(@Selector String name, @Nullable String limitForPeriod,
+                                                                   @Nullable String timeoutDuration,
+                                                                   @Nullable String limitRefreshPeriod) {
+        Map<String, String> settings = SettingsWrites.given("limitForPeriod", limitForPeriod, "timeoutDuration",
+                timeoutDuration, "limitRefreshPeriod", limitRefreshPeriod);
+        if (settings.isEmpty()) {
+            throw SettingsWrites.nothingGiven(SETTINGS);
+        }
+        return SettingsWrites.change(changes, "ratelimiter", name, registry.find(name).isPresent(), settings,
+                () -> registry.find(name).orElseThrow().config());
+    }
+
+    /**
+     * Drops the settings changed through {@link #change}: the rate limiter goes back to its properties, in place.
+     *
+     * @param name instance name
+     * @return what changed, 404 for an unknown name
+     */
+    @DeleteOperation
+    public WebEndpointResponse<Object> restore(@Selector String name) {
+        return SettingsWrites.restore(changes, "ratelimiter", name, registry.find(name).isPresent(),
+                () -> registry.find(name).orElseThrow().config());
     }
 
     /**
@@ -45,8 +103,7 @@ public class RateLimitersEndpoint {
      * @param keyed the keyed rate limiters to show, or {@code null}
      */
     public RateLimitersEndpoint(Registry<RateLimiter, RateLimiterConfig> registry, @Nullable KeyedInstances keyed) {
-        this.registry = registry;
-        this.keyed = keyed;
+        this(registry, keyed, null);
     }
 
     /** @return every rate limiter, keyed ones included, sorted by name */

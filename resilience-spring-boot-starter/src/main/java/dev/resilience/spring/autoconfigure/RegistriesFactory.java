@@ -52,6 +52,12 @@ final class RegistriesFactory {
      */
     private final Executor continuations;
 
+    /**
+     * By kind, the config an instance of a given name gets from these properties, customizers applied: what the
+     * registry's factory would create it with. Filled by {@link #create()}; read by run-time reconfiguration.
+     */
+    private final Map<String, Function<String, Object>> instanceConfigs = new java.util.HashMap<>();
+
     /** The customizer beans of each kind. */
     record Customizers(List<CircuitBreakerConfigCustomizer> circuitBreaker, List<RetryConfigCustomizer> retry,
                        List<BulkheadConfigCustomizer> bulkhead, List<ThreadPoolBulkheadConfigCustomizer> threadPoolBulkhead,
@@ -79,6 +85,19 @@ final class RegistriesFactory {
 
     ResilienceRegistries create() {
         return new ResilienceRegistries(circuitBreakers(), retries(), bulkheads(), threadPoolBulkheads(), rateLimiters(), timeouts());
+    }
+
+    /**
+     * @param kind a kind as in property names ({@code circuitbreaker}, {@code ratelimiter}, ...)
+     * @return after {@link #create()}: the config an instance of a given name gets from these properties (its instance
+     *     config, else the default), with the customizers applied; throws as a creation would for a customizer that fails
+     */
+    Function<String, Object> instanceConfigs(String kind) {
+        Function<String, Object> configs = instanceConfigs.get(kind);
+        if (configs == null) {
+            throw new IllegalStateException("create() has not resolved kind " + kind);
+        }
+        return configs;
     }
 
     private Registry<CircuitBreaker, CircuitBreakerConfig> circuitBreakers() {
@@ -251,7 +270,7 @@ final class RegistriesFactory {
         SettingsResolver<S, B, C> resolver = new SettingsResolver<>(kind, kindProperties, newBuilder, build, settings, classLoader, check);
         Map<String, C> configs = resolver.configs();
         Map<String, C> instances = resolver.instances();
-        Registry.Factory<P, C> customized = kindCustomizers.isEmpty() ? factory : (name, config) -> {
+        java.util.function.BiFunction<String, C, C> customizing = (name, config) -> {
             B builder = toBuilder.apply(config);
             for (K customizer : kindCustomizers) {
                 try {
@@ -280,14 +299,19 @@ final class RegistriesFactory {
                                 + "' to '" + e.value() + "': it must be " + e.allowed() + ".",
                         "Change the customizer so that it sets a value that is " + e.allowed() + ".", e);
             }
-            return factory.create(name, adjusted);
+            return adjusted;
         };
+        Registry.Factory<P, C> customized = kindCustomizers.isEmpty() ? factory
+                : (name, config) -> factory.create(name, customizing.apply(name, config));
         Registry.Builder<P, C> builder = Registry.builder(kind, customized, configs.get("default"));
         configs.forEach(builder::config);
         instances.forEach(builder::instanceConfig);
         // Configured instances are created once every singleton exists (ConfiguredInstances), so that start-up can
         // tell which of them annotations and code actually use.
-        return builder.build();
+        Registry<P, C> registry = builder.build();
+        instanceConfigs.put(kind, name -> kindCustomizers.isEmpty() ? registry.configFor(name)
+                : customizing.apply(name, registry.configFor(name)));
+        return registry;
     }
 
     @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import dev.resilience.spring.actuate.BulkheadsEndpoint;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.RateLimitersEndpoint;
 import dev.resilience.spring.actuate.Resilience4jEndpoints;
+import dev.resilience.spring.actuate.SettingsChanges;
 import dev.resilience.spring.actuate.ResilienceEventsBuffer;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.RetriesEndpoint;
@@ -29,7 +30,7 @@ import org.springframework.context.annotation.Bean;
  * <p>Where Resilience4j's Spring Boot starter registers an endpoint with the same id (an application moving over), ours
  * backs off, and {@link Resilience4jEndpoints} logs which did: Spring Boot allows one endpoint per id.
  */
-@AutoConfiguration(after = ResilienceAutoConfiguration.class, afterName = {
+@AutoConfiguration(after = {ResilienceAutoConfiguration.class, ResilienceReconfigurationAutoConfiguration.class}, afterName = {
         Resilience4jEndpoints.CIRCUIT_BREAKER_AUTO_CONFIGURATION, Resilience4jEndpoints.RETRY_AUTO_CONFIGURATION,
         Resilience4jEndpoints.BULKHEAD_AUTO_CONFIGURATION, Resilience4jEndpoints.RATE_LIMITER_AUTO_CONFIGURATION,
         Resilience4jEndpoints.CIRCUIT_BREAKER_AUTO_CONFIGURATION_BOOT3, Resilience4jEndpoints.RETRY_AUTO_CONFIGURATION_BOOT3,
@@ -42,30 +43,33 @@ public final class ResilienceEndpointAutoConfiguration {
     @ConditionalOnMissingBean(value = CircuitBreakersEndpoint.class,
             type = {Resilience4jEndpoints.CIRCUIT_BREAKERS, Resilience4jEndpoints.CIRCUIT_BREAKERS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = CircuitBreakersEndpoint.class)
-    CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistries registries) {
-        return new CircuitBreakersEndpoint(registries.circuitBreakers());
+    CircuitBreakersEndpoint circuitBreakersEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new CircuitBreakersEndpoint(registries.circuitBreakers(), changes.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean(value = RetriesEndpoint.class, type = {Resilience4jEndpoints.RETRIES, Resilience4jEndpoints.RETRIES_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = RetriesEndpoint.class)
-    RetriesEndpoint retriesEndpoint(ResilienceRegistries registries) {
-        return new RetriesEndpoint(registries.retries());
+    RetriesEndpoint retriesEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new RetriesEndpoint(registries.retries(), changes.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean(value = BulkheadsEndpoint.class, type = {Resilience4jEndpoints.BULKHEADS, Resilience4jEndpoints.BULKHEADS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = BulkheadsEndpoint.class)
-    BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed) {
-        return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads(), keyed.getIfAvailable());
+    BulkheadsEndpoint bulkheadsEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed,
+                                        ObjectProvider<SettingsChanges> changes) {
+        return new BulkheadsEndpoint(registries.bulkheads(), registries.threadPoolBulkheads(), keyed.getIfAvailable(),
+                changes.getIfAvailable());
     }
 
     @Bean
     @ConditionalOnMissingBean(value = RateLimitersEndpoint.class,
             type = {Resilience4jEndpoints.RATE_LIMITERS, Resilience4jEndpoints.RATE_LIMITERS_BOOT3})
     @ConditionalOnAvailableEndpoint(endpoint = RateLimitersEndpoint.class)
-    RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed) {
-        return new RateLimitersEndpoint(registries.rateLimiters(), keyed.getIfAvailable());
+    RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed,
+                                              ObjectProvider<SettingsChanges> changes) {
+        return new RateLimitersEndpoint(registries.rateLimiters(), keyed.getIfAvailable(), changes.getIfAvailable());
     }
 
     /** Sized by {@code resilience.events.buffer-size}, which {@link ResilienceProperties} has checked when bound. */

@@ -43,6 +43,14 @@ public final class HttpJson {
     }
 
     /**
+     * @param path path
+     * @return the response
+     */
+    public HttpResponse<String> delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
+    }
+
+    /**
      * @param body a JSON document
      * @return its tree
      */

@@ -1,0 +1,121 @@
+package dev.resilience.spring.actuate;
+
+import dev.resilience.spring.ResilienceConfigurationException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The part every endpoint's settings write shares: the values given, the change through {@link SettingsChanges}, and
+ * the answer: 200 with what changed ({@link Reconfigured}), 404 for an unknown instance, 400 with the start-up message
+ * ({@link Refused}, no stack trace) for an invalid value or one that cannot change at run time, in which case nothing
+ * changed.
+ */
+final class SettingsWrites {
+
+    private SettingsWrites() {
+    }
+
+    /**
+     * @param pairs setting, value, setting, value, ... (values null where not given)
+     * @return the given settings, in order
+     */
+    static Map<String, String> given(@Nullable String... pairs) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            if (pairs[i + 1] != null) {
+                settings.put(pairs[i], pairs[i + 1]);
+            }
+        }
+        return settings;
+    }
+
+    /**
+     * @param changes where changes go, or null when the application has none (then no write is possible)
+     * @param kind the kind as in property names
+     * @param name the instance's name
+     * @param exists whether the instance exists
+     * @param settings the settings to set, not empty
+     * @param config the instance's config after the change
+     * @return the answer
+     */
+    static WebEndpointResponse<Object> change(@Nullable SettingsChanges changes, String kind, String name,
+                                                    boolean exists, Map<String, String> settings, Supplier<Object> config) {
+        if (!exists) {
+            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        SettingsChanges target = require(changes);
+        try {
+            return new WebEndpointResponse<>(new Reconfigured(name, target.change(kind, name, settings), config.get().toString()));
+        } catch (ResilienceConfigurationException e) {
+            return refused(e);
+        }
+    }
+
+    /**
+     * @param changes where changes go, or null
+     * @param kind the kind as in property names
+     * @param name the instance's name
+     * @param exists whether the instance exists
+     * @param config the instance's config after the change
+     * @return the answer
+     */
+    static WebEndpointResponse<Object> restore(@Nullable SettingsChanges changes, String kind, String name,
+                                                     boolean exists, Supplier<Object> config) {
+        if (!exists) {
+            return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+        }
+        SettingsChanges target = require(changes);
+        try {
+            return new WebEndpointResponse<>(new Reconfigured(name, target.restore(kind, name), config.get().toString()));
+        } catch (ResilienceConfigurationException e) {
+            return refused(e);
+        }
+    }
+
+    /**
+     * A 400 whose body says why (Spring Boot leaves the message out of its error bodies by default, and an operator
+     * needs it): {@code {"error": <the start-up message>, "action": <how to fix it>}}.
+     */
+    private static WebEndpointResponse<Object> refused(ResilienceConfigurationException e) {
+        return new WebEndpointResponse<>(new Refused(e.getMessage(), e.action()), WebEndpointResponse.STATUS_BAD_REQUEST);
+    }
+
+    /**
+     * The answer to a refused settings write; nothing was changed.
+     *
+     * @param error what is wrong, naming the full property, as at start-up
+     * @param action how to fix it
+     */
+    public record Refused(String error, String action) {
+    }
+
+    /** @return a 400 for a body that sets nothing */
+    static InvalidEndpointRequestException nothingGiven(List<String> settings) {
+        String message = "Expected a body setting at least one of " + settings;
+        return new InvalidEndpointRequestException(message, message);
+    }
+
+    private static SettingsChanges require(@Nullable SettingsChanges changes) {
+        if (changes == null) {
+            String message = "Settings cannot be changed at run time in this application";
+            throw new InvalidEndpointRequestException(message, message);
+        }
+        return changes;
+    }
+
+    /**
+     * The answer to a settings write.
+     *
+     * @param name the instance
+     * @param changes what changed, one line per instance changed ({@code "ratelimiter 'x': limitForPeriod 10 -> 50"})
+     * @param config the instance's settings now
+     */
+    public record Reconfigured(String name, List<String> changes, String config) {
+    }
+}
