@@ -204,8 +204,10 @@ class ConfigurationMetadataTest {
             String name = (String) property.get("name");
             assertThat(hints).as("hint of " + name).containsKey(name);
             List<Map<String, Object>> values = (List<Map<String, Object>>) hints.get(name).get("values");
-            assertThat(values).extracting(value -> value.get("value")).containsExactlyInAnyOrderElementsOf(
-                    Arrays.stream(resolved.getEnumConstants()).map(constant -> ((Enum<?>) constant).name()).toList());
+            // Binding is case-insensitive: a hint may offer a constant as users write it (resilience4j, RESILIENCE4J).
+            assertThat(values).extracting(value -> ((String) value.get("value")).toUpperCase(java.util.Locale.ROOT))
+                    .containsExactlyInAnyOrderElementsOf(Arrays.stream(resolved.getEnumConstants())
+                            .map(constant -> ((Enum<?>) constant).name()).toList());
             assertThat(values).allSatisfy(value -> assertThat(value.get("description")).isNotNull());
         }
         assertThat(enums).as("enum-typed settings found").isPositive();
