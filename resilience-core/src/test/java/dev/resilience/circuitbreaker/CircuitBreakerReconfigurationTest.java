@@ -226,6 +226,11 @@ class CircuitBreakerReconfigurationTest {
         CircuitBreakerConfig.Builder config = CircuitBreakerConfig.builder().slidingWindowType(type)
                 .minimumNumberOfCalls(1).failureRateThreshold(100).slowCallRateThreshold(100);
         CircuitBreaker breaker = CircuitBreaker.of("b", config.slidingWindowSize(size).build(), clock);
+        // Successes first, so that no moment of the run sees a window of failures only (100 % would open it).
+        int prefilled = 100;
+        for (int i = 0; i < prefilled; i++) {
+            succeed(breaker);
+        }
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong resizes = new AtomicLong();
         CountDownLatch resizerDone = new CountDownLatch(1);
@@ -261,8 +266,9 @@ class CircuitBreakerReconfigurationTest {
         CircuitBreakerMetrics metrics = breaker.metrics();
         assertThat(resizes.get()).isPositive();
         assertThat(metrics.state()).isEqualTo(State.CLOSED);
-        assertThat(metrics.bufferedCalls()).isEqualTo((long) threads * callsEach);
+        assertThat(metrics.bufferedCalls()).isEqualTo((long) threads * callsEach + prefilled);
         assertThat(metrics.failedCalls()).isEqualTo(failures.get());
-        assertThat(metrics.totalSuccessfulCalls() + metrics.totalFailedCalls()).isEqualTo((long) threads * callsEach);
+        assertThat(metrics.totalSuccessfulCalls() + metrics.totalFailedCalls())
+                .isEqualTo((long) threads * callsEach + prefilled);
     }
 }
