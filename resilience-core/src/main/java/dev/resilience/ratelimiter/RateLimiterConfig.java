@@ -20,11 +20,13 @@ public final class RateLimiterConfig {
     private final int limitForPeriod;
     private final Duration limitRefreshPeriod;
     private final Duration timeoutDuration;
+    private final StoreFailureMode onStoreFailure;
 
     private RateLimiterConfig(Builder b) {
         this.limitForPeriod = b.limitForPeriod;
         this.limitRefreshPeriod = b.limitRefreshPeriod;
         this.timeoutDuration = b.timeoutDuration;
+        this.onStoreFailure = b.onStoreFailure;
     }
 
     /** @return the defaults: 50 permits per 1 s period, 5 s timeout */
@@ -61,10 +63,18 @@ public final class RateLimiterConfig {
         return timeoutDuration;
     }
 
+    /**
+     * @return what a limiter backed by a shared store does while the store fails (default
+     *     {@link StoreFailureMode#LOCAL}); a limiter without a store ignores it
+     */
+    public StoreFailureMode onStoreFailure() {
+        return onStoreFailure;
+    }
+
     @Override
     public String toString() {
         return "RateLimiterConfig{limitForPeriod=" + limitForPeriod + ", limitRefreshPeriod=" + limitRefreshPeriod
-                + ", timeoutDuration=" + timeoutDuration + '}';
+                + ", timeoutDuration=" + timeoutDuration + ", onStoreFailure=" + onStoreFailure + '}';
     }
 
     /** Builds a {@link RateLimiterConfig}; each method validates at once, nothing is clamped. Not thread-safe. */
@@ -73,6 +83,7 @@ public final class RateLimiterConfig {
         private int limitForPeriod = 50;
         private Duration limitRefreshPeriod = Duration.ofSeconds(1);
         private Duration timeoutDuration = Duration.ofSeconds(5);
+        private StoreFailureMode onStoreFailure = StoreFailureMode.LOCAL;
 
         private Builder() {
         }
@@ -81,6 +92,7 @@ public final class RateLimiterConfig {
             limitForPeriod = c.limitForPeriod;
             limitRefreshPeriod = c.limitRefreshPeriod;
             timeoutDuration = c.timeoutDuration;
+            onStoreFailure = c.onStoreFailure;
         }
 
         /**
@@ -117,6 +129,16 @@ public final class RateLimiterConfig {
          */
         public Builder timeoutDuration(Duration timeout) {
             this.timeoutDuration = Validate.notNegative("timeoutDuration", timeout);
+            return this;
+        }
+
+        /**
+         * @param mode what a limiter backed by a shared store does while the store fails (an error, or no answer within
+         *     the command timeout); not null. Default {@link StoreFailureMode#LOCAL}. A limiter without a store ignores it.
+         * @return this builder
+         */
+        public Builder onStoreFailure(StoreFailureMode mode) {
+            this.onStoreFailure = Validate.nonNull("onStoreFailure", mode);
             return this;
         }
 
