@@ -138,6 +138,20 @@ public interface RateLimiter extends Policy {
     }
 
     /**
+     * Same as {@link #of(String, RateLimiterConfig, Clock, RateLimiterStore, Duration)} with the store's own
+     * {@link RateLimiterStore#commandTimeout()}.
+     *
+     * @param name instance name, also the key counted in the store
+     * @param config settings
+     * @param clock the time source for waits, command timeouts and event times
+     * @param store the shared store
+     * @return a rate limiter backed by the store
+     */
+    static RateLimiter of(String name, RateLimiterConfig config, Clock clock, RateLimiterStore store) {
+        return of(name, config, clock, store, store.commandTimeout());
+    }
+
+    /**
      * @param name instance name
      * @return a rate limiter with {@link RateLimiterConfig#defaults()} on the system clock
      */

@@ -1,5 +1,6 @@
 package dev.resilience.spi;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -35,6 +36,14 @@ public interface RateLimiterStore {
      * @return the answer; completes exceptionally when the store failed
      */
     CompletionStage<Admission> acquire(String key, int limitForPeriod, long periodNanos, long maxWaitNanos);
+
+    /**
+     * @return how long a limiter built with this store (and no command timeout of its own) waits for an answer before
+     *     its failure mode applies: positive; default 100 ms
+     */
+    default Duration commandTimeout() {
+        return Duration.ofMillis(100);
+    }
 
     /** @return a short name for status pages and log lines, e.g. {@code "redis"} */
     default String name() {

@@ -16,6 +16,10 @@ import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Registry;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.ratelimiter.StoreFailureMode;
+import dev.resilience.ratelimiter.internal.StoreBackedRateLimiter;
+import dev.resilience.core.internal.ContinuationThreads;
+import dev.resilience.spi.RateLimiterStore;
 import dev.resilience.retry.IntervalBiFunction;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudgetConfig;
@@ -195,10 +199,19 @@ final class RegistriesFactory {
         List<SettingsResolver.Setting<RateLimiterProperties, RateLimiterConfig.Builder>> settings = List.of(
                 value("limit-for-period", RateLimiterProperties::getLimitForPeriod, (b, v) -> b.limitForPeriod((Integer) v)),
                 value("limit-refresh-period", RateLimiterProperties::getLimitRefreshPeriod, (b, v) -> b.limitRefreshPeriod((java.time.Duration) v)),
-                value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)));
+                value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)),
+                value("on-store-failure", RateLimiterProperties::getOnStoreFailure, (b, v) -> b.onStoreFailure((StoreFailureMode) v)));
+        RateLimiterStores stores = new RateLimiterStores(properties.getRatelimiter(),
+                () -> beans == null ? null : beans.getBeanProvider(RateLimiterStore.class).getIfAvailable(), classLoader);
         return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
                 customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
-                (name, config) -> RateLimiter.of(name, config, clock, ContextPropagation.carrier()));
+                (name, config) -> {
+                    RateLimiterStore store = stores.storeOf(name);
+                    return store == null
+                            ? RateLimiter.of(name, config, clock, ContextPropagation.carrier())
+                            : new StoreBackedRateLimiter(name, name, config, clock, store, store.commandTimeout(),
+                                    ContinuationThreads.INSTANCE, ContextPropagation.carrier());
+                });
     }
 
     private Registry<Timeout, TimeoutConfig> timeouts() {

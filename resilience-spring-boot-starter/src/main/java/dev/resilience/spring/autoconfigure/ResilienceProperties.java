@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.redis.RedisRateLimiterProperties;
+
 import dev.resilience.spring.ResilienceConfigurationException;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -255,6 +257,18 @@ public class ResilienceProperties implements InitializingBean {
 
     /** Shared configs and instances of RateLimiter settings. */
     public static class RateLimiterKind extends KindProperties<RateLimiterProperties> {
+
+        /** The Redis store of the rate limiters whose store is 'redis' (the connection is spring.data.redis.*). */
+        @NestedConfigurationProperty
+        private RedisRateLimiterProperties redis = new RedisRateLimiterProperties();
+
+        public RedisRateLimiterProperties getRedis() {
+            return redis;
+        }
+
+        public void setRedis(RedisRateLimiterProperties redis) {
+            this.redis = redis;
+        }
     }
 
     /** Shared configs and instances of Timeout settings. */

@@ -1,0 +1,43 @@
+package dev.resilience.spring.redis;
+
+import dev.resilience.spi.RateLimiterStore;
+import dev.resilience.spring.ResilienceConfigurationException;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.Environment;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The Redis store for rate limiters with {@code store: redis}, on Spring Boot's Lettuce connection factory. Only with
+ * Spring Data Redis and Lettuce on the class path and a {@link LettuceConnectionFactory} bean; backs off when the
+ * application defines its own {@link RateLimiterStore}. Creating the store connects to nothing: the first call of a
+ * limiter with {@code store: redis} does.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnClass({LettuceConnectionFactory.class, io.lettuce.core.RedisClient.class})
+public final class ResilienceRedisAutoConfiguration {
+
+    @Bean
+    @ConditionalOnBean(LettuceConnectionFactory.class)
+    @ConditionalOnMissingBean(RateLimiterStore.class)
+    RedisRateLimiterStore resilienceRedisRateLimiterStore(LettuceConnectionFactory connectionFactory,
+                                                          Environment environment) {
+        // Bound here as well as in the starter's resilience.* properties, so that this package needs nothing else.
+        RedisRateLimiterProperties properties = Binder.get(environment)
+                .bindOrCreate("resilience.ratelimiter.redis", RedisRateLimiterProperties.class);
+        if (properties.getCommandTimeout() == null || properties.getCommandTimeout().isNegative()
+                || properties.getCommandTimeout().isZero()) {
+            throw ResilienceConfigurationException.invalidProperty("resilience.ratelimiter.redis.command-timeout",
+                    properties.getCommandTimeout(), "a positive duration");
+        }
+        if (properties.getKeyPrefix() == null) {
+            throw ResilienceConfigurationException.invalidProperty("resilience.ratelimiter.redis.key-prefix", null,
+                    "a string (empty for no prefix)");
+        }
+        return new RedisRateLimiterStore(connectionFactory, properties.getKeyPrefix(), properties.getCommandTimeout());
+    }
+}
