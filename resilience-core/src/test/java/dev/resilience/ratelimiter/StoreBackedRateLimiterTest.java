@@ -214,6 +214,23 @@ class StoreBackedRateLimiterTest {
     }
 
     @Test
+    void probeOfAnUnavailableStoreThatFailsSlowlyIsNotRepeatedWithinOneCall() {
+        RateLimiter limiter = limiter(StoreFailureMode.DENY, 1);
+        store.answer(failing());
+        assertThat(limiter.acquirePermission()).isFalse(); // the store is now unavailable
+        clock.advance(Duration.ofSeconds(1));
+        store.always(() -> {
+            clock.advance(Duration.ofSeconds(2)); // the probe fails only after longer than the probe interval
+            return CompletableFuture.failedFuture(new IllegalStateException("connection refused"));
+        });
+
+        assertThat(limiter.acquirePermission()).isFalse();
+        assertThatThrownBy(() -> limiter.call(() -> "x")).isInstanceOf(RequestNotPermittedException.class);
+
+        assertThat(store.asked).hasValue(3); // the first failure, then one probe per call, never a loop
+    }
+
+    @Test
     void storeThrowingInsteadOfAnsweringCountsAsAFailure() {
         RateLimiter limiter = limiter(StoreFailureMode.ALLOW, 1);
         store.always(() -> {

@@ -194,17 +194,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     @Override
     public boolean acquirePermission() {
         if (!shouldAsk()) {
-            return switch (config.onStoreFailure()) {
-                case LOCAL -> local.acquirePermission();
-                case ALLOW -> {
-                    onPermitted(0);
-                    yield true;
-                }
-                case DENY -> {
-                    onDenied();
-                    yield false;
-                }
-            };
+            return degradedPermission();
         }
         Admission admission;
         try {
@@ -215,7 +205,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
             return false;
         } catch (ExecutionException e) {
             onStoreFailure(e.getCause());
-            return acquirePermission();
+            return degradedPermission(); // never ask again within one call: a slow failure could repeat for ever
         }
         onAnswer(admission);
         if (!admission.isGranted()) {
@@ -228,6 +218,20 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         }
         onPermitted(admission.waitNanos());
         return true;
+    }
+
+    private boolean degradedPermission() {
+        return switch (config.onStoreFailure()) {
+            case LOCAL -> local.acquirePermission();
+            case ALLOW -> {
+                onPermitted(0);
+                yield true;
+            }
+            case DENY -> {
+                onDenied();
+                yield false;
+            }
+        };
     }
 
     @Override
