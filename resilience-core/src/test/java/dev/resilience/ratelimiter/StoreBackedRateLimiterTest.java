@@ -225,9 +225,14 @@ class StoreBackedRateLimiterTest {
         });
 
         assertThat(limiter.acquirePermission()).isFalse();
-        assertThatThrownBy(() -> limiter.call(() -> "x")).isInstanceOf(RequestNotPermittedException.class);
+        assertThat(store.asked).hasValue(2); // the first failure, then one probe, never a loop
 
-        assertThat(store.asked).hasValue(3); // the first failure, then one probe per call, never a loop
+        // The next probe is due one interval after that probe failed, not after it began.
+        assertThatThrownBy(() -> limiter.call(() -> "x")).isInstanceOf(RequestNotPermittedException.class);
+        assertThat(store.asked).hasValue(2);
+        clock.advance(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> limiter.call(() -> "x")).isInstanceOf(RequestNotPermittedException.class);
+        assertThat(store.asked).hasValue(3);
     }
 
     @Test

@@ -43,8 +43,8 @@ import java.util.function.Supplier;
  * <p><b>Failures.</b> A store that fails, or does not answer within the command timeout (enforced here, on the
  * injected clock's timer, whatever the store does), marks the store unavailable. While it is, calls do not ask it:
  * they get the {@link StoreFailureMode} at once, so an outage costs no call more than one command timeout, and only
- * the calls already asking when it began. One caller at a time asks again, at most once per {@link #PROBE_INTERVAL_NANOS};
- * the first answer makes the store available again. In {@link StoreFailureMode#LOCAL} the calls meanwhile go through a
+ * the calls already asking when it began. One caller at a time asks again, {@link #PROBE_INTERVAL_NANOS} after the last
+ * failure; the first answer makes the store available again. In {@link StoreFailureMode#LOCAL} the calls meanwhile go through a
  * local {@link RateLimiterImpl} of the same settings, created up front (idle, it costs no timer).
  *
  * <p><b>Logging.</b> Through {@link System.Logger}, at most one line about failures per {@link #LOG_INTERVAL_NANOS}
@@ -441,10 +441,11 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         errors.increment();
         String description = failure == null ? "unknown failure" : failure.toString();
         lastError = description;
-        if (available.compareAndSet(true, false)) {
-            nextProbeNanos.set(clock.nanoTime() + PROBE_INTERVAL_NANOS);
-        }
+        available.set(false);
         long now = clock.nanoTime();
+        // Counted from the failure, not from the probe's start: a probe that took the whole command timeout is not
+        // followed at once by the next one, which would make one caller after another wait for it.
+        nextProbeNanos.accumulateAndGet(now + PROBE_INTERVAL_NANOS, (a, b) -> b - a > 0 ? b : a);
         long nextLog = nextLogNanos.get();
         if ((nextLog == Long.MIN_VALUE || now - nextLog >= 0) && nextLogNanos.compareAndSet(nextLog, now + LOG_INTERVAL_NANOS)) {
             long unlogged = unloggedFailures.getAndSet(0);
