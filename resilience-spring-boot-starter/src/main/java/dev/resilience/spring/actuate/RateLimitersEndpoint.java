@@ -4,6 +4,7 @@ import dev.resilience.core.Registry;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterMetrics;
+import dev.resilience.ratelimiter.StoreStatus;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -62,12 +63,50 @@ public class RateLimitersEndpoint {
      * @param limitForPeriod permits per refresh period
      * @param availablePermissions permits still free in the current period
      * @param waitingCalls calls waiting for a permit
+     * @param store for a limiter whose permits a shared store counts ({@code store: redis}), how the store is doing;
+     *     null for a local limiter (the actuator leaves nulls out of its JSON)
      */
-    public record RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls) {
+    public record RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls,
+                                        @Nullable StoreDescriptor store) {
 
         static RateLimiterDescriptor of(RateLimiter limiter) {
             RateLimiterMetrics metrics = limiter.metrics();
-            return new RateLimiterDescriptor(metrics.limitForPeriod(), metrics.availablePermissions(), metrics.waitingCalls());
+            return new RateLimiterDescriptor(metrics.limitForPeriod(), metrics.availablePermissions(), metrics.waitingCalls(),
+                    limiter.storeStatus().map(StoreDescriptor::of).orElse(null));
+        }
+    }
+
+    /**
+     * The shared store of one rate limiter.
+     *
+     * @param name the store, e.g. {@code redis}
+     * @param key the key the limiter counts under in the store (before the store's own prefix)
+     * @param available whether the store answered the last request
+     * @param errors store failures (errors and command timeouts) since start-up
+     * @param lastError the last failure, if any
+     * @param onStoreFailure what the limiter does while the store fails: LOCAL, ALLOW or DENY
+     */
+    public record StoreDescriptor(String name, String key, boolean available, long errors,
+                                  @Nullable String lastError,
+                                  String onStoreFailure) {
+
+        static StoreDescriptor of(StoreStatus status) {
+            return new StoreDescriptor(status.store(), status.storeKey(), status.available(), status.errors(),
+                    status.lastError(), status.onStoreFailure().name());
+        }
+
+        /** @return the same, as health details (no nulls) */
+        Map<String, Object> details() {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("store", name);
+            details.put("key", key);
+            details.put("available", available);
+            details.put("errors", errors);
+            if (lastError != null) {
+                details.put("lastError", lastError);
+            }
+            details.put("onStoreFailure", onStoreFailure);
+            return details;
         }
     }
 }

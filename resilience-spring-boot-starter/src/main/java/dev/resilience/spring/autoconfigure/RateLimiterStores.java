@@ -34,7 +34,7 @@ final class RateLimiterStores {
         String firstRedis = null;
         firstRedis = check(kind.getConfigs(), "resilience.ratelimiter.configs.", firstRedis);
         firstRedis = check(kind.getInstances(), "resilience.ratelimiter.instances.", firstRedis);
-        this.shared = firstRedis == null ? null : require(firstRedis, lookup, classLoader);
+        this.shared = firstRedis == null ? null : require(firstRedis, lookup, classLoader, RateLimiterStore.class);
     }
 
     /** @return the store counting {@code instanceName}'s permits, or null for a limiter that counts its own */
@@ -54,19 +54,27 @@ final class RateLimiterStores {
             String property = prefix + entry.getKey() + ".store";
             if (isRedis(value)) {
                 firstRedis = firstRedis == null ? property : firstRedis;
-            } else if (!LOCAL.equals(value.trim().toLowerCase(Locale.ROOT))) {
+            } else if (!isLocal(value)) {
                 throw ResilienceConfigurationException.invalidProperty(property, value, "'local' or 'redis'");
             }
         }
         return firstRedis;
     }
 
-    private static boolean isRedis(String value) {
+    static boolean isRedis(String value) {
         return REDIS.equals(value.trim().toLowerCase(Locale.ROOT));
     }
 
-    private static RateLimiterStore require(String property, Supplier<RateLimiterStore> lookup, ClassLoader classLoader) {
-        RateLimiterStore store = lookup.get();
+    static boolean isLocal(String value) {
+        return LOCAL.equals(value.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * @return the store a property set to {@code redis} needs
+     * @throws ResilienceConfigurationException saying what to add when there is none
+     */
+    static <T> T require(String property, Supplier<T> lookup, ClassLoader classLoader, Class<T> type) {
+        T store = lookup.get();
         if (store != null) {
             return store;
         }
@@ -77,11 +85,11 @@ final class RateLimiterStores {
                             + "point spring.data.redis.* at your Redis, or set '" + property + "' to 'local'.");
         }
         throw new ResilienceConfigurationException(
-                "Property '" + property + "' is 'redis', but the application has no Redis store for rate limiters: it "
+                "Property '" + property + "' is 'redis', but the application has no Redis store for it: it "
                         + "needs Spring Boot's Lettuce connection factory (a LettuceConnectionFactory bean), or a bean of "
-                        + "type " + RateLimiterStore.class.getName() + ".",
+                        + "type " + type.getName() + ".",
                 "Use Spring Boot's Redis auto-configuration with Lettuce (the default client of "
-                        + "spring-boot-starter-data-redis), define a " + RateLimiterStore.class.getSimpleName()
+                        + "spring-boot-starter-data-redis), define a " + type.getSimpleName()
                         + " bean, or set '" + property + "' to 'local'.");
     }
 }

@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import dev.resilience.spring.redis.RedisRateLimiterProperties;
+import dev.resilience.spring.redis.RedisRetryBudgetProperties;
 
 import dev.resilience.spring.ResilienceConfigurationException;
 
@@ -245,6 +246,18 @@ public class ResilienceProperties implements InitializingBean {
 
     /** Shared configs and instances of Retry settings. */
     public static class RetryKind extends KindProperties<RetryProperties> {
+
+        /** The Redis store of the retry budget groups whose budget.store is 'redis'. */
+        @NestedConfigurationProperty
+        private RedisRetryBudgetProperties redis = new RedisRetryBudgetProperties();
+
+        public RedisRetryBudgetProperties getRedis() {
+            return redis;
+        }
+
+        public void setRedis(RedisRetryBudgetProperties redis) {
+            this.redis = redis;
+        }
     }
 
     /** Shared configs and instances of Bulkhead settings. */

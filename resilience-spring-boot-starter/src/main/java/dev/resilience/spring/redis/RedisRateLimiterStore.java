@@ -2,24 +2,11 @@ package dev.resilience.spring.redis;
 
 import dev.resilience.spi.Admission;
 import dev.resilience.spi.RateLimiterStore;
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link RateLimiterStore} on Redis, over Spring Boot's Lettuce connection: every instance of a service that uses
@@ -39,14 +26,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * that anything the store may keep for one limiter stays on one slot. Every write sets an expiry: the end of the
  * reserved window plus one second, so an idle limiter leaves nothing behind.
  *
- * <p><b>Connection.</b> Lettuce's shared, thread-safe connection, obtained on first use on a thread of its own (a
- * connection attempt never blocks a caller; the limiter's command timeout bounds its wait), and again after a failed
- * attempt. Lettuce reconnects by itself after that. A request that timed out may still reach Redis later (Lettuce
- * queues commands while it reconnects): it is then counted without a caller, so the fleet admits fewer, never more.
+ * <p><b>Connection.</b> Lettuce's shared, thread-safe connection (see {@link RedisScripts}): a connection attempt never
+ * blocks a caller. A request that timed out may still reach Redis later (Lettuce queues commands while it reconnects):
+ * it is then counted without a caller, so the fleet admits fewer, never more.
  *
  * <p>Thread-safe; no thread of its own.
  */
-public final class RedisRateLimiterStore implements RateLimiterStore, DisposableBean {
+public final class RedisRateLimiterStore implements RateLimiterStore {
 
     /**
      * KEYS[1]: the limiter's hash. ARGV: limit, period (microseconds), longest wait (microseconds). Answers
@@ -86,24 +72,21 @@ public final class RedisRateLimiterStore implements RateLimiterStore, Disposable
             return {1, wait, remaining}
             """;
 
-    static final String SCRIPT_SHA = sha1(SCRIPT);
+    static final String SCRIPT_SHA = RedisScripts.Script.of(SCRIPT).sha();
 
-    private final LettuceConnectionFactory connectionFactory;
+    private static final RedisScripts.Script ACQUIRE = RedisScripts.Script.of(SCRIPT);
+
+    private final RedisScripts scripts;
     private final String keyPrefix;
     private final Duration commandTimeout;
-    private final AtomicReference<CompletableFuture<Connected>> connection = new AtomicReference<>();
-
-    /** The connection the store keeps open, and its commands. */
-    private record Connected(RedisConnection connection, RedisScriptingAsyncCommands<byte[], byte[]> commands) {
-    }
 
     /**
-     * @param connectionFactory Spring Boot's Lettuce connection factory (standalone, sentinel or cluster)
+     * @param scripts runs the script on Spring Boot's Lettuce connection
      * @param keyPrefix put before every key, e.g. {@code resilience:ratelimiter:}
      * @param commandTimeout how long a limiter waits for an answer; positive
      */
-    public RedisRateLimiterStore(LettuceConnectionFactory connectionFactory, String keyPrefix, Duration commandTimeout) {
-        this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+    RedisRateLimiterStore(RedisScripts scripts, String keyPrefix, Duration commandTimeout) {
+        this.scripts = Objects.requireNonNull(scripts, "scripts");
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
         this.commandTimeout = Objects.requireNonNull(commandTimeout, "commandTimeout");
     }
@@ -125,26 +108,12 @@ public final class RedisRateLimiterStore implements RateLimiterStore, Disposable
 
     @Override
     public CompletionStage<Admission> acquire(String key, int limitForPeriod, long periodNanos, long maxWaitNanos) {
-        byte[][] keys = {redisKey(key).getBytes(StandardCharsets.UTF_8)};
+        byte[][] keys = {RedisScripts.bytes(redisKey(key))};
         byte[][] args = {
-                bytes(limitForPeriod),
-                bytes(Math.max(1, ceilDiv(periodNanos, 1_000L))),
-                bytes(maxWaitNanos / 1_000L)};
-        return connected().thenCompose(c -> eval(c, keys, args)).thenApply(RedisRateLimiterStore::admission);
-    }
-
-    private CompletionStage<List<Object>> eval(Connected c, byte[][] keys, byte[][] args) {
-        CompletionStage<List<Object>> sha = c.commands().evalsha(SCRIPT_SHA, ScriptOutputType.MULTI, keys, args);
-        return sha.handle((answer, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedStage(answer);
-            }
-            if (unwrap(failure) instanceof RedisNoScriptException) {
-                // Redis lost its script cache: EVAL runs the script and caches it again.
-                return c.commands().<List<Object>>eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
-            }
-            return CompletableFuture.<List<Object>>failedStage(unwrap(failure));
-        }).thenCompose(stage -> stage);
+                RedisScripts.bytes(limitForPeriod),
+                RedisScripts.bytes(Math.max(1, ceilDiv(periodNanos, 1_000L))),
+                RedisScripts.bytes(maxWaitNanos / 1_000L)};
+        return scripts.run(ACQUIRE, keys, args).thenApply(RedisRateLimiterStore::admission);
     }
 
     private static Admission admission(List<Object> answer) {
@@ -159,76 +128,8 @@ public final class RedisRateLimiterStore implements RateLimiterStore, Disposable
         return micros > 0 ? Admission.afterWait(micros * 1_000L) : Admission.granted((int) (long) (Long) answer.get(2));
     }
 
-    /**
-     * The shared connection, connecting first if need be on a thread of its own: a connection attempt may take the
-     * client's connect timeout, which no caller should wait for. A failed attempt is forgotten, so the next call
-     * tries again (the limiter asks a failing store at most once a second).
-     */
-    private CompletableFuture<Connected> connected() {
-        CompletableFuture<Connected> current = connection.get();
-        if (current != null && !current.isCompletedExceptionally()) {
-            return current;
-        }
-        CompletableFuture<Connected> attempt = new CompletableFuture<>();
-        if (!connection.compareAndSet(current, attempt)) {
-            return connected();
-        }
-        Thread connector = new Thread(() -> {
-            try {
-                attempt.complete(connect());
-            } catch (Throwable t) {
-                attempt.completeExceptionally(t);
-            }
-        }, "resilience-redis-connect");
-        connector.setDaemon(true);
-        connector.start();
-        return attempt;
-    }
-
-    @SuppressWarnings("unchecked")
-    private Connected connect() {
-        RedisConnection redis = connectionFactory.isClusterAware()
-                ? connectionFactory.getClusterConnection() : connectionFactory.getConnection();
-        try {
-            Object nativeConnection = redis.getNativeConnection();
-            if (!(nativeConnection instanceof RedisScriptingAsyncCommands<?, ?> commands)) {
-                throw new IllegalStateException("expected Lettuce's asynchronous commands, got " + nativeConnection);
-            }
-            return new Connected(redis, (RedisScriptingAsyncCommands<byte[], byte[]>) commands);
-        } catch (RuntimeException e) {
-            redis.close();
-            throw e;
-        }
-    }
-
-    /** Releases the connection the store holds (the shared native connection stays the factory's). */
-    @Override
-    public void destroy() {
-        CompletableFuture<Connected> current = connection.getAndSet(null);
-        if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
-            current.join().connection().close();
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
-    private static byte[] bytes(long value) {
-        return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-    }
-
     private static long ceilDiv(long a, long b) {
         return -Math.floorDiv(-a, b);
-    }
-
-    private static String sha1(String script) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(script.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is required of every Java platform", e);
-        }
     }
 
     @Override

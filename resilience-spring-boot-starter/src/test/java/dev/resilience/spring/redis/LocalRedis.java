@@ -63,6 +63,38 @@ final class LocalRedis implements AutoCloseable {
         throw last;
     }
 
+    /**
+     * Starts a Redis Cluster node (no slots yet) on a free loopback port whose cluster bus port (the port + 10000) is
+     * free too.
+     */
+    static LocalRedis startClusterNode() throws IOException {
+        IOException last = new IOException("no free port pair for a cluster node");
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int port = freePort();
+            if (port + 10_000 > 65_535 || !isFree(port + 10_000)) {
+                continue;
+            }
+            LocalRedis redis = new LocalRedis(port, List.of("--cluster-enabled", "yes",
+                    "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"));
+            try {
+                redis.startProcess();
+                return redis;
+            } catch (IOException e) {
+                last = e;
+                redis.close();
+            }
+        }
+        throw last;
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
+    }
+
     int port() {
         return port;
     }
