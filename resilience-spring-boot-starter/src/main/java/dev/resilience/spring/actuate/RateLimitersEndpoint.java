@@ -5,6 +5,7 @@ import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterMetrics;
 import dev.resilience.ratelimiter.StoreStatus;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -64,10 +65,10 @@ public class RateLimitersEndpoint {
      * @param availablePermissions permits still free in the current period
      * @param waitingCalls calls waiting for a permit
      * @param store for a limiter whose permits a shared store counts ({@code store: redis}), how the store is doing;
-     *     null for a local limiter (the actuator leaves nulls out of its JSON)
+     *     null, and left out of the JSON, for a local limiter
      */
     public record RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls,
-                                        @Nullable StoreDescriptor store) {
+                                        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoreDescriptor store) {
 
         static RateLimiterDescriptor of(RateLimiter limiter) {
             RateLimiterMetrics metrics = limiter.metrics();
@@ -87,7 +88,7 @@ public class RateLimitersEndpoint {
      * @param onStoreFailure what the limiter does while the store fails: LOCAL, ALLOW or DENY
      */
     public record StoreDescriptor(String name, String key, boolean available, long errors,
-                                  @Nullable String lastError,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String lastError,
                                   String onStoreFailure) {
 
         static StoreDescriptor of(StoreStatus status) {
