@@ -30,9 +30,14 @@ final class LocalRedis implements AutoCloseable {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     private static volatile Path binary;
 
+    /** Set by the shutdown hook: a server started after it (a test's finally block, say) is stopped at once. */
+    private static volatile boolean jvmStopping;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
-                "local-redis-stopper"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            jvmStopping = true;
+            RUNNING.forEach(Process::destroyForcibly);
+        }, "local-redis-stopper"));
     }
 
     private final int port;
@@ -142,6 +147,10 @@ final class LocalRedis implements AutoCloseable {
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         RUNNING.add(p);
         process = p;
+        if (jvmStopping) { // checked after adding, the hook sets it before stopping them all: one of us stops it
+            stop();
+            throw new IOException("the JVM is shutting down");
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
