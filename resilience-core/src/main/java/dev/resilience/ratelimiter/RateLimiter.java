@@ -4,10 +4,13 @@ import dev.resilience.Policy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
 import dev.resilience.spi.ContextCarrier;
+import dev.resilience.spi.RateLimiterStore;
 import dev.resilience.ratelimiter.internal.RateLimiterImpl;
+import dev.resilience.ratelimiter.internal.StoreBackedRateLimiter;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -115,6 +118,41 @@ public interface RateLimiter extends Policy {
     }
 
     /**
+     * A limiter whose permits are counted by a shared store, so that every instance of a service using the same store
+     * and name shares one limit (see {@link RateLimiterStore}). Each call asks the store once; an answer to wait keeps
+     * the meaning of {@link RateLimiterConfig#timeoutDuration()} (a synchronous caller parks on the clock, an
+     * asynchronous one is started by the clock's timer, no thread sleeps for it). A store that fails or does not answer
+     * within {@code commandTimeout} makes the limiter apply {@link RateLimiterConfig#onStoreFailure()} until the store
+     * answers again (asked by one caller at a time, at most once a second).
+     *
+     * @param name instance name, also the key counted in the store
+     * @param config settings
+     * @param clock the time source for waits, command timeouts and event times
+     * @param store the shared store
+     * @param commandTimeout how long a call waits for the store's answer before the failure mode applies; positive
+     * @return a rate limiter backed by the store
+     */
+    static RateLimiter of(String name, RateLimiterConfig config, Clock clock, RateLimiterStore store,
+                          Duration commandTimeout) {
+        return new StoreBackedRateLimiter(name, name, config, clock, store, commandTimeout,
+                dev.resilience.core.internal.ContinuationThreads.INSTANCE, ContextCarrier.none());
+    }
+
+    /**
+     * Same as {@link #of(String, RateLimiterConfig, Clock, RateLimiterStore, Duration)} with the store's own
+     * {@link RateLimiterStore#commandTimeout()}.
+     *
+     * @param name instance name, also the key counted in the store
+     * @param config settings
+     * @param clock the time source for waits, command timeouts and event times
+     * @param store the shared store
+     * @return a rate limiter backed by the store
+     */
+    static RateLimiter of(String name, RateLimiterConfig config, Clock clock, RateLimiterStore store) {
+        return of(name, config, clock, store, store.commandTimeout());
+    }
+
+    /**
      * @param name instance name
      * @return a rate limiter with {@link RateLimiterConfig#defaults()} on the system clock
      */
@@ -194,6 +232,13 @@ public interface RateLimiter extends Policy {
      * may run within one period's length.
      */
     void refill();
+
+    /**
+     * @return how this limiter's shared store is doing, or empty for a limiter that counts its permits itself
+     */
+    default Optional<StoreStatus> storeStatus() {
+        return Optional.empty();
+    }
 
     /**
      * Tries to acquire one permit without running anything, waiting up to the timeout like a call would.

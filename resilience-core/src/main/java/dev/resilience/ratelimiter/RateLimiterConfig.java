@@ -22,6 +22,7 @@ public final class RateLimiterConfig {
     private final Duration timeoutDuration;
     private final int maxKeys;
     private final Duration keyIdleExpiry;
+    private final StoreFailureMode onStoreFailure;
 
     private RateLimiterConfig(Builder b) {
         this.limitForPeriod = b.limitForPeriod;
@@ -29,6 +30,7 @@ public final class RateLimiterConfig {
         this.timeoutDuration = b.timeoutDuration;
         this.maxKeys = b.maxKeys;
         this.keyIdleExpiry = b.keyIdleExpiry;
+        this.onStoreFailure = b.onStoreFailure;
     }
 
     /** @return the defaults: 50 permits per 1 s period, 5 s timeout */
@@ -81,10 +83,18 @@ public final class RateLimiterConfig {
         return keyIdleExpiry;
     }
 
+    /**
+     * @return what a limiter backed by a shared store does while the store fails (default
+     *     {@link StoreFailureMode#LOCAL}); a limiter without a store ignores it
+     */
+    public StoreFailureMode onStoreFailure() {
+        return onStoreFailure;
+    }
+
     @Override
     public String toString() {
         return "RateLimiterConfig{limitForPeriod=" + limitForPeriod + ", limitRefreshPeriod=" + limitRefreshPeriod
-                + ", timeoutDuration=" + timeoutDuration + ", maxKeys=" + maxKeys + ", keyIdleExpiry=" + keyIdleExpiry + '}';
+                + ", timeoutDuration=" + timeoutDuration + ", maxKeys=" + maxKeys + ", keyIdleExpiry=" + keyIdleExpiry + ", onStoreFailure=" + onStoreFailure + '}';
     }
 
     /** Builds a {@link RateLimiterConfig}; each method validates at once, nothing is clamped. Not thread-safe. */
@@ -95,6 +105,7 @@ public final class RateLimiterConfig {
         private Duration timeoutDuration = Duration.ofSeconds(5);
         private int maxKeys = dev.resilience.keyed.KeyedPolicy.DEFAULT_MAX_KEYS;
         private Duration keyIdleExpiry = dev.resilience.keyed.KeyedPolicy.DEFAULT_KEY_IDLE_EXPIRY;
+        private StoreFailureMode onStoreFailure = StoreFailureMode.LOCAL;
 
         private Builder() {
         }
@@ -105,6 +116,7 @@ public final class RateLimiterConfig {
             timeoutDuration = c.timeoutDuration;
             maxKeys = c.maxKeys;
             keyIdleExpiry = c.keyIdleExpiry;
+            onStoreFailure = c.onStoreFailure;
         }
 
         /**
@@ -161,6 +173,16 @@ public final class RateLimiterConfig {
          */
         public Builder keyIdleExpiry(Duration keyIdleExpiry) {
             this.keyIdleExpiry = dev.resilience.keyed.KeyedPolicy.validateKeyIdleExpiry(keyIdleExpiry);
+            return this;
+        }
+
+        /**
+         * @param mode what a limiter backed by a shared store does while the store fails (an error, or no answer within
+         *     the command timeout); not null. Default {@link StoreFailureMode#LOCAL}. A limiter without a store ignores it.
+         * @return this builder
+         */
+        public Builder onStoreFailure(StoreFailureMode mode) {
+            this.onStoreFailure = Validate.nonNull("onStoreFailure", mode);
             return this;
         }
 

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param epochMillis when, from the limiter's clock
  * @param waitDuration for {@link Type#SUCCESSFUL_ACQUIRE}: how long the caller waited (or, async, is scheduled to
  *     wait) for its period; for {@link Type#FAILED_ACQUIRE}: the time to the next period (zero if unknown)
- * @param reason for {@link Type#FAILED_ACQUIRE}: why ({@code "timeout"} or {@code "interrupted"}); otherwise null
+ * @param reason for {@link Type#FAILED_ACQUIRE}: why ({@code "timeout"}, {@code "interrupted"}, or
+ *     {@code "store-unavailable"} for a limiter whose shared store failed and whose on-store-failure is DENY); otherwise null
  * @param change for {@link Type#CONFIG_CHANGED}: {@code from} and {@code to}, the settings before and after; else empty
  */
 public record RateLimiterEvent(String name, Type eventType, long epochMillis, Duration waitDuration, String reason,

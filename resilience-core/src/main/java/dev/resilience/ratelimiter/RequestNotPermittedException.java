@@ -60,6 +60,18 @@ public class RequestNotPermittedException extends ResilienceException {
     }
 
     /**
+     * @param instanceName the rate limiter's name
+     * @param store the shared store's name
+     * @return the rejection for a caller refused because the limiter's shared store failed and its
+     *     {@link StoreFailureMode} is {@link StoreFailureMode#DENY}
+     */
+    public static RequestNotPermittedException storeUnavailable(String instanceName, String store) {
+        return new RequestNotPermittedException(instanceName,
+                "RateLimiter '" + instanceName + "' does not permit further calls: its shared store (" + store
+                        + ") is unavailable and on-store-failure is DENY", null);
+    }
+
+    /**
      * @return the time until the next period begins (a hint for a {@code Retry-After} header), if known (not for
      *     a caller interrupted while waiting)
      */

@@ -21,13 +21,27 @@ import java.time.Duration;
  *     (default 10)
  * @param group the name of the budget shared by every retry that names it, or {@code null} (default) for a
  *     budget of the retry's own
+ * @param shared whether the group is one budget for every instance of the service, counted by a
+ *     {@link dev.resilience.spi.RetryBudgetStore} (default false: this instance's budget); needs a group
  */
-public record RetryBudgetConfig(double ratio, Duration window, double minRetriesPerSecond, String group) {
+public record RetryBudgetConfig(double ratio, Duration window, double minRetriesPerSecond, String group, boolean shared) {
 
     /** The longest window: one hour (3,600 one-second buckets). */
     public static final Duration MAX_WINDOW = Duration.ofHours(1);
 
     private static final RetryBudgetConfig DEFAULTS = new RetryBudgetConfig(0.2, Duration.ofSeconds(10), 10, null);
+
+    /**
+     * A budget of this instance alone (not {@link #shared()}).
+     *
+     * @param ratio retries allowed per first attempt in the window
+     * @param window the sliding window
+     * @param minRetriesPerSecond the floor
+     * @param group the shared budget's name, or {@code null}
+     */
+    public RetryBudgetConfig(double ratio, Duration window, double minRetriesPerSecond, String group) {
+        this(ratio, window, minRetriesPerSecond, group, false);
+    }
 
     /**
      * Validates the settings.
@@ -61,7 +75,7 @@ public record RetryBudgetConfig(double ratio, Duration window, double minRetries
      * @return a copy with that ratio
      */
     public RetryBudgetConfig withRatio(double ratio) {
-        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group);
+        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group, shared);
     }
 
     /**
@@ -69,7 +83,7 @@ public record RetryBudgetConfig(double ratio, Duration window, double minRetries
      * @return a copy with that window
      */
     public RetryBudgetConfig withWindow(Duration window) {
-        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group);
+        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group, shared);
     }
 
     /**
@@ -77,7 +91,7 @@ public record RetryBudgetConfig(double ratio, Duration window, double minRetries
      * @return a copy with that floor
      */
     public RetryBudgetConfig withMinRetriesPerSecond(double minRetriesPerSecond) {
-        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group);
+        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group, shared);
     }
 
     /**
@@ -85,7 +99,16 @@ public record RetryBudgetConfig(double ratio, Duration window, double minRetries
      * @return a copy with that group
      */
     public RetryBudgetConfig withGroup(String group) {
-        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group);
+        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group, shared);
+    }
+
+    /**
+     * @param shared whether the group is one budget for every instance, counted by a shared store (it then needs a
+     *     group, checked when the budget is created)
+     * @return a copy with that setting
+     */
+    public RetryBudgetConfig withShared(boolean shared) {
+        return new RetryBudgetConfig(ratio, window, minRetriesPerSecond, group, shared);
     }
 
     /** @return the window in seconds, the number of one-second buckets */

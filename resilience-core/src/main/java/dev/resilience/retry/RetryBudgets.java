@@ -1,5 +1,10 @@
 package dev.resilience.retry;
 
+import dev.resilience.retry.internal.SharedRetryBudget;
+import dev.resilience.spi.RetryBudgetStore;
+
+import java.time.Duration;
+
 import dev.resilience.core.Clock;
 
 import java.util.Map;
@@ -18,8 +23,13 @@ public final class RetryBudgets {
     /** The default bound on the number of groups. */
     public static final int DEFAULT_MAX_GROUPS = 1_000;
 
+    /** The default interval at which a shared budget syncs with its store: 100 ms. */
+    public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofMillis(100);
+
     private final Clock clock;
     private final int maxGroups;
+    private final RetryBudgetStore store;
+    private final Duration syncInterval;
     private final ConcurrentHashMap<String, RetryBudget> groups = new ConcurrentHashMap<>();
 
     /**
@@ -34,6 +44,22 @@ public final class RetryBudgets {
      * @param maxGroups the most groups this registry holds, at least 1
      */
     public RetryBudgets(Clock clock, int maxGroups) {
+        this(clock, maxGroups, null, DEFAULT_SYNC_INTERVAL);
+    }
+
+    /**
+     * @param clock the time source of every budget made here
+     * @param maxGroups the most groups this registry holds, at least 1
+     * @param store counts the groups whose config is {@link RetryBudgetConfig#shared() shared}, or null if there is
+     *     none (then a shared config is refused)
+     * @param syncInterval how often a shared budget in use syncs with the store; positive
+     */
+    public RetryBudgets(Clock clock, int maxGroups, RetryBudgetStore store, Duration syncInterval) {
+        this.store = store;
+        if (syncInterval == null || syncInterval.isNegative() || syncInterval.isZero()) {
+            throw new IllegalArgumentException("syncInterval must be positive, but was " + syncInterval);
+        }
+        this.syncInterval = syncInterval;
         this.clock = Objects.requireNonNull(clock, "clock");
         if (maxGroups < 1) {
             throw new IllegalArgumentException("maxGroups must be >= 1, but was " + maxGroups);
@@ -53,6 +79,12 @@ public final class RetryBudgets {
     public RetryBudget budgetFor(RetryBudgetConfig config) {
         Objects.requireNonNull(config, "config");
         String group = config.group();
+        if (config.shared() && group == null) {
+            throw new IllegalArgumentException("A shared retry budget needs a group (it is the group's budget across the fleet): " + config);
+        }
+        if (config.shared() && store == null) {
+            throw new IllegalArgumentException("Retry budget group '" + group + "' is shared, but no RetryBudgetStore was given");
+        }
         if (group == null) {
             return RetryBudget.of(config, clock);
         }
@@ -63,7 +95,7 @@ public final class RetryBudgets {
                     throw new IllegalArgumentException("The retry budget registry holds its maximum of " + maxGroups
                             + " groups; refusing to create group '" + g + "'");
                 }
-                return RetryBudget.of(config, clock);
+                return config.shared() ? new SharedRetryBudget(config, clock, store, syncInterval) : RetryBudget.of(config, clock);
             });
         }
         if (!budget.config().equals(config)) {

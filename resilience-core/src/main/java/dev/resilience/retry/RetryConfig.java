@@ -639,6 +639,16 @@ public final class RetryConfig {
         }
 
         /**
+         * @param shared see {@link RetryBudgetConfig#shared()}
+         * @return this builder
+         */
+        public Builder budgetShared(boolean shared) {
+            this.budget = budget.withShared(shared);
+            budgetDetail("budgetShared", shared);
+            return this;
+        }
+
+        /**
          * @return the config
          * @throws InvalidConfigException naming the first {@code budget*} setting given when the budget was never
          *     said on or off: a budget setting without {@code budgetEnabled} would otherwise be silently ignored

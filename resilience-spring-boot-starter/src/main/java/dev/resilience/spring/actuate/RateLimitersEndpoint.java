@@ -6,6 +6,8 @@ import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RateLimiterMetrics;
+import dev.resilience.ratelimiter.StoreStatus;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.resilience.spring.keyed.KeyedInstances;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -17,6 +19,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -161,28 +164,81 @@ public class RateLimitersEndpoint {
      * @param keys for a keyed instance, the keys it holds now; absent otherwise
      * @param maxKeys for a keyed instance, the most keys it holds; absent otherwise
      * @param key the key looked up; absent otherwise
+     * @param store for a limiter whose permits a shared store counts ({@code store: redis}), how the store is doing;
+     *     null, and left out of the JSON, for a local limiter
      */
     public record RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls,
-                                        @Nullable Integer keys, @Nullable Integer maxKeys, @Nullable String key) {
+                                        @Nullable Integer keys, @Nullable Integer maxKeys, @Nullable String key,
+                                        @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable StoreDescriptor store) {
 
         /**
-         * An unkeyed rate limiter.
+         * An unkeyed rate limiter without a shared store.
          *
          * @param limitForPeriod permits per refresh period
          * @param availablePermissions permits still free in the current period
          * @param waitingCalls calls waiting for a permit
          */
         public RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls) {
-            this(limitForPeriod, availablePermissions, waitingCalls, null, null, null);
+            this(limitForPeriod, availablePermissions, waitingCalls, null, null, null, null);
+        }
+
+        /**
+         * A keyed rate limiter, or one key of it.
+         *
+         * @param limitForPeriod permits per refresh period
+         * @param availablePermissions permits still free (-1 for the keyed instance as a whole)
+         * @param waitingCalls calls waiting for a permit
+         * @param keys keys held, or null
+         * @param maxKeys the most keys held, or null
+         * @param key the key looked up, or null
+         */
+        public RateLimiterDescriptor(int limitForPeriod, int availablePermissions, int waitingCalls,
+                                     @Nullable Integer keys, @Nullable Integer maxKeys, @Nullable String key) {
+            this(limitForPeriod, availablePermissions, waitingCalls, keys, maxKeys, key, null);
         }
 
         static RateLimiterDescriptor of(RateLimiter limiter) {
             RateLimiterMetrics metrics = limiter.metrics();
-            return new RateLimiterDescriptor(metrics.limitForPeriod(), metrics.availablePermissions(), metrics.waitingCalls());
+            return new RateLimiterDescriptor(metrics.limitForPeriod(), metrics.availablePermissions(), metrics.waitingCalls(),
+                    null, null, null, limiter.storeStatus().map(StoreDescriptor::of).orElse(null));
         }
 
         RateLimiterDescriptor forKey(String key) {
-            return new RateLimiterDescriptor(limitForPeriod, availablePermissions, waitingCalls, null, null, key);
+            return new RateLimiterDescriptor(limitForPeriod, availablePermissions, waitingCalls, null, null, key, store);
+        }
+    }
+
+    /**
+     * The shared store of one rate limiter.
+     *
+     * @param name the store, e.g. {@code redis}
+     * @param key the key the limiter counts under in the store (before the store's own prefix)
+     * @param available whether the store answered the last request
+     * @param errors store failures (errors and command timeouts) since start-up
+     * @param lastError the last failure, if any
+     * @param onStoreFailure what the limiter does while the store fails: LOCAL, ALLOW or DENY
+     */
+    public record StoreDescriptor(String name, String key, boolean available, long errors,
+                                  @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String lastError,
+                                  String onStoreFailure) {
+
+        static StoreDescriptor of(StoreStatus status) {
+            return new StoreDescriptor(status.store(), status.storeKey(), status.available(), status.errors(),
+                    status.lastError(), status.onStoreFailure().name());
+        }
+
+        /** @return the same, as health details (no nulls) */
+        Map<String, Object> details() {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("store", name);
+            details.put("key", key);
+            details.put("available", available);
+            details.put("errors", errors);
+            if (lastError != null) {
+                details.put("lastError", lastError);
+            }
+            details.put("onStoreFailure", onStoreFailure);
+            return details;
         }
     }
 }

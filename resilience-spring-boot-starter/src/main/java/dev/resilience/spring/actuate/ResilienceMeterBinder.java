@@ -8,6 +8,7 @@ import dev.resilience.circuitbreaker.CircuitBreakerMetrics;
 import dev.resilience.core.Registry;
 import dev.resilience.core.Subscription;
 import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.StoreStatus;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryMetrics;
 import dev.resilience.spring.ResilienceRegistries;
@@ -389,6 +390,15 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             meters.add(FunctionCounter.builder("resilience.ratelimiter.calls", limiter, l -> l.metrics().rejectedCalls())
                     .tag("name", name).tag("outcome", "rejected").description("Calls offered to the rate limiter, by outcome")
                     .register(meterRegistry));
+            if (limiter.storeStatus().isPresent()) {
+                meters.add(FunctionCounter.builder("resilience.ratelimiter.store.errors", limiter,
+                                l -> l.storeStatus().map(StoreStatus::errors).orElse(0L))
+                        .tag("name", name).description("Failures (errors and command timeouts) of the limiter's shared store")
+                        .register(meterRegistry));
+                meters.add(gauge("resilience.ratelimiter.store.available", limiter,
+                        l -> l.storeStatus().map(status -> status.available() ? 1 : 0).orElse(0), name,
+                        "1 while the limiter's shared store answers, 0 while its on-store-failure applies"));
+            }
             return new InstanceMeters(meters);
         }
 

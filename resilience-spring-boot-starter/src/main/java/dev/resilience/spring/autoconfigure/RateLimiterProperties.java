@@ -1,5 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.ratelimiter.StoreFailureMode;
+
 import java.time.Duration;
 
 /**
@@ -33,6 +35,35 @@ public class RateLimiterProperties extends InstanceProperties {
      * Default 10m.
      */
     private Duration keyIdleExpiry;
+
+    /**
+     * Where permits are counted: 'local' (this instance alone) or 'redis' (one limit shared by every instance that
+     * uses the same Redis, key prefix and limiter name; needs Spring Data Redis with Lettuce). Default local.
+     */
+    private String store;
+
+    /**
+     * What a limiter with store 'redis' does while Redis fails or does not answer within
+     * 'resilience.ratelimiter.redis.command-timeout': LOCAL (each instance enforces the limit on its own), ALLOW
+     * (admit every call) or DENY (refuse every call). Recovery is automatic. Default LOCAL.
+     */
+    private StoreFailureMode onStoreFailure;
+
+    public String getStore() {
+        return store;
+    }
+
+    public void setStore(String store) {
+        this.store = store;
+    }
+
+    public StoreFailureMode getOnStoreFailure() {
+        return onStoreFailure;
+    }
+
+    public void setOnStoreFailure(StoreFailureMode onStoreFailure) {
+        this.onStoreFailure = onStoreFailure;
+    }
 
     public Integer getLimitForPeriod() {
         return limitForPeriod;

@@ -16,6 +16,11 @@ import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Registry;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.ratelimiter.StoreFailureMode;
+import dev.resilience.ratelimiter.internal.StoreBackedRateLimiter;
+import dev.resilience.core.internal.ContinuationThreads;
+import dev.resilience.spi.RateLimiterStore;
+import dev.resilience.spi.RetryBudgetStore;
 import dev.resilience.retry.IntervalBiFunction;
 import dev.resilience.retry.Retry;
 import dev.resilience.retry.RetryBudgetConfig;
@@ -25,6 +30,7 @@ import dev.resilience.spring.context.ContextPropagation;
 import dev.resilience.timeout.Timeout;
 import dev.resilience.timeout.TimeoutConfig;
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -161,11 +167,66 @@ final class RegistriesFactory {
                 budget("ratio", RetryProperties.Budget::getRatio, (b, v) -> b.budgetRatio((Double) v)),
                 budget("window", RetryProperties.Budget::getWindow, (b, v) -> b.budgetWindow((java.time.Duration) v)),
                 budget("min-retries-per-second", RetryProperties.Budget::getMinRetriesPerSecond, (b, v) -> b.budgetMinRetriesPerSecond((Double) v)),
-                budget("group", RetryProperties.Budget::getGroup, (b, v) -> b.budgetGroup((String) v)));
-        RetryBudgets budgets = new RetryBudgets(clock);
+                budget("group", RetryProperties.Budget::getGroup, (b, v) -> b.budgetGroup((String) v)),
+                new SettingsResolver.Setting<>("budget.store", "budgetShared", p -> p.getBudget().getStore(),
+                        (b, v) -> b.budgetShared(sharedBudget((String) v)), false));
+        RetryBudgets budgets = retryBudgets();
         return registry("retry", properties.getRetry(), this::retryBuilder, RetryConfig.Builder::build, settings,
                 customizers.retry(), RetryConfig::toBuilder, RetryConfigCustomizer::customize,
-                (name, config) -> retry(name, config, budgets));
+                (name, config) -> retry(name, config, budgets), RegistriesFactory::sharedBudgetHasAGroup);
+    }
+
+    private static boolean sharedBudget(String store) {
+        if (RateLimiterStores.isRedis(store)) {
+            return true;
+        }
+        if (RateLimiterStores.isLocal(store)) {
+            return false;
+        }
+        throw new InvalidConfigException("budgetShared", store, "'local' or 'redis'");
+    }
+
+    /** A budget shared across the fleet is a group's: without a group there is nothing to share it by. */
+    private static void sharedBudgetHasAGroup(RetryConfig config, Function<String, String> origin, String path) {
+        if (config.budget().filter(b -> b.shared() && b.group() == null).isPresent()) {
+            String property = origin.apply("budgetShared");
+            throw new ResilienceConfigurationException(
+                    "Property '" + property + "' is 'redis', but " + path + " has no budget.group: a budget shared by "
+                            + "every instance is a group's budget.",
+                    "Set '" + path + ".budget.group' (or the group in a base config) to name the shared budget, or set '"
+                            + property + "' to 'local'.");
+        }
+    }
+
+    /** The retry budgets, with the Redis store when some retry's budget.store is 'redis'. */
+    private RetryBudgets retryBudgets() {
+        String firstRedis = null;
+        for (Map.Entry<String, RetryProperties> e : properties.getRetry().getConfigs().entrySet()) {
+            String store = e.getValue().getBudget().getStore();
+            if (firstRedis == null && store != null && RateLimiterStores.isRedis(store)) {
+                firstRedis = "resilience.retry.configs." + e.getKey() + ".budget.store";
+            }
+        }
+        for (Map.Entry<String, RetryProperties> e : properties.getRetry().getInstances().entrySet()) {
+            String store = e.getValue().getBudget().getStore();
+            if (firstRedis == null && store != null && RateLimiterStores.isRedis(store)) {
+                firstRedis = "resilience.retry.instances." + e.getKey() + ".budget.store";
+            }
+        }
+        java.time.Duration syncInterval = properties.getRetry().getRedis().getSyncInterval();
+        if (syncInterval == null || syncInterval.isNegative() || syncInterval.isZero()) {
+            throw ResilienceConfigurationException.invalidProperty("resilience.retry.redis.sync-interval", syncInterval,
+                    "a positive duration");
+        }
+        RetryBudgetStore store = firstRedis == null ? null : RateLimiterStores.require(firstRedis,
+                () -> beans == null ? null : beans.getBeanProvider(RetryBudgetStore.class).getIfAvailable(),
+                beanClassLoader(), RetryBudgetStore.class);
+        return new RetryBudgets(clock, RetryBudgets.DEFAULT_MAX_GROUPS, store, syncInterval);
+    }
+
+    private ClassLoader beanClassLoader() {
+        return beans instanceof ConfigurableBeanFactory factory && factory.getBeanClassLoader() != null
+                ? factory.getBeanClassLoader() : classLoader;
     }
 
     /** A retry config builder whose asynchronous attempts after a backoff run on {@link #continuations}, if set. */
@@ -237,11 +298,23 @@ final class RegistriesFactory {
                 value("limit-refresh-period", RateLimiterProperties::getLimitRefreshPeriod, (b, v) -> b.limitRefreshPeriod((java.time.Duration) v)),
                 value("timeout-duration", RateLimiterProperties::getTimeoutDuration, (b, v) -> b.timeoutDuration((java.time.Duration) v)),
                 value("max-keys", RateLimiterProperties::getMaxKeys, (b, v) -> b.maxKeys((Integer) v)),
-                value("key-idle-expiry", RateLimiterProperties::getKeyIdleExpiry, (b, v) -> b.keyIdleExpiry((java.time.Duration) v)));
+                value("key-idle-expiry", RateLimiterProperties::getKeyIdleExpiry, (b, v) -> b.keyIdleExpiry((java.time.Duration) v)),
+                value("on-store-failure", RateLimiterProperties::getOnStoreFailure, (b, v) -> b.onStoreFailure((StoreFailureMode) v)));
+        RateLimiterStores stores = new RateLimiterStores(properties.getRatelimiter(),
+                () -> beans == null ? null : beans.getBeanProvider(RateLimiterStore.class).getIfAvailable(),
+                beanClassLoader());
         return registry("ratelimiter", properties.getRatelimiter(), RateLimiterConfig::builder, RateLimiterConfig.Builder::build, settings,
                 customizers.rateLimiter(), RateLimiterConfig::toBuilder, RateLimiterConfigCustomizer::customize,
-                (name, config) -> continuations == null ? RateLimiter.of(name, config, clock, ContextPropagation.carrier())
-                        : RateLimiter.of(name, config, clock, continuations, ContextPropagation.carrier()));
+                (name, config) -> {
+                    RateLimiterStore store = stores.storeOf(name);
+                    if (store != null) {
+                        return new StoreBackedRateLimiter(name, name, config, clock, store, store.commandTimeout(),
+                                continuations == null ? ContinuationThreads.INSTANCE : continuations,
+                                ContextPropagation.carrier());
+                    }
+                    return continuations == null ? RateLimiter.of(name, config, clock, ContextPropagation.carrier())
+                            : RateLimiter.of(name, config, clock, continuations, ContextPropagation.carrier());
+                });
     }
 
     private Registry<Timeout, TimeoutConfig> timeouts() {

@@ -1,5 +1,8 @@
 package dev.resilience.spring.autoconfigure;
 
+import dev.resilience.spring.redis.RedisRateLimiterProperties;
+import dev.resilience.spring.redis.RedisRetryBudgetProperties;
+
 import dev.resilience.spring.ResilienceConfigurationException;
 import dev.resilience.spring.actuate.MeterNaming;
 
@@ -318,6 +321,18 @@ public class ResilienceProperties implements InitializingBean {
 
     /** Shared configs and instances of Retry settings. */
     public static class RetryKind extends KindProperties<RetryProperties> {
+
+        /** The Redis store of the retry budget groups whose budget.store is 'redis'. */
+        @NestedConfigurationProperty
+        private RedisRetryBudgetProperties redis = new RedisRetryBudgetProperties();
+
+        public RedisRetryBudgetProperties getRedis() {
+            return redis;
+        }
+
+        public void setRedis(RedisRetryBudgetProperties redis) {
+            this.redis = redis;
+        }
     }
 
     /** Shared configs and instances of Bulkhead settings. */
@@ -330,6 +345,18 @@ public class ResilienceProperties implements InitializingBean {
 
     /** Shared configs and instances of RateLimiter settings. */
     public static class RateLimiterKind extends KindProperties<RateLimiterProperties> {
+
+        /** The Redis store of the rate limiters whose store is 'redis' (the connection is spring.data.redis.*). */
+        @NestedConfigurationProperty
+        private RedisRateLimiterProperties redis = new RedisRateLimiterProperties();
+
+        public RedisRateLimiterProperties getRedis() {
+            return redis;
+        }
+
+        public void setRedis(RedisRateLimiterProperties redis) {
+            this.redis = redis;
+        }
     }
 
     /** Shared configs and instances of Timeout settings. */

@@ -194,6 +194,13 @@ public class RetryProperties extends InstanceProperties {
          */
         private String group;
 
+        /**
+         * Where the group's budget is counted: 'local' (this instance's budget) or 'redis' (one budget for every
+         * instance that uses the same Redis and group; needs a group, and Spring Data Redis with Lettuce). A first
+         * attempt never waits for Redis: counts are synced every 'resilience.retry.redis.sync-interval'. Default local.
+         */
+        private String store;
+
         public Boolean getEnabled() {
             return enabled;
         }
@@ -232,6 +239,14 @@ public class RetryProperties extends InstanceProperties {
 
         public void setGroup(String group) {
             this.group = group;
+        }
+
+        public String getStore() {
+            return store;
+        }
+
+        public void setStore(String store) {
+            this.store = store;
         }
     }
 }

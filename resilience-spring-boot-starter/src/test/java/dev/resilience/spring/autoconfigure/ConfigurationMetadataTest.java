@@ -276,6 +276,10 @@ class ConfigurationMetadataTest {
                 return false;
             case "budget.enabled":
                 return RetryConfig.defaults().budget().isPresent();
+            case "store":
+            case "budget.store":
+                // Chosen by the starter (RateLimiterStores, RegistriesFactory), not by a core config: local unless set.
+                return "local";
             default:
                 break;
         }
