@@ -3,8 +3,6 @@ package dev.resilience.spring.cloud;
 import dev.resilience.core.ShutdownGate;
 import org.springframework.cloud.client.circuitbreaker.CircuitBreakerFactory;
 
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -44,14 +42,10 @@ import java.util.function.Function;
 public final class ResilienceCircuitBreakerFactory
         extends CircuitBreakerFactory<CloudCircuitBreakerConfig, CloudCircuitBreakerConfig.Builder> {
 
-    private final CloudPolicies policies;
-    private final ShutdownGate gate;
-    private final ConcurrentHashMap<String, ResilienceCloudCircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private volatile Function<String, CloudCircuitBreakerConfig> defaultConfiguration = id -> CloudCircuitBreakerConfig.fromProperties();
+    private final CloudBreakers<ResilienceCloudCircuitBreaker> breakers;
 
     ResilienceCircuitBreakerFactory(CloudPolicies policies, ShutdownGate gate) {
-        this.policies = policies;
-        this.gate = gate;
+        this.breakers = new CloudBreakers<>(policies, gate, ResilienceCloudCircuitBreaker::new, "Customizer<ResilienceCircuitBreakerFactory>");
     }
 
     @Override
@@ -61,22 +55,7 @@ public final class ResilienceCircuitBreakerFactory
 
     @Override
     public ResilienceCloudCircuitBreaker create(String id, String groupName) {
-        Objects.requireNonNull(id, "id");
-        ResilienceCloudCircuitBreaker existing = breakers.get(id);
-        if (existing != null) {
-            return existing;
-        }
-        return breakers.computeIfAbsent(id, name -> new ResilienceCloudCircuitBreaker(name, policies.resolve(name, groupName,
-                configured(name), groupName == null ? CloudCircuitBreakerConfig.fromProperties() : configured(groupName),
-                defaultConfig(name)), gate));
-    }
-
-    private CloudCircuitBreakerConfig configured(String name) {
-        return getConfigurations().getOrDefault(name, CloudCircuitBreakerConfig.fromProperties());
-    }
-
-    private CloudCircuitBreakerConfig defaultConfig(String id) {
-        return Objects.requireNonNull(defaultConfiguration.apply(id), "configureDefault's function returned null for '" + id + "'");
+        return breakers.create(id, groupName, getConfigurations());
     }
 
     /**
@@ -89,22 +68,12 @@ public final class ResilienceCircuitBreakerFactory
      */
     @Override
     public void configure(Consumer<CloudCircuitBreakerConfig.Builder> consumer, String... ids) {
-        for (String id : ids) {
-            if (breakers.containsKey(id)) {
-                throw new IllegalStateException("Spring Cloud circuit breaker '" + id + "' was created before it was configured: "
-                        + "configure it from a Customizer<ResilienceCircuitBreakerFactory> bean, which runs before any breaker is created.");
-            }
-            CloudCircuitBreakerConfig.Builder builder = configBuilder(id);
-            consumer.accept(builder);
-            CloudCircuitBreakerConfig config = builder.build();
-            policies.checkConfigurable(id, config);
-            getConfigurations().put(id, config);
-        }
+        breakers.configure(consumer, ids, getConfigurations());
     }
 
     @Override
     protected CloudCircuitBreakerConfig.Builder configBuilder(String id) {
-        return policies.builder(id);
+        return breakers.builder(id);
     }
 
     /**
@@ -113,6 +82,6 @@ public final class ResilienceCircuitBreakerFactory
      */
     @Override
     public void configureDefault(Function<String, CloudCircuitBreakerConfig> defaultConfiguration) {
-        this.defaultConfiguration = Objects.requireNonNull(defaultConfiguration, "defaultConfiguration");
+        breakers.configureDefault(defaultConfiguration);
     }
 }

@@ -3,8 +3,6 @@ package dev.resilience.spring.cloud;
 import dev.resilience.core.ShutdownGate;
 import org.springframework.cloud.client.circuitbreaker.ReactiveCircuitBreakerFactory;
 
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -23,14 +21,10 @@ import java.util.function.Function;
 public final class ResilienceReactiveCircuitBreakerFactory
         extends ReactiveCircuitBreakerFactory<CloudCircuitBreakerConfig, CloudCircuitBreakerConfig.Builder> {
 
-    private final CloudPolicies policies;
-    private final ShutdownGate gate;
-    private final ConcurrentHashMap<String, ResilienceReactiveCloudCircuitBreaker> breakers = new ConcurrentHashMap<>();
-    private volatile Function<String, CloudCircuitBreakerConfig> defaultConfiguration = id -> CloudCircuitBreakerConfig.fromProperties();
+    private final CloudBreakers<ResilienceReactiveCloudCircuitBreaker> breakers;
 
     ResilienceReactiveCircuitBreakerFactory(CloudPolicies policies, ShutdownGate gate) {
-        this.policies = policies;
-        this.gate = gate;
+        this.breakers = new CloudBreakers<>(policies, gate, ResilienceReactiveCloudCircuitBreaker::new, "Customizer<ResilienceReactiveCircuitBreakerFactory>");
     }
 
     @Override
@@ -40,22 +34,7 @@ public final class ResilienceReactiveCircuitBreakerFactory
 
     @Override
     public ResilienceReactiveCloudCircuitBreaker create(String id, String groupName) {
-        Objects.requireNonNull(id, "id");
-        ResilienceReactiveCloudCircuitBreaker existing = breakers.get(id);
-        if (existing != null) {
-            return existing;
-        }
-        return breakers.computeIfAbsent(id, name -> new ResilienceReactiveCloudCircuitBreaker(name, policies.resolve(name, groupName,
-                configured(name), groupName == null ? CloudCircuitBreakerConfig.fromProperties() : configured(groupName),
-                defaultConfig(name)), gate));
-    }
-
-    private CloudCircuitBreakerConfig configured(String name) {
-        return getConfigurations().getOrDefault(name, CloudCircuitBreakerConfig.fromProperties());
-    }
-
-    private CloudCircuitBreakerConfig defaultConfig(String id) {
-        return Objects.requireNonNull(defaultConfiguration.apply(id), "configureDefault's function returned null for '" + id + "'");
+        return breakers.create(id, groupName, getConfigurations());
     }
 
     /**
@@ -68,23 +47,12 @@ public final class ResilienceReactiveCircuitBreakerFactory
      */
     @Override
     public void configure(Consumer<CloudCircuitBreakerConfig.Builder> consumer, String... ids) {
-        for (String id : ids) {
-            if (breakers.containsKey(id)) {
-                throw new IllegalStateException("Spring Cloud reactive circuit breaker '" + id + "' was created before it was "
-                        + "configured: configure it from a Customizer<ResilienceReactiveCircuitBreakerFactory> bean, which runs "
-                        + "before any breaker is created.");
-            }
-            CloudCircuitBreakerConfig.Builder builder = configBuilder(id);
-            consumer.accept(builder);
-            CloudCircuitBreakerConfig config = builder.build();
-            policies.checkConfigurable(id, config);
-            getConfigurations().put(id, config);
-        }
+        breakers.configure(consumer, ids, getConfigurations());
     }
 
     @Override
     protected CloudCircuitBreakerConfig.Builder configBuilder(String id) {
-        return policies.builder(id);
+        return breakers.builder(id);
     }
 
     /**
@@ -93,6 +61,6 @@ public final class ResilienceReactiveCircuitBreakerFactory
      */
     @Override
     public void configureDefault(Function<String, CloudCircuitBreakerConfig> defaultConfiguration) {
-        this.defaultConfiguration = Objects.requireNonNull(defaultConfiguration, "defaultConfiguration");
+        breakers.configureDefault(defaultConfiguration);
     }
 }
