@@ -153,7 +153,9 @@ class VirtualThreadPinningTest {
 
     /** @return whether the JVM pinned the thread to load or initialise a class (see the class comment) */
     private static boolean classLoadingOrInit(RecordedEvent event) {
-        if (event.hasField("pinnedReason") && String.valueOf(event.getValue("pinnedReason")).contains("initialization")) {
+        // Read as Object: getValue is generic, and String.valueOf would otherwise take it for a char[].
+        Object reason = event.hasField("pinnedReason") ? event.getValue("pinnedReason") : null;
+        if (reason != null && reason.toString().contains("initialization")) {
             return true; // Java 24+: "Waited for initialization of ... by another thread", "Native or VM frame ..."
         }
         for (RecordedFrame frame : event.getStackTrace().getFrames()) {
