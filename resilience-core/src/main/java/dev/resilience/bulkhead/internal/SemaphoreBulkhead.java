@@ -101,6 +101,8 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     /** Shared: a grant's acquisition and its mark in {@link #grantsNotCalled}; exclusive: the metrics' reads. */
     private final StampedLock grantAccounting = new StampedLock();
     private final LongAdder rejected = new LongAdder();
+    /** Serialises reconfigurations (a lock, not a monitor: never held by a call, and virtual-thread friendly). */
+    private final java.util.concurrent.locks.ReentrantLock reconfiguring = new java.util.concurrent.locks.ReentrantLock();
     private final EventPublisher<BulkheadEvent> events = new EventPublisher<>();
 
     /**
@@ -169,11 +171,14 @@ public final class SemaphoreBulkhead extends PolicySupport implements Bulkhead {
     public void reconfigure(BulkheadConfig newConfig) {
         Objects.requireNonNull(newConfig, "config");
         BulkheadConfig old;
-        synchronized (this) { // reconfigurations only, never a call: keeps the three fields of one config together
+        reconfiguring.lock(); // reconfigurations only, never a call: keeps the three fields of one config together
+        try {
             old = config;
             maxWaitNanos = Durations.saturatedNanos(newConfig.maxWaitDuration());
             maxConcurrentCalls = newConfig.maxConcurrentCalls();
             config = newConfig;
+        } finally {
+            reconfiguring.unlock();
         }
         if (waiting.get() != 0) {
             drain();

@@ -65,7 +65,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     /** The settings in force: replaced whole by {@link #reconfigure}; see {@link BreakerSettings} for who reads when. */
     volatile BreakerSettings settings;
     /** Held by {@link #reconfigure} only (never by a call), so that changes of configuration take turns. */
-    private final Object reconfiguring = new Object();
+    private final java.util.concurrent.locks.ReentrantLock reconfiguring = new java.util.concurrent.locks.ReentrantLock();
 
     /**
      * @param name instance name
@@ -474,7 +474,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         Objects.requireNonNull(config, "config");
         BreakerSettings next = new BreakerSettings(config, clock);
         BreakerSettings previous;
-        synchronized (reconfiguring) {
+        reconfiguring.lock();
+        try {
             previous = settings;
             settings = next;
             totals.timed(next.slowNanos > 0);
@@ -496,6 +497,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 // Another transition left that CLOSED state first: the state it entered was built with the new
                 // settings, unless it is a CLOSED state that a reset built before the swap; look again.
             }
+        } finally {
+            reconfiguring.unlock();
         }
         if (publisher.hasListeners()) {
             Map<String, Object> details = new LinkedHashMap<>(4);

@@ -65,6 +65,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
     private final String name;
     /** The settings in force, read once by each call as it starts; replaced whole by {@link #reconfigure}. */
     private volatile Settings settings;
+    /** Serialises reconfigurations (a lock, not a monitor: never held by a call, and virtual-thread friendly). */
+    private final java.util.concurrent.locks.ReentrantLock reconfiguring = new java.util.concurrent.locks.ReentrantLock();
     private final Clock clock;
     private final boolean systemClock;
     private final RetryBudget budget;
@@ -148,7 +150,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
         Objects.requireNonNull(config, "config");
         Settings next = new Settings(config);
         Settings previous;
-        synchronized (this) { // reconfigurations only, never a call: checks and swaps as one, orders the events
+        reconfiguring.lock(); // reconfigurations only, never a call: checks and swaps as one
+        try {
             previous = settings;
             if (!previous.config.budget().equals(config.budget())) {
                 throw new IllegalArgumentException("Retry '" + name + "': budget cannot change at run time (from "
@@ -156,6 +159,8 @@ public final class RetryImpl extends PolicySupport implements Retry {
                         + config.budget().map(Object::toString).orElse("none") + "); it takes a restart");
             }
             settings = next;
+        } finally {
+            reconfiguring.unlock();
         }
         if (publisher.hasListeners()) {
             publisher.publish(new RetryEvent(name, RetryEvent.Type.CONFIG_CHANGED, clock.currentTimeMillis(), 0, null,

@@ -56,6 +56,8 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     private final String name;
     /** The settings in force, read once by each call as it starts; replaced whole by {@link #reconfigure}. */
     private volatile Settings settings;
+    /** Serialises reconfigurations (a lock, not a monitor: never held by a call, and virtual-thread friendly). */
+    private final java.util.concurrent.locks.ReentrantLock reconfiguring = new java.util.concurrent.locks.ReentrantLock();
     private final Clock clock;
     private final Executor completions;
     private final ContextCarrier carrier;
@@ -119,9 +121,12 @@ public final class ScheduledTimeout extends PolicySupport implements Timeout {
     public void reconfigure(TimeoutConfig config) {
         Settings next = new Settings(Objects.requireNonNull(config, "config"));
         Settings previous;
-        synchronized (this) { // reconfigurations only, never a call: orders the events of racing changes
+        reconfiguring.lock(); // reconfigurations only, never a call: pairs each swap with the settings it replaced
+        try {
             previous = settings;
             settings = next;
+        } finally {
+            reconfiguring.unlock();
         }
         if (events.hasListeners()) {
             events.publish(new TimeoutEvent(name, TimeoutEvent.Type.CONFIG_CHANGED, clock.currentTimeMillis(), null,
