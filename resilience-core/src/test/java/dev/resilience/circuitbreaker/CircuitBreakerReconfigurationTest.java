@@ -100,6 +100,33 @@ class CircuitBreakerReconfigurationTest {
     }
 
     @Test
+    void aCallInFlightIsClassifiedByTheSettingsItWasAdmittedUnder() {
+        CircuitBreaker breaker = CircuitBreaker.of("b", counting(10).build(), clock);
+        CircuitBreaker.Permit inFlight = breaker.tryAcquire();
+
+        breaker.reconfigure(counting(10).ignoreExceptions(IOException.class).build());
+        inFlight.onError(new IOException("late"));
+        fail(breaker); // admitted under the new settings: ignored
+
+        assertThat(breaker.metrics().failedCalls()).isEqualTo(1);
+        assertThat(breaker.metrics().bufferedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallInFlightIsTimedByTheSlowCallThresholdItWasAdmittedUnder() {
+        CircuitBreaker breaker = CircuitBreaker.of("b",
+                counting(10).slowCallDurationThreshold(Duration.ofSeconds(10)).build(), clock);
+        CircuitBreaker.Permit inFlight = breaker.tryAcquire();
+
+        breaker.reconfigure(counting(10).slowCallDurationThreshold(Duration.ofSeconds(1)).build());
+        clock.advance(Duration.ofSeconds(5));
+        inFlight.onSuccess();
+
+        assertThat(breaker.metrics().slowCalls()).isZero();
+        assertThat(breaker.metrics().bufferedCalls()).isEqualTo(1);
+    }
+
+    @Test
     void aLoweredThresholdAppliesAtTheNextRecordedOutcomeNotAtTheChange() {
         CircuitBreaker breaker = CircuitBreaker.of("b", counting(4).failureRateThreshold(75).build(), clock);
         fail(breaker);

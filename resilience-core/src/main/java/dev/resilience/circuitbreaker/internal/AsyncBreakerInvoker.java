@@ -33,7 +33,8 @@ final class AsyncBreakerInvoker implements AsyncInvoker {
         } catch (CallNotPermittedException e) {
             return CompletableFuture.failedFuture(e);
         }
-        long start = breaker.startTime();
+        BreakerSettings s = breaker.settings;
+        long start = breaker.startTime(s);
         CompletionStage<?> stage;
         try {
             stage = next.invoke(call);
@@ -41,18 +42,18 @@ final class AsyncBreakerInvoker implements AsyncInvoker {
                 throw new NullPointerException("the asynchronous call returned null instead of a CompletionStage");
             }
         } catch (Throwable t) {
-            breaker.onError(admitted, start, CircuitBreakerImpl.MEASURE, t);
+            breaker.onError(admitted, s, start, CircuitBreakerImpl.MEASURE, t);
             return CompletableFuture.failedFuture(t);
         }
         stage.whenComplete((result, error) -> {
             if (error == null) {
-                breaker.onResult(admitted, start, result);
+                breaker.onResult(admitted, s, start, result);
             } else {
                 Throwable cause = Throwables.unwrap(error);
                 if (cause instanceof CancellationException) {
                     breaker.onIgnored(admitted, cause);
                 } else {
-                    breaker.onError(admitted, start, CircuitBreakerImpl.MEASURE, cause);
+                    breaker.onError(admitted, s, start, CircuitBreakerImpl.MEASURE, cause);
                 }
             }
         });

@@ -25,13 +25,16 @@ final class BreakerPermit implements CircuitBreaker.Permit {
 
     private final CircuitBreakerImpl breaker;
     private final BreakerState admitted;
+    /** The settings the call was admitted under: they time and classify it. */
+    private final BreakerSettings settings;
     private final long start;
     @SuppressWarnings("unused") // through FINISHED
     private volatile boolean finished;
 
-    BreakerPermit(CircuitBreakerImpl breaker, BreakerState admitted, long start) {
+    BreakerPermit(CircuitBreakerImpl breaker, BreakerState admitted, BreakerSettings settings, long start) {
         this.breaker = breaker;
         this.admitted = admitted;
+        this.settings = settings;
         this.start = start;
     }
 
@@ -58,7 +61,7 @@ final class BreakerPermit implements CircuitBreaker.Permit {
         if (!finish()) {
             return false;
         }
-        breaker.onSuccess(admitted, start, CircuitBreakerImpl.MEASURE);
+        breaker.onSuccess(admitted, settings, start, CircuitBreakerImpl.MEASURE);
         return true;
     }
 
@@ -68,7 +71,7 @@ final class BreakerPermit implements CircuitBreaker.Permit {
         if (!finish()) {
             return false;
         }
-        breaker.onSuccess(admitted, start, took);
+        breaker.onSuccess(admitted, settings, start, took);
         return true;
     }
 
@@ -78,7 +81,7 @@ final class BreakerPermit implements CircuitBreaker.Permit {
         if (!finish()) {
             return false;
         }
-        breaker.onError(admitted, start, CircuitBreakerImpl.MEASURE, error);
+        breaker.onError(admitted, settings, start, CircuitBreakerImpl.MEASURE, error);
         return true;
     }
 
@@ -89,7 +92,7 @@ final class BreakerPermit implements CircuitBreaker.Permit {
         if (!finish()) {
             return false;
         }
-        breaker.onError(admitted, start, took, error);
+        breaker.onError(admitted, settings, start, took, error);
         return true;
     }
 

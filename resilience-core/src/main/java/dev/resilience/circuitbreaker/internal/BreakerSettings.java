@@ -13,8 +13,10 @@ import java.util.function.Predicate;
  * sees half of an old config and half of a new one.
  *
  * <p>What a state fixes when it is entered (the window, the trial permits and the longest wait in HALF_OPEN, the
- * open-state wait) it keeps; what is read at each decision (thresholds, minimum number of calls, exception
- * classification, slow-call threshold) is read from the breaker's current settings.
+ * open-state wait) it keeps. A call reads the settings once, when it is admitted, and is timed and classified by them
+ * (slow-call threshold, exception and result classification), so that a change applies from the next call on and a
+ * call pays for one volatile read, not one per setting. What is read at each decision of a window (thresholds,
+ * minimum number of calls) is read from the breaker's current settings.
  */
 final class BreakerSettings {
 

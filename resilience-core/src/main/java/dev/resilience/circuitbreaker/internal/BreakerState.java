@@ -54,9 +54,10 @@ abstract class BreakerState {
      * Counts a fast success without entering it into the window yet, where that cannot change a decision.
      *
      * @param nowNanos the time read for the outcome (0 where none is needed)
+     * @param settings the settings the call was admitted under (read once per call, not again here)
      * @return whether the success was counted; {@code false}: record it as usual
      */
-    boolean deferSuccess(long nowNanos) {
+    boolean deferSuccess(long nowNanos, BreakerSettings settings) {
         return false;
     }
 

@@ -119,15 +119,18 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         Objects.requireNonNull(next, "next");
         return (call, runner) -> {
             BreakerState admitted = admit();
-            long start = startTime();
+            // One read of the settings per call: the call is timed and classified by the settings it was admitted
+            // under, and a change of configuration applies from the next call on.
+            BreakerSettings s = settings;
+            long start = startTime(s);
             Object result;
             try {
                 result = next.invoke(call, runner);
             } catch (Throwable t) {
-                onError(admitted, start, MEASURE, t);
+                onError(admitted, s, start, MEASURE, t);
                 throw t;
             }
-            onResult(admitted, start, result);
+            onResult(admitted, s, start, result);
             return result;
         };
     }
@@ -137,14 +140,14 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         return new AsyncBreakerInvoker(this, Objects.requireNonNull(next, "next"));
     }
 
-    /** The time that times calls: coarse or exact (see the class comment). */
-    long callTime() {
-        return settings.coarseTiming ? clock.coarseNanoTime() : clock.nanoTime();
+    /** The time that times calls under {@code s}: coarse or exact (see the class comment). */
+    long callTime(BreakerSettings s) {
+        return s.coarseTiming ? clock.coarseNanoTime() : clock.nanoTime();
     }
 
-    /** @return the start time of a call admitted now, or {@link #NOT_TIMED} without slow-call detection */
-    long startTime() {
-        return settings.slowNanos > 0 ? callTime() : NOT_TIMED;
+    /** @return the start time of a call admitted now under {@code s}, or {@link #NOT_TIMED} without slow-call detection */
+    long startTime(BreakerSettings s) {
+        return s.slowNanos > 0 ? callTime(s) : NOT_TIMED;
     }
 
     /** @return the state that admitted the call @throws CallNotPermittedException if rejected (counted, published) */
@@ -176,7 +179,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             BreakerState current = state.get();
             long decision = current.tryAcquire();
             if (decision == BreakerState.PERMIT) {
-                return new BreakerPermit(this, current, startTime());
+                BreakerSettings s = settings;
+                return new BreakerPermit(this, current, s, startTime(s));
             }
             if (decision != BreakerState.RETRY) {
                 rejected(current);
@@ -187,13 +191,14 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
 
     // ---------------------------------------------------------------- outcomes
 
-    void onResult(BreakerState admitted, long start, Object result) {
+    /** @param s the settings the call was admitted under */
+    void onResult(BreakerState admitted, BreakerSettings s, long start, Object result) {
         boolean failed;
         try {
-            Predicate<Object> resultPredicate = settings.resultPredicate;
+            Predicate<Object> resultPredicate = s.resultPredicate;
             failed = resultPredicate != null && resultPredicate.test(result);
         } catch (Throwable predicateFailure) {
-            onResultPredicateFailure(admitted, start, result, predicateFailure);
+            onResultPredicateFailure(admitted, s, start, result, predicateFailure);
             return;
         }
         // The outcome's event goes out before recording it, so it precedes any transition the outcome causes.
@@ -201,17 +206,17 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             if (publisher.hasListeners() && admitted.recording()) {
                 publish(CircuitBreakerEvent.Type.ERROR, Map.of("result", String.valueOf(result)));
             }
-            record(admitted, start, MEASURE, Outcome.FAILED);
+            record(admitted, s, start, MEASURE, Outcome.FAILED);
         } else {
-            onSuccess(admitted, start, MEASURE);
+            onSuccess(admitted, s, start, MEASURE);
         }
     }
 
-    void onSuccess(BreakerState admitted, long start, long tookNanos) {
+    void onSuccess(BreakerState admitted, BreakerSettings s, long start, long tookNanos) {
         if (publisher.hasListeners() && admitted.recording()) {
             publish(CircuitBreakerEvent.Type.SUCCESS, Map.of());
         }
-        record(admitted, start, tookNanos, Outcome.SUCCESS);
+        record(admitted, s, start, tookNanos, Outcome.SUCCESS);
     }
 
     /**
@@ -220,7 +225,8 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
      * the same synchronously and asynchronously. The predicate's exception has no exception of the call's to ride
      * on, so it is logged and named in the ERROR event.
      */
-    private void onResultPredicateFailure(BreakerState admitted, long start, Object result, Throwable predicateFailure) {
+    private void onResultPredicateFailure(BreakerState admitted, BreakerSettings s, long start, Object result,
+            Throwable predicateFailure) {
         LOG.log(System.Logger.Level.WARNING, "CircuitBreaker '" + name + "': the recordResult predicate threw; the call"
                 + " is recorded as a failure and its result returned to the caller", predicateFailure);
         if (publisher.hasListeners() && admitted.recording()) {
@@ -229,15 +235,15 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
             details.put("predicateError", predicateFailure.getClass().getName());
             publish(CircuitBreakerEvent.Type.ERROR, details);
         }
-        record(admitted, start, MEASURE, Outcome.FAILED);
+        record(admitted, s, start, MEASURE, Outcome.FAILED);
     }
 
     /** @param tookNanos the call's duration as its caller measured it, or {@link #MEASURE}: time it from {@code start} */
-    void onError(BreakerState admitted, long start, long tookNanos, Throwable error) {
+    void onError(BreakerState admitted, BreakerSettings s, long start, long tookNanos, Throwable error) {
         int outcome;
         Throwable predicateFailure = null;
         try {
-            outcome = classify(error);
+            outcome = classify(s.classifier, error);
         } catch (Throwable t) {
             // A record or ignore predicate that throws must not keep the call's permit: the call counts as failed,
             // and its caller still gets its own exception, now carrying the predicate's.
@@ -256,9 +262,9 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
                 }
                 publish(CircuitBreakerEvent.Type.ERROR, details);
             }
-            record(admitted, start, tookNanos, Outcome.FAILED);
+            record(admitted, s, start, tookNanos, Outcome.FAILED);
         } else if (outcome == SUCCESS) {
-            onSuccess(admitted, start, tookNanos);
+            onSuccess(admitted, s, start, tookNanos);
         } else {
             onIgnored(admitted, error);
         }
@@ -274,8 +280,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
      * exception is ignored by the ignore settings, else a failure where the record settings record it, else (as in
      * Resilience4j) a success: the dependency answered, with an exception the configuration does not call a failure.
      */
-    private int classify(Throwable error) {
-        ExceptionClassifier classifier = settings.classifier;
+    private static int classify(ExceptionClassifier classifier, Throwable error) {
         if (classifier.ignores(error)) {
             return IGNORED;
         }
@@ -296,19 +301,19 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
     /**
      * @param tookNanos the call's duration as its caller measured it, or {@link #MEASURE}: time it from {@code start}
      */
-    private void record(BreakerState admitted, long start, long tookNanos, int failed) {
+    private void record(BreakerState admitted, BreakerSettings s, long start, long tookNanos, int failed) {
         if (!admitted.recording()) {
             return;
         }
         boolean failure = failed == Outcome.FAILED;
         int category = failed;
         long now = 0L;
-        long slowNanos = settings.slowNanos;
+        long slowNanos = s.slowNanos;
         // A call admitted before slow-call detection was turned on has no start time: it counts as fast.
         if (slowNanos > 0 && (tookNanos != MEASURE || start != NOT_TIMED)) {
             long took;
             if (tookNanos == MEASURE) {
-                now = callTime();
+                now = callTime(s);
                 took = now - start;
             } else {
                 now = admitted.needsTime() ? clock.coarseNanoTime() : 0L;
@@ -324,7 +329,7 @@ public final class CircuitBreakerImpl extends PolicySupport implements CircuitBr
         } else if (admitted.needsTime()) {
             now = clock.coarseNanoTime(); // only to pick a per-second bucket
         }
-        if (category == Outcome.SUCCESS && admitted.deferSuccess(now)) {
+        if (category == Outcome.SUCCESS && admitted.deferSuccess(now, s)) {
             return;
         }
         (failure ? totals.failed : totals.successful).increment();

@@ -116,7 +116,11 @@ final class ClosedState extends BreakerState {
     /** The minimum number of calls for this state's window: a count window's never exceeds its size. */
     @Override
     int minimumCalls() {
-        int minimum = breaker.settings.minimumCalls;
+        return minimumCalls(breaker.settings);
+    }
+
+    private int minimumCalls(BreakerSettings settings) {
+        int minimum = settings.minimumCalls;
         return countWindow != null ? Math.min(minimum, countWindow.size()) : minimum;
     }
 
@@ -181,13 +185,14 @@ final class ClosedState extends BreakerState {
      * {@link DeferredSuccesses#take()} makes sure that only one counts it.
      */
     @Override
-    boolean deferSuccess(long nowNanos) {
+    boolean deferSuccess(long nowNanos, BreakerSettings settings) {
         DeferredSuccesses d = deferred.get();
+        int minimumCalls = minimumCalls(settings);
         if (countWindow != null) {
-            if (!mayDefer(countWindow.snapshot())) {
+            if (!mayDefer(countWindow.snapshot(), minimumCalls)) {
                 return false;
             }
-        } else if (timeWindow.secondOf(nowNanos) != d.second || !mayDeferInTimeWindow()) {
+        } else if (timeWindow.secondOf(nowNanos) != d.second || !timeWindow.onlyFastSuccessesOrAtLeast(minimumCalls)) {
             return false;
         }
         d.count.increment();
@@ -211,13 +216,9 @@ final class ClosedState extends BreakerState {
      * deferred successes before it enters. In a time window seconds expire; deferred successes are then
      * evaluated when they enter, as if they had ended then.
      */
-    private boolean mayDefer(long aggregate) {
+    private static boolean mayDefer(long aggregate, int minimumCalls) {
         return (aggregate & ~CountWindow.FIELD_MASK) == 0
-                || CountWindow.buffered(aggregate) >= minimumCalls();
-    }
-
-    private boolean mayDeferInTimeWindow() {
-        return timeWindow.onlyFastSuccessesOrAtLeast(minimumCalls());
+                || CountWindow.buffered(aggregate) >= minimumCalls;
     }
 
     /**
