@@ -1,6 +1,6 @@
 package dev.resilience.bulkhead;
 
-import dev.resilience.Policy;
+import dev.resilience.ShutdownParticipant;
 import dev.resilience.bulkhead.internal.ExecutorThreadPoolBulkhead;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Thread-safe.
  */
-public interface ThreadPoolBulkhead extends Policy {
+public interface ThreadPoolBulkhead extends ShutdownParticipant {
 
     /** The kind string: {@value}. */
     String KIND = "thread-pool-bulkhead";
@@ -109,12 +109,14 @@ public interface ThreadPoolBulkhead extends Policy {
      * Stops accepting calls (new ones fail with {@link dev.resilience.ShutdownInProgressException}); calls
      * running or queued still run and complete their futures. Returns at once; idempotent.
      */
+    @Override
     void shutdown();
 
     /**
      * Stops accepting calls, interrupts running calls and completes every queued call's future exceptionally
      * with {@link dev.resilience.ShutdownInProgressException} without running it. Returns at once; idempotent.
      */
+    @Override
     void shutdownNow();
 
     /**
@@ -124,6 +126,7 @@ public interface ThreadPoolBulkhead extends Policy {
      * @return whether the pool terminated in time
      * @throws InterruptedException if interrupted while waiting
      */
+    @Override
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 
     /** @return whether {@link #shutdown()} or {@link #shutdownNow()} has been called */
