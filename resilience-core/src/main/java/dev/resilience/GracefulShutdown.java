@@ -1,10 +1,8 @@
 package dev.resilience;
 
-import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.core.Clock;
 import dev.resilience.core.internal.Durations;
 import dev.resilience.core.ShutdownGate;
-import dev.resilience.retry.Retry;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +21,8 @@ import java.util.Objects;
  *       then complete anything still queued exceptionally: no future is left pending.</li>
  * </ol>
  *
- * <p>The Spring Boot starter runs these steps when the application context closes.
+ * <p>The Spring Boot starter runs these steps when the application context closes. The policies take part through
+ * {@link ShutdownParticipant} (retries in step 1, thread-pool bulkheads in step 4); any other policy is left alone.
  */
 public final class GracefulShutdown {
 
@@ -33,12 +32,12 @@ public final class GracefulShutdown {
     /**
      * Cuts every retry's waiting backoffs short and stops further attempts.
      *
-     * @param policies the policies; those that are not retries are left alone
+     * @param policies the policies; those with no waits to cut short (all but retries) are left alone
      */
     public static void stopBackoffs(Iterable<? extends Policy> policies) {
         for (Policy policy : policies) {
-            if (policy instanceof Retry retry) {
-                retry.stopRetrying();
+            if (policy instanceof ShutdownParticipant participant) {
+                participant.stopWaiting();
             }
         }
     }
@@ -61,26 +60,26 @@ public final class GracefulShutdown {
         long start = clock.nanoTime();
         stopBackoffs(policies);
         gate.close();
-        List<ThreadPoolBulkhead> pools = new ArrayList<>();
+        List<ShutdownParticipant> pools = new ArrayList<>();
         for (Policy policy : policies) {
-            if (policy instanceof ThreadPoolBulkhead pool) {
+            if (policy instanceof ShutdownParticipant pool) {
                 pools.add(pool);
             }
         }
         ShutdownGate.DrainResult drain;
         try {
             drain = gate.awaitDrained(timeout, clock);
-            for (ThreadPoolBulkhead pool : pools) {
+            for (ShutdownParticipant pool : pools) {
                 pool.shutdown();
             }
-            for (ThreadPoolBulkhead pool : pools) {
+            for (ShutdownParticipant pool : pools) {
                 long left = timeoutNanos - (clock.nanoTime() - start);
                 if (left <= 0 || !pool.awaitTermination(Duration.ofNanos(left))) {
                     pool.shutdownNow();
                 }
             }
         } catch (InterruptedException e) {
-            pools.forEach(ThreadPoolBulkhead::shutdownNow);
+            pools.forEach(ShutdownParticipant::shutdownNow);
             throw e;
         }
         return new Report(drain.inFlightAtStart(), drain.finished(), drain.abandoned(),

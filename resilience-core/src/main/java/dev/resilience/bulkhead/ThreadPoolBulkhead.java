@@ -1,6 +1,6 @@
 package dev.resilience.bulkhead;
 
-import dev.resilience.Policy;
+import dev.resilience.ShutdownParticipant;
 import dev.resilience.bulkhead.internal.ExecutorThreadPoolBulkhead;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Thread-safe.
  */
-public interface ThreadPoolBulkhead extends Policy {
+public interface ThreadPoolBulkhead extends ShutdownParticipant {
 
     /** The kind string: {@value}. */
     String KIND = "thread-pool-bulkhead";
@@ -89,8 +89,37 @@ public interface ThreadPoolBulkhead extends Policy {
         return of(name, ThreadPoolBulkheadConfig.defaults());
     }
 
-    /** @return the settings */
+    /** @return the settings now in force (reflecting {@link #reconfigure}) */
     ThreadPoolBulkheadConfig config();
+
+    /**
+     * Replaces the settings of this running bulkhead, in place, without losing a call it accepted: every call running
+     * or queued still runs exactly once and completes its future.
+     *
+     * <ul>
+     *   <li>Pool sizes: a raise starts threads for the calls queued at once (up to the new core size) and lets the pool
+     *       grow to the new maximum; a cut lets the running calls finish, after which the threads above the new sizes
+     *       end (so until then more calls than the new maximum may still be running: the ones started before).</li>
+     *   <li>Queue capacity: a raise lets the next calls queue at once; a cut below the calls queued keeps every one of
+     *       them (they still run, in order), and a new call finds the queue full, so it is rejected with
+     *       {@link BulkheadFullException} unless the pool can start a thread for it, until fewer calls than the new
+     *       capacity are queued. A capacity of 0 hands a call to an idle thread and queues nothing.</li>
+     *   <li>Keep-alive: applies to threads idle from now on.</li>
+     * </ul>
+     *
+     * <p>Whether the threads are virtual cannot change: a config that would change {@link
+     * ThreadPoolBulkheadConfig#virtualThreads()} is refused whole, and nothing changes. Publishes CONFIG_CHANGED.
+     * Reconfigurations of one bulkhead take place one at a time; calls never wait for them.
+     *
+     * @param config the new settings
+     * @throws NullPointerException if {@code config} is null
+     * @throws dev.resilience.core.InvalidConfigException naming {@code virtualThreads} if {@code config} changes it
+     * @throws UnsupportedOperationException if this implementation cannot change its settings at run time (the
+     *     built-in one can)
+     */
+    default void reconfigure(ThreadPoolBulkheadConfig config) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot change its settings at run time");
+    }
 
     /** @return a snapshot of the pool and counters */
     ThreadPoolBulkheadMetrics metrics();
@@ -109,12 +138,14 @@ public interface ThreadPoolBulkhead extends Policy {
      * Stops accepting calls (new ones fail with {@link dev.resilience.ShutdownInProgressException}); calls
      * running or queued still run and complete their futures. Returns at once; idempotent.
      */
+    @Override
     void shutdown();
 
     /**
      * Stops accepting calls, interrupts running calls and completes every queued call's future exceptionally
      * with {@link dev.resilience.ShutdownInProgressException} without running it. Returns at once; idempotent.
      */
+    @Override
     void shutdownNow();
 
     /**
@@ -124,6 +155,7 @@ public interface ThreadPoolBulkhead extends Policy {
      * @return whether the pool terminated in time
      * @throws InterruptedException if interrupted while waiting
      */
+    @Override
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 
     /** @return whether {@link #shutdown()} or {@link #shutdownNow()} has been called */

@@ -10,8 +10,26 @@ import java.util.Map;
  * @param name the bulkhead's name
  * @param eventType what happened
  * @param epochMillis when, from the bulkhead's clock
+ * @param change for {@link Type#CONFIG_CHANGED}: {@code from} and {@code to}, the settings before and after; else empty
  */
-public record ThreadPoolBulkheadEvent(String name, Type eventType, long epochMillis) implements ResilienceEvent {
+public record ThreadPoolBulkheadEvent(String name, Type eventType, long epochMillis, Map<String, Object> change)
+        implements ResilienceEvent {
+
+    /** @param change copied; null reads as empty */
+    public ThreadPoolBulkheadEvent {
+        change = change == null ? Map.of() : Map.copyOf(change);
+    }
+
+    /**
+     * An event of a call (no configuration change).
+     *
+     * @param name the bulkhead's name
+     * @param eventType what happened
+     * @param epochMillis when, from the bulkhead's clock
+     */
+    public ThreadPoolBulkheadEvent(String name, Type eventType, long epochMillis) {
+        this(name, eventType, epochMillis, Map.of());
+    }
 
     /** What happened. */
     public enum Type {
@@ -20,7 +38,9 @@ public record ThreadPoolBulkheadEvent(String name, Type eventType, long epochMil
         /** The pool and its queue were full: the call was rejected with {@link BulkheadFullException}. */
         CALL_REJECTED,
         /** An accepted call finished on its pool thread, whatever its outcome. */
-        CALL_FINISHED
+        CALL_FINISHED,
+        /** {@link ThreadPoolBulkhead#reconfigure} changed the settings; {@link #change()} says from what to what. */
+        CONFIG_CHANGED
     }
 
     /** @return {@code thread-pool-bulkhead} */
@@ -35,9 +55,9 @@ public record ThreadPoolBulkheadEvent(String name, Type eventType, long epochMil
         return eventType.name();
     }
 
-    /** @return no details */
+    /** @return for CONFIG_CHANGED, {@code from} and {@code to}; else nothing */
     @Override
     public Map<String, Object> details() {
-        return Map.of();
+        return change;
     }
 }

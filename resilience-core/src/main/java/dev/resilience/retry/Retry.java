@@ -1,6 +1,6 @@
 package dev.resilience.retry;
 
-import dev.resilience.Policy;
+import dev.resilience.ShutdownParticipant;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
 import dev.resilience.spi.ContextCarrier;
@@ -46,7 +46,7 @@ import dev.resilience.retry.internal.RetryImpl;
  *
  * <p>Thread-safe; one instance serves any number of concurrent calls.
  */
-public interface Retry extends Policy {
+public interface Retry extends ShutdownParticipant {
 
     /** The kind of this policy, as in property names ({@code resilience.retry.*}) and {@link #kind()}. */
     String KIND = "retry";
@@ -151,6 +151,12 @@ public interface Retry extends Policy {
      * its last failure (or last result); later calls run their first attempt only. Idempotent, irreversible.
      */
     void stopRetrying();
+
+    /** Stops retrying: {@link #stopRetrying()}, as the first step of a {@link dev.resilience.GracefulShutdown}. */
+    @Override
+    default void stopWaiting() {
+        stopRetrying();
+    }
 
     /** @return whether {@link #stopRetrying()} was called */
     boolean isStopped();

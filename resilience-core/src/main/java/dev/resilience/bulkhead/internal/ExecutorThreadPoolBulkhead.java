@@ -11,6 +11,7 @@ import dev.resilience.core.Clock;
 import dev.resilience.core.internal.Durations;
 import dev.resilience.core.EventPublisher;
 import dev.resilience.core.Events;
+import dev.resilience.core.InvalidConfigException;
 import dev.resilience.core.Invoker;
 import dev.resilience.core.internal.NamedThreadFactory;
 import dev.resilience.core.internal.PolicySupport;
@@ -23,27 +24,27 @@ import dev.resilience.spi.ContextCarrier;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * The {@link ThreadPoolBulkhead} implementation: a {@link ThreadPoolExecutor} with a bounded
- * {@link ArrayBlockingQueue} (a {@link SynchronousQueue} for capacity 0) and an aborting rejection policy,
+ * {@link ResizableTaskQueue} (a hand-off for capacity 0) and an aborting rejection policy,
  * whose {@link RejectedExecutionException} is turned into {@link BulkheadFullException} (or, once shut down,
- * {@link ShutdownInProgressException}).
+ * {@link ShutdownInProgressException}). {@link #reconfigure} changes the executor's sizes and the queue's capacity in
+ * place, so no accepted call is lost.
  *
  * <p>Each submitted task is wrapped in an {@link Envelope} around the decorated task, so that
  * {@link #shutdownNow()} can find every queued call in the executor's drained list and fail its future.
@@ -57,7 +58,10 @@ import java.util.function.UnaryOperator;
 public final class ExecutorThreadPoolBulkhead extends PolicySupport implements ThreadPoolBulkhead {
 
     private final String name;
-    private final ThreadPoolBulkheadConfig config;
+    private volatile ThreadPoolBulkheadConfig config;
+    /** Taken by reconfigurations only, never by a call: one change of the pool's sizes at a time. */
+    private final ReentrantLock reconfiguring = new ReentrantLock();
+    private final ResizableTaskQueue queue;
     private final Clock clock;
     private final ContextCarrier carrier;
     private final UnaryOperator<Runnable> taskDecorator;
@@ -80,9 +84,7 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.taskDecorator = Objects.requireNonNull(taskDecorator, "taskDecorator");
-        BlockingQueue<Runnable> queue = config.queueCapacity() == 0
-                ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(config.queueCapacity());
+        this.queue = new ResizableTaskQueue(config.queueCapacity());
         this.executor = new ThreadPoolExecutor(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
                 Durations.saturatedNanos(config.keepAliveDuration()), TimeUnit.NANOSECONDS, queue,
                 config.virtualThreads() ? VirtualThreads.factory("resilience-" + name) : new NamedThreadFactory("resilience-" + name),
@@ -100,15 +102,47 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
     }
 
     @Override
+    public void reconfigure(ThreadPoolBulkheadConfig newConfig) {
+        Objects.requireNonNull(newConfig, "config");
+        ThreadPoolBulkheadConfig old;
+        reconfiguring.lock();
+        try {
+            old = config;
+            if (newConfig.virtualThreads() != old.virtualThreads()) {
+                throw new InvalidConfigException("virtualThreads", newConfig.virtualThreads(), old.virtualThreads()
+                        + " (whether the threads of thread-pool bulkhead '" + name + "' are virtual cannot change at run time)");
+            }
+            // The executor refuses a core size above its maximum and a maximum below its core size at every step:
+            // raise the maximum first when the new core size needs it, else set the core size first.
+            if (newConfig.coreThreadPoolSize() > executor.getMaximumPoolSize()) {
+                executor.setMaximumPoolSize(newConfig.maxThreadPoolSize());
+                executor.setCorePoolSize(newConfig.coreThreadPoolSize());
+            } else {
+                executor.setCorePoolSize(newConfig.coreThreadPoolSize());
+                executor.setMaximumPoolSize(newConfig.maxThreadPoolSize());
+            }
+            executor.setKeepAliveTime(Durations.saturatedNanos(newConfig.keepAliveDuration()), TimeUnit.NANOSECONDS);
+            queue.capacity(newConfig.queueCapacity());
+            config = newConfig;
+        } finally {
+            reconfiguring.unlock();
+        }
+        if (events.hasListeners()) {
+            events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CONFIG_CHANGED,
+                    clock.currentTimeMillis(), Map.of("from", old.toString(), "to", newConfig.toString())));
+        }
+    }
+
+    @Override
     public Events<ThreadPoolBulkheadEvent> events() {
         return events;
     }
 
     @Override
     public ThreadPoolBulkheadMetrics metrics() {
-        BlockingQueue<Runnable> queue = executor.getQueue();
-        return new ThreadPoolBulkheadMetrics(config.coreThreadPoolSize(), config.maxThreadPoolSize(),
-                executor.getPoolSize(), executor.getActiveCount(), config.queueCapacity(), queue.size(),
+        ThreadPoolBulkheadConfig settings = config;
+        return new ThreadPoolBulkheadMetrics(settings.coreThreadPoolSize(), settings.maxThreadPoolSize(),
+                executor.getPoolSize(), executor.getActiveCount(), settings.queueCapacity(), queue.size(),
                 queue.remainingCapacity(), permitted.sum(), rejected.sum());
     }
 
@@ -181,8 +215,9 @@ public final class ExecutorThreadPoolBulkhead extends PolicySupport implements T
             if (events.hasListeners()) {
                 events.publish(new ThreadPoolBulkheadEvent(name, ThreadPoolBulkheadEvent.Type.CALL_REJECTED, clock.currentTimeMillis()));
             }
+            ThreadPoolBulkheadConfig settings = config;
             throw new BulkheadFullException(name, "Thread-pool bulkhead '" + name + "' is full: all "
-                    + config.maxThreadPoolSize() + " threads are busy and its queue of " + config.queueCapacity()
+                    + settings.maxThreadPoolSize() + " threads are busy and its queue of " + settings.queueCapacity()
                     + " is full", ThreadPoolBulkhead.KIND);
         }
         permitted.increment();

@@ -12,6 +12,7 @@ import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.spring.keyed.KeyedInstances;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,9 +21,11 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The {@code bulkheads} actuator endpoint: semaphore bulkheads (type SEMAPHORE) and thread-pool bulkheads
@@ -35,13 +38,20 @@ import java.util.TreeMap;
  * {@code /actuator/bulkheads/{name}?key=acme} (the key's string form): its own permits, or 404 when that key is not
  * held (it would start with every permit free).
  *
- * <p>Once write access is granted with {@code management.endpoint.bulkheads.access=unrestricted}, a semaphore
- * bulkhead's settings change at run time, in place ({@code POST} {@code {"maxConcurrentCalls": 10}}: the calls in flight
- * keep their permits, the next acquisitions see the new maximum), and {@code DELETE} drops such changes. A thread-pool
- * bulkhead's cannot change at run time.
+ * <p>Once write access is granted with {@code management.endpoint.bulkheads.access=unrestricted}, a bulkhead's settings
+ * change at run time, in place, and {@code DELETE} drops such changes. A semaphore bulkhead takes
+ * {@code maxConcurrentCalls} and {@code maxWaitDuration} ({@code POST} {@code {"maxConcurrentCalls": 10}}: the calls in
+ * flight keep their permits, the next acquisitions see the new maximum); a thread-pool bulkhead takes
+ * {@code coreThreadPoolSize}, {@code maxThreadPoolSize}, {@code queueCapacity} and {@code keepAliveDuration}
+ * ({@code POST} {@code {"maxThreadPoolSize": 8, "queueCapacity": 50}}: every call running or queued still runs; see
+ * {@link ThreadPoolBulkhead#reconfigure}). A setting of the other type is a 400, and nothing changes.
  */
 @Endpoint(id = "bulkheads", defaultAccess = Access.READ_ONLY)
 public class BulkheadsEndpoint {
+
+    private static final List<String> SEMAPHORE_SETTINGS = List.of("maxConcurrentCalls", "maxWaitDuration");
+    private static final List<String> THREAD_POOL_SETTINGS = List.of("coreThreadPoolSize", "maxThreadPoolSize",
+            "queueCapacity", "keepAliveDuration");
 
     private final Registry<Bulkhead, BulkheadConfig> bulkheads;
     private final Registry<ThreadPoolBulkhead, ThreadPoolBulkheadConfig> threadPoolBulkheads;
@@ -70,7 +80,7 @@ public class BulkheadsEndpoint {
 
     /**
      * @param bulkheads the semaphore bulkheads to show and change
-     * @param threadPoolBulkheads the thread-pool bulkheads to show
+     * @param threadPoolBulkheads the thread-pool bulkheads to show and change
      * @param keyed the keyed bulkheads to show, or {@code null}
      * @param changes where settings changes go, or null: none can be made
      */
@@ -84,27 +94,44 @@ public class BulkheadsEndpoint {
     }
 
     /**
-     * Changes settings of a running semaphore bulkhead in place (validated as at start-up, all or nothing; logged at
-     * INFO with the old and new values; published as CONFIG_CHANGED). Kept until {@link #restore} or a restart, also
-     * across refreshes of the application's properties.
+     * Changes settings of a running bulkhead in place (validated as at start-up, all or nothing; logged at INFO with the
+     * old and new values; published as CONFIG_CHANGED). Kept until {@link #restore} or a restart, also across refreshes
+     * of the application's properties. A semaphore bulkhead of the name wins over a thread-pool bulkhead of the same
+     * name, as when reading.
      *
      * @param name instance name
-     * @param maxConcurrentCalls calls admitted at once, as text
-     * @param maxWaitDuration how long a caller may wait for a permit ({@code 100ms})
-     * @return what changed, 404 for an unknown name, 400 for an invalid value or a thread-pool bulkhead (nothing
-     *     changed)
+     * @param maxConcurrentCalls semaphore: calls admitted at once, as text
+     * @param maxWaitDuration semaphore: how long a caller may wait for a permit ({@code 100ms})
+     * @param coreThreadPoolSize thread pool: threads kept even when idle
+     * @param maxThreadPoolSize thread pool: most threads
+     * @param queueCapacity thread pool: calls that may wait for a thread
+     * @param keepAliveDuration thread pool: idle time after which a thread above the core size ends ({@code 20ms})
+     * @return what changed, 404 for an unknown name, 400 for an invalid value or a setting of the other type of
+     *     bulkhead (nothing changed)
      */
     @WriteOperation
     public WebEndpointResponse<Object> change(@Selector String name,
-                                                                   @Nullable String maxConcurrentCalls,
-                                                                   @Nullable String maxWaitDuration) {
-        Map<String, String> settings = SettingsWrites.given("maxConcurrentCalls", maxConcurrentCalls, "maxWaitDuration",
+                                              @Nullable String maxConcurrentCalls,
+                                              @Nullable String maxWaitDuration,
+                                              @Nullable String coreThreadPoolSize,
+                                              @Nullable String maxThreadPoolSize,
+                                              @Nullable String queueCapacity,
+                                              @Nullable String keepAliveDuration) {
+        Map<String, String> semaphore = SettingsWrites.given("maxConcurrentCalls", maxConcurrentCalls, "maxWaitDuration",
                 maxWaitDuration);
-        if (settings.isEmpty()) {
-            throw SettingsWrites.nothingGiven(java.util.List.of("maxConcurrentCalls", "maxWaitDuration"));
+        Map<String, String> threadPool = SettingsWrites.given("coreThreadPoolSize", coreThreadPoolSize,
+                "maxThreadPoolSize", maxThreadPoolSize, "queueCapacity", queueCapacity, "keepAliveDuration",
+                keepAliveDuration);
+        if (semaphore.isEmpty() && threadPool.isEmpty()) {
+            throw SettingsWrites.nothingGiven(Stream.concat(SEMAPHORE_SETTINGS.stream(), THREAD_POOL_SETTINGS.stream()).toList());
         }
-        rejectThreadPool(name);
-        return SettingsWrites.change(changes, "bulkhead", name, bulkheads.find(name).isPresent(), settings,
+        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
+            requireOnly(name, "a thread-pool bulkhead", semaphore, THREAD_POOL_SETTINGS);
+            return SettingsWrites.change(changes, "thread-pool-bulkhead", name, true, threadPool,
+                    () -> threadPoolBulkheads.find(name).orElseThrow().config());
+        }
+        requireOnly(name, "a semaphore bulkhead", threadPool, SEMAPHORE_SETTINGS);
+        return SettingsWrites.change(changes, "bulkhead", name, bulkheads.find(name).isPresent(), semaphore,
                 () -> bulkheads.find(name).orElseThrow().config());
     }
 
@@ -116,15 +143,20 @@ public class BulkheadsEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        rejectThreadPool(name);
+        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
+            return SettingsWrites.restore(changes, "thread-pool-bulkhead", name, true,
+                    () -> threadPoolBulkheads.find(name).orElseThrow().config());
+        }
         return SettingsWrites.restore(changes, "bulkhead", name, bulkheads.find(name).isPresent(),
                 () -> bulkheads.find(name).orElseThrow().config());
     }
 
-    private void rejectThreadPool(String name) {
-        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
-            String message = "Bulkhead '" + name + "' is a thread-pool bulkhead, whose settings cannot change at run time";
-            throw new org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException(message, message);
+    /** A 400 when the body sets settings the bulkhead of that name does not have. */
+    private static void requireOnly(String name, String type, Map<String, String> foreign, List<String> own) {
+        if (!foreign.isEmpty()) {
+            String message = "Bulkhead '" + name + "' is " + type + ": it has no " + String.join(", ", foreign.keySet())
+                    + "; its settings are " + own + ". Nothing was changed.";
+            throw new InvalidEndpointRequestException(message, message);
         }
     }
 

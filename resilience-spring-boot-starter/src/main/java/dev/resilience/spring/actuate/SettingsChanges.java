@@ -18,7 +18,7 @@ public interface SettingsChanges {
      * Sets settings of one instance.
      *
      * @param kind the kind as in property names: {@code circuitbreaker}, {@code retry}, {@code bulkhead},
-     *     {@code ratelimiter}, {@code timeout}
+     *     {@code thread-pool-bulkhead}, {@code ratelimiter}, {@code timeout}
      * @param name the instance's name (it exists)
      * @param settings camelCase setting ({@code limitForPeriod}) to value, as text as in a properties file
      *     ({@code 50}, {@code 10s})

@@ -13,6 +13,7 @@ import dev.resilience.spring.actuate.SettingsChanges;
 import dev.resilience.spring.actuate.ResilienceEventsBuffer;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.RetriesEndpoint;
+import dev.resilience.spring.actuate.TimeoutsEndpoint;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -23,8 +24,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The actuator endpoints {@code circuitbreakers}, {@code retries}, {@code bulkheads}, {@code ratelimiters} and
- * {@code resilienceevents}, each only when actuator is present and the endpoint is available (accessible and
+ * The actuator endpoints {@code circuitbreakers}, {@code retries}, {@code bulkheads}, {@code ratelimiters},
+ * {@code timeouts} and {@code resilienceevents}, each only when actuator is present and the endpoint is available (accessible and
  * exposed). The events buffer exists only with its endpoint, so nobody pays for events nobody reads.
  *
  * <p>Where Resilience4j's Spring Boot starter registers an endpoint with the same id (an application moving over), ours
@@ -70,6 +71,13 @@ public final class ResilienceEndpointAutoConfiguration {
     RateLimitersEndpoint rateLimitersEndpoint(ResilienceRegistries registries, ObjectProvider<KeyedInstances> keyed,
                                               ObjectProvider<SettingsChanges> changes) {
         return new RateLimitersEndpoint(registries.rateLimiters(), keyed.getIfAvailable(), changes.getIfAvailable());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(endpoint = TimeoutsEndpoint.class)
+    TimeoutsEndpoint timeoutsEndpoint(ResilienceRegistries registries, ObjectProvider<SettingsChanges> changes) {
+        return new TimeoutsEndpoint(registries.timeouts(), changes.getIfAvailable());
     }
 
     /** Sized by {@code resilience.events.buffer-size}, which {@link ResilienceProperties} has checked when bound. */

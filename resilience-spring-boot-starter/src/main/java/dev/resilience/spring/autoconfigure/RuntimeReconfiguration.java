@@ -3,6 +3,8 @@ package dev.resilience.spring.autoconfigure;
 import dev.resilience.Policy;
 import dev.resilience.bulkhead.Bulkhead;
 import dev.resilience.bulkhead.BulkheadConfig;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkheadConfig;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.circuitbreaker.CircuitBreakerConfig;
 import dev.resilience.core.Registry;
@@ -47,8 +49,8 @@ import java.util.function.Function;
  * {@link SettingsResolver} checks and customizers, so the same messages naming the full property), then compares, for
  * every instance that exists, the config its name resolved to before with the one it resolves to now. Only instances
  * whose config changed are touched. Settings that cannot change at run time (a rate limiter's
- * {@code limit-refresh-period}, a retry's {@code budget.*}, anything of a thread-pool bulkhead) are checked for every
- * instance before any is changed: an invalid change is refused whole, and nothing changes. Each change of an instance
+ * {@code limit-refresh-period}, a retry's {@code budget.*}, a thread-pool bulkhead's {@code virtual-threads}) are
+ * checked for every instance before any is changed: an invalid change is refused whole, and nothing changes. Each change of an instance
  * is logged at INFO with its old and new values, and the instance publishes CONFIG_CHANGED on its event stream.
  *
  * <p>An instance created in code with a config of its own follows the properties too once the config its name
@@ -207,8 +209,15 @@ final class RuntimeReconfiguration implements SettingsChanges {
     private static void checkChangeable(Planned planned) {
         String name = planned.instance().name();
         switch (planned.kind()) {
-            case "thread-pool-bulkhead" -> throw notAtRunTime("resilience.thread-pool-bulkhead.instances." + name + ".*",
-                    "the settings of thread-pool bulkhead '" + name + "'", planned.from(), planned.to());
+            case "thread-pool-bulkhead" -> {
+                ThreadPoolBulkheadConfig from = (ThreadPoolBulkheadConfig) planned.from();
+                ThreadPoolBulkheadConfig to = (ThreadPoolBulkheadConfig) planned.to();
+                if (from.virtualThreads() != to.virtualThreads()) {
+                    throw notAtRunTime("resilience.thread-pool-bulkhead.instances." + name + ".virtual-threads",
+                            "whether the threads of thread-pool bulkhead '" + name + "' are virtual", from.virtualThreads(),
+                            to.virtualThreads());
+                }
+            }
             case "ratelimiter" -> {
                 RateLimiterConfig from = (RateLimiterConfig) planned.from();
                 RateLimiterConfig to = (RateLimiterConfig) planned.to();
@@ -244,6 +253,7 @@ final class RuntimeReconfiguration implements SettingsChanges {
             case "circuitbreaker" -> ((CircuitBreaker) planned.instance()).reconfigure((CircuitBreakerConfig) to);
             case "retry" -> ((Retry) planned.instance()).reconfigure((RetryConfig) to);
             case "bulkhead" -> ((Bulkhead) planned.instance()).reconfigure((BulkheadConfig) to);
+            case "thread-pool-bulkhead" -> ((ThreadPoolBulkhead) planned.instance()).reconfigure((ThreadPoolBulkheadConfig) to);
             case "ratelimiter" -> ((RateLimiter) planned.instance()).reconfigure((RateLimiterConfig) to);
             case "timeout" -> ((Timeout) planned.instance()).reconfigure((TimeoutConfig) to);
             default -> throw new IllegalStateException("not changeable at run time: " + planned.kind());

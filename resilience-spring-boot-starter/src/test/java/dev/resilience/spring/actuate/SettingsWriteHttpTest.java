@@ -1,10 +1,12 @@
 package dev.resilience.spring.actuate;
 
 import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.retry.Retry;
 import dev.resilience.spring.ResilienceRegistries;
+import dev.resilience.timeout.Timeout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static dev.resilience.spring.actuate.HttpJson.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,11 +35,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = ObservabilityTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "management.endpoints.web.exposure.include=circuitbreakers,retries,bulkheads,ratelimiters,resilienceevents",
+                "management.endpoints.web.exposure.include=circuitbreakers,retries,bulkheads,ratelimiters,timeouts,resilienceevents",
                 "management.endpoint.circuitbreakers.access=unrestricted",
                 "management.endpoint.retries.access=unrestricted",
                 "management.endpoint.bulkheads.access=unrestricted",
                 "management.endpoint.ratelimiters.access=unrestricted",
+                "management.endpoint.timeouts.access=unrestricted",
+                "resilience.timeout.instances.slow.timeout-duration=1s",
                 "resilience.ratelimiter.instances.search.limit-for-period=10",
                 "resilience.ratelimiter.instances.search.limit-refresh-period=1h",
                 "resilience.ratelimiter.instances.search.timeout-duration=0s",
@@ -67,7 +74,8 @@ class SettingsWriteHttpTest {
 
     @AfterEach
     void restore() {
-        for (String path : List.of("ratelimiters/search", "ratelimiters/bursty", "bulkheads/orders", "retries/payments", "circuitbreakers/inventory")) {
+        for (String path : List.of("ratelimiters/search", "ratelimiters/bursty", "bulkheads/orders", "bulkheads/reports",
+                "retries/payments", "circuitbreakers/inventory", "timeouts/slow")) {
             assertThat(http.delete("/actuator/" + path).statusCode()).isEqualTo(200);
         }
         registries.circuitBreakers().all().forEach(CircuitBreaker::reset);
@@ -127,9 +135,129 @@ class SettingsWriteHttpTest {
         assertThat(search().config().limitRefreshPeriod()).isEqualTo(Duration.ofHours(1));
     }
 
+    private ThreadPoolBulkhead reports() {
+        return registries.threadPoolBulkheads().find("reports").orElseThrow();
+    }
+
     @Test
-    void aThreadPoolBulkheadCannotBeChanged() {
-        assertThat(http.post("/actuator/bulkheads/reports", "{\"maxConcurrentCalls\": 3}").statusCode()).isEqualTo(400);
+    void aThreadPoolBulkheadTakesItsNewSizesRunningEveryCallItAccepted(CapturedOutput output) throws Exception {
+        ThreadPoolBulkhead reports = reports();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(2);
+        List<CompletableFuture<String>> accepted = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) { // one runs, one waits in the queue of 1
+                accepted.add(reports.<String>callAsync(() -> {
+                    running.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    return CompletableFuture.completedFuture("ran");
+                }).toCompletableFuture());
+            }
+            assertThat(reports.metrics().queueDepth()).isEqualTo(1);
+
+            HttpResponse<String> response = http.post("/actuator/bulkheads/reports",
+                    "{\"coreThreadPoolSize\": 2, \"maxThreadPoolSize\": 2, \"queueCapacity\": 3}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(json(response.body()).get("changes").get(0).asString()).isEqualTo(
+                    "thread-pool-bulkhead 'reports': coreThreadPoolSize 1 -> 2, maxThreadPoolSize 1 -> 2, queueCapacity 1 -> 3");
+            assertThat(running.await(10, TimeUnit.SECONDS)).as("the queued call got the new thread").isTrue();
+            assertThat(reports.metrics().queueCapacity()).isEqualTo(3);
+            assertThat(reports.metrics().remainingQueueCapacity()).isEqualTo(3);
+            JsonNode shown = json(http.get("/actuator/bulkheads/reports").body()).get("bulkheads").get("reports");
+            assertThat(shown.get("maxConcurrentCalls").asInt()).isEqualTo(5); // 2 threads + a queue of 3
+            assertThat(output.getOut()).contains("INFO").contains("Reconfigured thread-pool-bulkhead 'reports': coreThreadPoolSize 1 -> 2");
+            JsonNode events = json(http.get("/actuator/resilienceevents?kind=thread-pool-bulkhead&name=reports").body()).get("events");
+            assertThat(events.valueStream().map(e -> e.get("type").asString())).contains("CONFIG_CHANGED");
+        } finally {
+            release.countDown();
+        }
+        assertThat(CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new))
+                .thenApply(done -> accepted.stream().map(CompletableFuture::join).toList()).get(20, TimeUnit.SECONDS))
+                .containsExactly("ran", "ran");
+    }
+
+    @Test
+    void anInvalidThreadPoolChangeIsA400WithTheStartupMessageAndChangesNothing() {
+        HttpResponse<String> response = http.post("/actuator/bulkheads/reports",
+                "{\"coreThreadPoolSize\": 4, \"queueCapacity\": 9}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("resilience.thread-pool-bulkhead.instances.reports.max-thread-pool-size")
+                .doesNotContain("at dev.resilience");
+        assertThat(reports().config().coreThreadPoolSize()).isEqualTo(1);
+        assertThat(reports().config().queueCapacity()).isEqualTo(1);
+    }
+
+    @Test
+    void aSettingOfTheOtherTypeOfBulkheadIsA400AndChangesNothing() {
+        HttpResponse<String> toThreadPool = http.post("/actuator/bulkheads/reports",
+                "{\"maxConcurrentCalls\": 3, \"queueCapacity\": 5}");
+        HttpResponse<String> toSemaphore = http.post("/actuator/bulkheads/orders", "{\"queueCapacity\": 5}");
+
+        assertThat(toThreadPool.statusCode()).isEqualTo(400);
+        assertThat(toSemaphore.statusCode()).isEqualTo(400);
+        assertThat(reports().config().queueCapacity()).isEqualTo(1);
+        assertThat(registries.bulkheads().find("orders").orElseThrow().config().maxConcurrentCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void deleteTakesAThreadPoolBulkheadBackToItsProperties() {
+        http.post("/actuator/bulkheads/reports", "{\"queueCapacity\": 7}");
+
+        HttpResponse<String> response = http.delete("/actuator/bulkheads/reports");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).get("changes").get(0).asString())
+                .isEqualTo("thread-pool-bulkhead 'reports': queueCapacity 7 -> 1");
+        assertThat(reports().config().queueCapacity()).isEqualTo(1);
+    }
+
+    private Timeout slow() {
+        return registries.timeouts().find("slow").orElseThrow();
+    }
+
+    @Test
+    void aTimeoutTakesItsNewDurationAndIsLoggedAndPublished(CapturedOutput output) {
+        HttpResponse<String> response = http.post("/actuator/timeouts/slow", "{\"timeoutDuration\": \"2s\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).get("changes").get(0).asString())
+                .isEqualTo("timeout 'slow': timeoutDuration PT1S -> PT2S");
+        assertThat(slow().config().timeoutDuration()).isEqualTo(Duration.ofSeconds(2));
+        JsonNode shown = json(http.get("/actuator/timeouts/slow").body()).get("timeouts").get("slow");
+        assertThat(shown.get("timeoutDuration").asString()).isEqualTo("PT2S");
+        assertThat(output.getOut()).contains("INFO").contains("Reconfigured timeout 'slow': timeoutDuration PT1S -> PT2S");
+        JsonNode events = json(http.get("/actuator/resilienceevents?kind=timeout&name=slow").body()).get("events");
+        assertThat(events.valueStream().map(e -> e.get("type").asString())).contains("CONFIG_CHANGED");
+    }
+
+    @Test
+    void anInvalidTimeoutIsA400WithTheStartupMessageAndChangesNothing() {
+        HttpResponse<String> response = http.post("/actuator/timeouts/slow",
+                "{\"timeoutDuration\": \"0s\", \"cancelRunningFuture\": \"false\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("resilience.timeout.instances.slow.timeout-duration");
+        assertThat(slow().config().timeoutDuration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(slow().config().cancelRunningFuture()).isTrue();
+    }
+
+    @Test
+    void deleteTakesATimeoutBackToItsProperties() {
+        http.post("/actuator/timeouts/slow", "{\"timeoutDuration\": \"3s\"}");
+
+        HttpResponse<String> response = http.delete("/actuator/timeouts/slow");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).get("changes").get(0).asString()).isEqualTo("timeout 'slow': timeoutDuration PT3S -> PT1S");
+        assertThat(slow().config().timeoutDuration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(http.post("/actuator/timeouts/nobody", "{\"timeoutDuration\": \"3s\"}").statusCode()).isEqualTo(404);
+        assertThat(http.post("/actuator/timeouts/slow", "{}").statusCode()).isEqualTo(400);
     }
 
     @Test

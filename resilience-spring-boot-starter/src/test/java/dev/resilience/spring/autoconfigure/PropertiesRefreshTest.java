@@ -1,6 +1,7 @@
 package dev.resilience.spring.autoconfigure;
 
 import dev.resilience.bulkhead.Bulkhead;
+import dev.resilience.bulkhead.ThreadPoolBulkhead;
 import dev.resilience.circuitbreaker.CircuitBreaker;
 import dev.resilience.core.ManualClock;
 import dev.resilience.ratelimiter.RateLimiter;
@@ -38,7 +39,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
                 "resilience.ratelimiter.instances.search.limit-refresh-period=1h",
                 "resilience.bulkhead.instances.orders.max-concurrent-calls=4",
                 "resilience.circuitbreaker.instances.inventory.sliding-window-size=10",
-                "resilience.circuitbreaker.instances.inventory.minimum-number-of-calls=10"
+                "resilience.circuitbreaker.instances.inventory.minimum-number-of-calls=10",
+                "resilience.thread-pool-bulkhead.instances.reports.core-thread-pool-size=1",
+                "resilience.thread-pool-bulkhead.instances.reports.max-thread-pool-size=1",
+                "resilience.thread-pool-bulkhead.instances.reports.queue-capacity=1"
         })
 class PropertiesRefreshTest {
 
@@ -128,6 +132,39 @@ class PropertiesRefreshTest {
         assertThat(registries.bulkheads().find("orders").orElseThrow().config().maxConcurrentCalls()).isEqualTo(4);
         assertThat(output.getOut()).contains("resilience.ratelimiter.instances.search.limit-refresh-period")
                 .contains("cannot change at run time");
+    }
+
+    private ThreadPoolBulkhead reports() {
+        return registries.threadPoolBulkheads().find("reports").orElseThrow();
+    }
+
+    @Test
+    void aThreadPoolBulkheadTakesItsNewSizesInPlace(CapturedOutput output) {
+        ThreadPoolBulkhead before = reports();
+
+        refresh(Map.of("resilience.thread-pool-bulkhead.instances.reports.max-thread-pool-size", "3",
+                "resilience.thread-pool-bulkhead.instances.reports.queue-capacity", "4"));
+
+        assertThat(reports()).isSameAs(before);
+        assertThat(reports().metrics().maxThreadPoolSize()).isEqualTo(3);
+        assertThat(reports().metrics().queueCapacity()).isEqualTo(4);
+        assertThat(reports().metrics().remainingQueueCapacity()).isEqualTo(4);
+        assertThat(output.getOut())
+                .contains("Reconfigured thread-pool-bulkhead 'reports': maxThreadPoolSize 1 -> 3, queueCapacity 1 -> 4");
+    }
+
+    @Test
+    void aChangeOfAThreadPoolBulkheadsVirtualThreadsIsRefusedWhole(CapturedOutput output) {
+        // Refused on every Java: before 21 as invalid (as at start-up), from 21 on as not changeable at run time.
+        refresh(Map.of("resilience.thread-pool-bulkhead.instances.reports.virtual-threads", "true",
+                "resilience.thread-pool-bulkhead.instances.reports.queue-capacity", "5",
+                "resilience.bulkhead.instances.orders.max-concurrent-calls", "2"));
+
+        assertThat(reports().config().virtualThreads()).isFalse();
+        assertThat(reports().config().queueCapacity()).isEqualTo(1);
+        assertThat(registries.bulkheads().find("orders").orElseThrow().config().maxConcurrentCalls()).isEqualTo(4);
+        assertThat(output.getOut()).contains("Refused the changed resilience.* properties")
+                .contains("resilience.thread-pool-bulkhead.instances.reports.virtual-threads");
     }
 
     @Test
