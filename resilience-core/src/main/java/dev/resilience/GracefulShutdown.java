@@ -22,7 +22,7 @@ import java.util.Objects;
  * </ol>
  *
  * <p>The Spring Boot starter runs these steps when the application context closes. The policies take part through
- * {@link ShutdownParticipant} (retries in step 1, thread-pool bulkheads in step 4); any other policy is left alone.
+ * {@link WaitingPolicy} (retries, in step 1) and {@link PooledPolicy} (thread-pool bulkheads, in step 4); any other policy is left alone.
  */
 public final class GracefulShutdown {
 
@@ -36,8 +36,8 @@ public final class GracefulShutdown {
      */
     public static void stopBackoffs(Iterable<? extends Policy> policies) {
         for (Policy policy : policies) {
-            if (policy instanceof ShutdownParticipant participant) {
-                participant.stopWaiting();
+            if (policy instanceof WaitingPolicy waiting) {
+                waiting.stopWaiting();
             }
         }
     }
@@ -60,26 +60,26 @@ public final class GracefulShutdown {
         long start = clock.nanoTime();
         stopBackoffs(policies);
         gate.close();
-        List<ShutdownParticipant> pools = new ArrayList<>();
+        List<PooledPolicy> pools = new ArrayList<>();
         for (Policy policy : policies) {
-            if (policy instanceof ShutdownParticipant pool) {
+            if (policy instanceof PooledPolicy pool) {
                 pools.add(pool);
             }
         }
         ShutdownGate.DrainResult drain;
         try {
             drain = gate.awaitDrained(timeout, clock);
-            for (ShutdownParticipant pool : pools) {
+            for (PooledPolicy pool : pools) {
                 pool.shutdown();
             }
-            for (ShutdownParticipant pool : pools) {
+            for (PooledPolicy pool : pools) {
                 long left = timeoutNanos - (clock.nanoTime() - start);
                 if (left <= 0 || !pool.awaitTermination(Duration.ofNanos(left))) {
                     pool.shutdownNow();
                 }
             }
         } catch (InterruptedException e) {
-            pools.forEach(ShutdownParticipant::shutdownNow);
+            pools.forEach(PooledPolicy::shutdownNow);
             throw e;
         }
         return new Report(drain.inFlightAtStart(), drain.finished(), drain.abandoned(),

@@ -1,6 +1,6 @@
 package dev.resilience.bulkhead;
 
-import dev.resilience.ShutdownParticipant;
+import dev.resilience.PooledPolicy;
 import dev.resilience.bulkhead.internal.ExecutorThreadPoolBulkhead;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
  *
  * <p>Thread-safe.
  */
-public interface ThreadPoolBulkhead extends ShutdownParticipant {
+public interface ThreadPoolBulkhead extends PooledPolicy {
 
     /** The kind string: {@value}. */
     String KIND = "thread-pool-bulkhead";

@@ -1,6 +1,6 @@
 package dev.resilience.retry;
 
-import dev.resilience.ShutdownParticipant;
+import dev.resilience.WaitingPolicy;
 import dev.resilience.core.Clock;
 import dev.resilience.core.Events;
 import dev.resilience.spi.ContextCarrier;
@@ -46,7 +46,7 @@ import dev.resilience.retry.internal.RetryImpl;
  *
  * <p>Thread-safe; one instance serves any number of concurrent calls.
  */
-public interface Retry extends ShutdownParticipant {
+public interface Retry extends WaitingPolicy {
 
     /** The kind of this policy, as in property names ({@code resilience.retry.*}) and {@link #kind()}. */
     String KIND = "retry";
