@@ -215,6 +215,10 @@
       if (node.getAttribute('data-seen') !== 'yes') { node.parentNode.removeChild(node); }
       node.removeAttribute('data-seen');
     });
+    // A kind without instances shows no heading either.
+    ['circuitbreakers', 'bulkheads', 'ratelimiters', 'retries'].forEach(function (id) {
+      $(id).parentNode.hidden = $(id).children.length === 0;
+    });
     previous = { at: now, totals: totals };
   }
 
@@ -224,9 +228,15 @@
     return millis + ' ms';
   }
 
+  var drawn = null;  // what the event log shows now: redrawn only when the events or the filter change
+
   function renderEvents() {
     var text = $('event-filter').value.trim().toLowerCase();
     var kind = $('event-kind').value;
+    var last = events.length ? events[events.length - 1] : null;
+    var signature = events.length + '|' + (last ? last.time + last.name + last.type : '') + '|' + kind + '|' + text;
+    if (signature === drawn) { return; }
+    drawn = signature;
     var body = document.querySelector('#events tbody');
     body.textContent = '';
     var shown = 0;
@@ -243,9 +253,9 @@
       row.setAttribute('data-kind', event.kind);
       row.setAttribute('data-name', event.name);
       row.appendChild(el('td', 'time', event.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z')));
-      row.appendChild(el('td', '', event.kind));
+      row.appendChild(el('td', 'nowrap', event.kind));
       row.appendChild(el('td', '', event.name));
-      row.appendChild(el('td', '', event.type));
+      row.appendChild(el('td', 'nowrap', event.type));
       row.appendChild(el('td', 'details', details));
       body.appendChild(row);
       shown++;
