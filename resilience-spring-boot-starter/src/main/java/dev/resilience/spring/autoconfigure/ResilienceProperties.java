@@ -7,6 +7,7 @@ import dev.resilience.spring.ResilienceConfigurationException;
 import dev.resilience.spring.actuate.MeterNaming;
 
 import org.springframework.beans.factory.InitializingBean;
+import dev.resilience.spring.dashboard.DashboardProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
@@ -71,6 +72,10 @@ public class ResilienceProperties implements InitializingBean {
 
     /** Help for applications switching over from Resilience4j. */
     private final Migration migration = new Migration();
+
+    /** The live page of every instance (read by {@code dev.resilience.spring.dashboard}). */
+    @NestedConfigurationProperty
+    private final DashboardProperties dashboard = new DashboardProperties();
 
     /**
      * Checks the top-level settings as soon as they are bound, whichever optional feature reads them later (the
@@ -210,6 +215,10 @@ public class ResilienceProperties implements InitializingBean {
 
     public Migration getMigration() {
         return migration;
+    }
+
+    public DashboardProperties getDashboard() {
+        return dashboard;
     }
 
     /**
