@@ -125,6 +125,20 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         local.events().subscribe(publisher::publish);
     }
 
+    /**
+     * A limiter of one key of a keyed instance: this limiter's name, current settings, clock, store, command timeout,
+     * executor and context carrier, counting under the store key {@code <this store key>:<key>} (the key's string
+     * form), with counters, a store status and a local fallback of its own.
+     *
+     * @param key the key, never null
+     * @return a new limiter for that key
+     */
+    public StoreBackedRateLimiter forKey(Object key) {
+        Objects.requireNonNull(key, "key");
+        return new StoreBackedRateLimiter(name, storeKey + ":" + key, config, clock, store, commandTimeout,
+                asyncExecutor, carrier);
+    }
+
     @Override
     public String name() {
         return name;

@@ -21,10 +21,12 @@ import java.util.concurrent.CompletionStage;
  * that finds its window full reserves a permit of the next window with room, if that window begins within its
  * longest wait; it is then told to wait until it begins. A refusal writes nothing.
  *
- * <p><b>Keys.</b> One hash per limiter (and key): {@code <key-prefix>{<name>}}, with fields {@code w} (the window
- * holding the latest reservation) and {@code n} (permits taken in it). The braces are a Redis Cluster hash tag, so
- * that anything the store may keep for one limiter stays on one slot. Every write sets an expiry: the end of the
- * reserved window plus one second, so an idle limiter leaves nothing behind.
+ * <p><b>Keys.</b> One hash per limiter: {@code <key-prefix>{<name>}}, and per key of a keyed limiter
+ * ({@code @RateLimited(key = ...)}): {@code <key-prefix>{<name>:<key>}} (the key's string form), with fields {@code w}
+ * (the window holding the latest reservation) and {@code n} (permits taken in it). The braces are a Redis Cluster hash
+ * tag, so that anything the store may keep for one limiter (or one key) stays on one slot, while the keys of a keyed
+ * limiter spread over the cluster. Every write sets an expiry: the end of the reserved window plus one second, so an
+ * idle limiter or key leaves nothing behind.
  *
  * <p><b>Connection.</b> Lettuce's shared, thread-safe connection (see {@link RedisScripts}): a connection attempt never
  * blocks a caller. A request that timed out may still reach Redis later (Lettuce queues commands while it reconnects):
