@@ -197,10 +197,6 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     }
 
     /**
-     * Drains the local fallback's current period only: the count in the shared store is the fleet's, and this
-     * instance does not empty it (the store keeps admitting up to the limit in its period).
-     */
-    /**
      * Refills this instance's local fallback limiter only: the shared count lives in the store, which opens its next
      * period on its own time.
      */
@@ -209,9 +205,62 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         local.refill();
     }
 
+    /**
+     * Drains the shared period for the whole fleet: the store empties its current period
+     * ({@link RateLimiterStore#drain}), so that the next request for a permit on any instance is refused until the
+     * store's period turns; and this instance's local fallback, for the calls it admits while the store fails.
+     *
+     * <p>Waits for the store's answer, at most the command timeout. A store that fails or does not answer in time is
+     * counted and logged as any store failure, and the limiter applies its {@code on-store-failure} until the store
+     * answers again; nothing is thrown, so that a caller draining on a downstream's 429 is not failed by Redis trouble.
+     * An interrupt ends the wait (the drain may still reach the store) and restores the interrupt flag.
+     *
+     * @throws UnsupportedOperationException if the store cannot drain a period (nothing is drained)
+     */
     @Override
     public void drainPermissions() {
+        CompletableFuture<Void> drained = drainInStore();
         local.drainPermissions();
+        try {
+            drained.get(); // bounded: the clock's timer fails it after the command timeout
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            onStoreFailure(e.getCause());
+        }
+    }
+
+    /**
+     * Asks the store to drain, failed by the clock's timer if it has not answered within the command timeout.
+     *
+     * @throws UnsupportedOperationException if the store cannot drain
+     */
+    private CompletableFuture<Void> drainInStore() {
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        CompletionStage<Void> stage;
+        try {
+            stage = store.drain(storeKey, limit, periodNanos);
+        } catch (UnsupportedOperationException unsupported) {
+            throw unsupported;
+        } catch (Throwable t) {
+            answer.completeExceptionally(t);
+            return answer;
+        }
+        if (stage == null) {
+            answer.completeExceptionally(new IllegalStateException(store.name() + " returned no answer (null)"));
+            return answer;
+        }
+        Scheduled timer = clock.schedule(() -> answer.completeExceptionally(new TimeoutException(store.name()
+                + " did not drain within the command timeout of " + commandTimeout)), commandTimeoutNanos);
+        stage.whenComplete((ignored, failure) -> {
+            timer.cancel();
+            if (failure != null) {
+                answer.completeExceptionally(Throwables.unwrap(failure));
+            } else {
+                answer.complete(null);
+            }
+        });
+        return answer;
     }
 
     @Override
