@@ -16,6 +16,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -118,5 +122,46 @@ class KeyedPolicyStoreTest {
 
         assertThatThrownBy(() -> keyed.call("A", () -> "ran")).isInstanceOf(RequestNotPermittedException.class)
                 .hasMessageContaining("unavailable");
+    }
+
+    @Test
+    void storeFailuresOfManyKeysAreLoggedOncePerIntervalForTheInstanceNotOncePerKey() {
+        Logger logger = Logger.getLogger("dev.resilience.ratelimiter.internal.StoreBackedRateLimiter");
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            KeyedPolicy<RateLimiter> keyed = keyed(StoreFailureMode.ALLOW, 1_000);
+            store.down = true;
+
+            for (int tenant = 0; tenant < 100; tenant++) {
+                keyed.call("tenant-" + tenant, () -> "ran");
+            }
+
+            assertThat(records).filteredOn(r -> r.getLevel() == Level.WARNING).hasSize(1);
+            assertThat(keyed.find("tenant-99").orElseThrow().storeStatus().orElseThrow().errors()).isEqualTo(1);
+
+            store.down = false;
+            clock.advance(Duration.ofSeconds(1)); // the keys' next probe is due
+            for (int tenant = 0; tenant < 100; tenant++) {
+                keyed.call("tenant-" + tenant, () -> "ran");
+            }
+            assertThat(records).filteredOn(r -> r.getLevel() == Level.INFO).hasSize(1); // one recovery line
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 }

@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  * local {@link RateLimiterImpl} of the same settings, created up front (idle, it costs no timer).
  *
  * <p><b>Logging.</b> Through {@link System.Logger}, at most one line about failures per {@link #LOG_INTERVAL_NANOS}
- * (it counts the failures it did not report), and one line on recovery after a reported failure.
+ * (it counts the failures it did not report), and one line on recovery after a reported failure: per limiter, or per
+ * keyed instance for the limiters of its keys ({@link #forKey}).
  *
  * <p><b>Threads.</b> A store's answer arrives on the store's own thread (e.g. a network event loop) or, on timeout, on
  * the clock's timer thread: an asynchronous call never runs there but on the async executor, in its caller's context.
@@ -85,9 +86,8 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     private final AtomicBoolean available = new AtomicBoolean(true);
     /** When a store marked unavailable may be asked again; claimed by compare-and-set, so one caller asks. */
     private final AtomicLong nextProbeNanos = new AtomicLong();
-    private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
-    private final AtomicLong unloggedFailures = new AtomicLong();
+    /** Shared by the keys of one keyed instance: Redis down must not log a line per key. */
+    private final LogThrottle log;
     private final LongAdder errors = new LongAdder();
     private volatile String lastError;
     private volatile int lastRemaining = -1;
@@ -109,6 +109,13 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     public StoreBackedRateLimiter(String name, String storeKey, RateLimiterConfig config, Clock clock,
                                   RateLimiterStore store, Duration commandTimeout, Executor asyncExecutor,
                                   ContextCarrier carrier) {
+        this(name, storeKey, config, clock, store, commandTimeout, asyncExecutor, carrier, new LogThrottle());
+    }
+
+    private StoreBackedRateLimiter(String name, String storeKey, RateLimiterConfig config, Clock clock,
+                                   RateLimiterStore store, Duration commandTimeout, Executor asyncExecutor,
+                                   ContextCarrier carrier, LogThrottle log) {
+        this.log = log;
         this.name = Objects.requireNonNull(name, "name");
         this.storeKey = Objects.requireNonNull(storeKey, "storeKey");
         this.config = Objects.requireNonNull(config, "config");
@@ -128,7 +135,9 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     /**
      * A limiter of one key of a keyed instance: this limiter's name, current settings, clock, store, command timeout,
      * executor and context carrier, counting under the store key {@code <this store key>:<key>} (the key's string
-     * form), with counters, a store status and a local fallback of its own.
+     * form), with counters, a store status and a local fallback of its own. The log lines about store failures are
+     * shared with this limiter and its other keys: at most one per {@link #LOG_INTERVAL_NANOS} for the instance, however
+     * many keys fail.
      *
      * @param key the key, never null
      * @return a new limiter for that key
@@ -136,7 +145,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     public StoreBackedRateLimiter forKey(Object key) {
         Objects.requireNonNull(key, "key");
         return new StoreBackedRateLimiter(name, storeKey + ":" + key, config, clock, store, commandTimeout,
-                asyncExecutor, carrier);
+                asyncExecutor, carrier, log);
     }
 
     @Override
@@ -503,7 +512,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
 
     private void onAnswer(Admission admission) {
         lastRemaining = admission.remaining();
-        if (!available.get() && available.compareAndSet(false, true) && failureLogged.compareAndSet(true, false)) {
+        if (!available.get() && available.compareAndSet(false, true) && log.failureLogged.compareAndSet(true, false)) {
             LOG.log(System.Logger.Level.INFO, () -> "RateLimiter '" + name + "': its store (" + store.name()
                     + ") answers again; the shared limit applies (" + errors.sum() + " store failures so far)");
         }
@@ -518,16 +527,16 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         // Counted from the failure, not from the probe's start: a probe that took the whole command timeout is not
         // followed at once by the next one, which would make one caller after another wait for it.
         nextProbeNanos.accumulateAndGet(now + PROBE_INTERVAL_NANOS, (a, b) -> b - a > 0 ? b : a);
-        long nextLog = nextLogNanos.get();
-        if ((nextLog == Long.MIN_VALUE || now - nextLog >= 0) && nextLogNanos.compareAndSet(nextLog, now + LOG_INTERVAL_NANOS)) {
-            long unlogged = unloggedFailures.getAndSet(0);
-            failureLogged.set(true);
+        long nextLog = log.nextLogNanos.get();
+        if ((nextLog == Long.MIN_VALUE || now - nextLog >= 0) && log.nextLogNanos.compareAndSet(nextLog, now + LOG_INTERVAL_NANOS)) {
+            long unlogged = log.unloggedFailures.getAndSet(0);
+            log.failureLogged.set(true);
             LOG.log(System.Logger.Level.WARNING, () -> "RateLimiter '" + name + "': its store (" + store.name()
                     + ") failed: " + description + "; on-store-failure " + config.onStoreFailure()
                     + " applies until it answers again" + (unlogged > 0 ? " (" + unlogged
                     + " earlier failures not logged)" : ""));
         } else {
-            unloggedFailures.incrementAndGet();
+            log.unloggedFailures.incrementAndGet();
         }
     }
 
@@ -563,5 +572,12 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     @Override
     public String toString() {
         return "RateLimiter '" + name + "' on store " + store.name() + " (key '" + storeKey + "') " + config;
+    }
+
+    /** When the next line about store failures may be logged, and what was not logged since the last one. */
+    private static final class LogThrottle {
+        final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
+        final AtomicBoolean failureLogged = new AtomicBoolean();
+        final AtomicLong unloggedFailures = new AtomicLong();
     }
 }
