@@ -20,6 +20,10 @@ import dev.resilience.core.internal.Validate;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
+import dev.resilience.ratelimiter.internal.StoreBackedRateLimiter;
+import dev.resilience.core.internal.ContinuationThreads;
+import dev.resilience.spi.ContextCarrier;
+import dev.resilience.spi.RateLimiterStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
@@ -69,6 +74,11 @@ import java.util.function.ToLongFunction;
  *   are unaffected. Raise {@code maxKeys} if this happens under normal load.</li>
  * </ul>
  *
+ * <p><b>Across instances.</b> {@link #rateLimiter(String, RateLimiterConfig, Clock, RateLimiterStore)} gives each key a
+ * limiter whose permits a shared {@link RateLimiterStore} counts (e.g. Redis) under {@code <name>:<key>}, so that every
+ * instance of a service shares each key's limit. The bound above is this instance's; the store keeps (and expires)
+ * its own counts.
+ *
  * <p><b>Costs.</b> A call with a key already held costs a map lookup (the key's {@code hashCode} and {@code equals}),
  * two atomic updates and one coarse clock read on top of the key's own policy; allocation-free for a synchronous
  * call. A new key costs the creation of its policy. Keys are compared with {@code equals}: use immutable values.
@@ -100,7 +110,8 @@ public final class KeyedPolicy<P extends Policy> {
     private final int maxKeys;
     private final long idleNanos;
     private final Clock clock;
-    private final Supplier<? extends P> perKey;
+    /** Creates the policy of a new key, given the key. */
+    private final Function<Object, ? extends P> perKey;
     private final ToLongFunction<? super P> quietNanos;
     private final ToLongFunction<? super P> permitted;
     private final ToLongFunction<? super P> rejected;
@@ -124,7 +135,7 @@ public final class KeyedPolicy<P extends Policy> {
     private volatile boolean forwarding;
 
     private KeyedPolicy(String name, String kind, int maxKeys, Duration keyIdleExpiry, Clock clock,
-                        Supplier<? extends P> perKey, ToLongFunction<? super P> quietNanos,
+                        Function<Object, ? extends P> perKey, ToLongFunction<? super P> quietNanos,
                         ToLongFunction<? super P> permitted, ToLongFunction<? super P> rejected,
                         ToIntFunction<? super P> waiting, Predicate<? super P> holdsPermits,
                         java.util.function.Function<String, RuntimeException> fullRejection) {
@@ -173,6 +184,44 @@ public final class KeyedPolicy<P extends Policy> {
      */
     public static KeyedPolicy<RateLimiter> rateLimiter(String name, RateLimiterConfig config, Clock clock,
                                                        Supplier<? extends RateLimiter> perKey) {
+        Objects.requireNonNull(perKey, "perKey");
+        return rateLimiter(name, config, clock, (Function<Object, RateLimiter>) key -> perKey.get());
+    }
+
+    /**
+     * A rate limiter per key whose limits are shared by every instance of a service: each key's limiter counts its
+     * permits in {@code store} under a store key of its own, {@code <name>:<key>} (the key's string form), so that
+     * every instance using the same store, name and key shares that key's limit. Keys whose string forms are equal
+     * share one limit in the store. The bound ({@code maxKeys}, {@code keyIdleExpiry}) applies to this instance's
+     * keys, not to the store's: a key dropped here and used again finds the count the fleet left in the store, and
+     * the store expires its keys on its own. A store failure is handled per key, as
+     * {@link RateLimiter#of(String, RateLimiterConfig, Clock, RateLimiterStore)} describes for one limiter.
+     *
+     * @param name instance name
+     * @param config each key's settings (its {@code onStoreFailure} included), and the bound
+     * @param clock times waits, command timeouts and the keys' idle expiry
+     * @param store the shared store; its {@link RateLimiterStore#commandTimeout()} bounds each call's wait for it
+     * @return a rate limiter per key, each key's limit shared through the store
+     */
+    public static KeyedPolicy<RateLimiter> rateLimiter(String name, RateLimiterConfig config, Clock clock,
+                                                       RateLimiterStore store) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(store, "store");
+        StoreBackedRateLimiter template = new StoreBackedRateLimiter(name, name, config, clock, store,
+                store.commandTimeout(), ContinuationThreads.INSTANCE, ContextCarrier.none());
+        return rateLimiter(name, config, clock, template::forKey);
+    }
+
+    /**
+     * @param name instance name
+     * @param config the bound ({@link RateLimiterConfig#maxKeys()}, {@link RateLimiterConfig#keyIdleExpiry()})
+     * @param clock times the keys' idle expiry; should be the one {@code perKey}'s limiters use
+     * @param perKey creates the limiter of a new key, given the key (named {@code name}, with {@code config}'s
+     *     settings as a rule; e.g. a limiter counting that key in a shared store)
+     * @return a rate limiter per key
+     */
+    public static KeyedPolicy<RateLimiter> rateLimiter(String name, RateLimiterConfig config, Clock clock,
+                                                       Function<Object, ? extends RateLimiter> perKey) {
         // A dropped limiter's last busy period must be over before a fresh one may admit for the same key; the coarse
         // time that stamps a key's last use may lag by its resolution.
         long lag = clock.coarseResolutionNanos();
@@ -213,7 +262,8 @@ public final class KeyedPolicy<P extends Policy> {
      */
     public static KeyedPolicy<Bulkhead> bulkhead(String name, BulkheadConfig config, Clock clock,
                                                  Supplier<? extends Bulkhead> perKey) {
-        return new KeyedPolicy<>(name, Bulkhead.KIND, config.maxKeys(), config.keyIdleExpiry(), clock, perKey,
+        Objects.requireNonNull(perKey, "perKey");
+        return new KeyedPolicy<>(name, Bulkhead.KIND, config.maxKeys(), config.keyIdleExpiry(), clock, key -> perKey.get(),
                 bulkhead -> 0L, bulkhead -> bulkhead.metrics().permittedCalls(),
                 bulkhead -> bulkhead.metrics().rejectedCalls(), bulkhead -> bulkhead.metrics().waitingCalls(),
                 KeyedPolicy::holdsPermits, message -> new BulkheadFullException(name, message));
@@ -488,7 +538,7 @@ public final class KeyedPolicy<P extends Policy> {
         reserveRoom();
         Entry<P> fresh;
         try {
-            P policy = Objects.requireNonNull(perKey.get(), "the per-key factory returned null");
+            P policy = Objects.requireNonNull(perKey.apply(key), "the per-key factory returned null");
             fresh = new Entry<>(key, policy, quietNanos.applyAsLong(policy), clock.nanoTime());
         } catch (RuntimeException | Error e) {
             size.decrementAndGet();

@@ -217,6 +217,11 @@ public interface RateLimiter extends Policy {
      * their permits and run in the periods they reserved. The permits drained are not counted as permitted calls. A
      * limiter that was idle (unused for a whole period, see above) starts a period now, with no free permits. Draining a
      * period that has no free permit left does nothing.
+     *
+     * <p>A limiter backed by a shared store ({@code store: redis}) drains the store's period, for every instance
+     * sharing the limit: the next request for a permit anywhere is refused until the store's period turns. It waits
+     * for the store at most its command timeout; a store failure is handled as for any call (see
+     * {@link #of(String, RateLimiterConfig, Clock, RateLimiterStore, Duration)}), not thrown.
      */
     void drainPermissions();
 

@@ -38,6 +38,24 @@ public interface RateLimiterStore {
     CompletionStage<Admission> acquire(String key, int limitForPeriod, long periodNanos, long maxWaitNanos);
 
     /**
+     * Empties the current period of {@code key} for every instance: its free permits are gone, so that every
+     * instance's next request is refused (or, within its longest wait, reserves a permit of a later period) until the
+     * next period begins. Backs {@link dev.resilience.ratelimiter.RateLimiter#drainPermissions()}. Like
+     * {@link #acquire}, it decides atomically, never blocks the calling thread, and reports a failure by completing the
+     * stage exceptionally. Later periods, and permits already reserved in them, are unaffected; a period with no free
+     * permit is left as it is. The drained permits are not admissions.
+     *
+     * @param key what is limited, as for {@link #acquire}
+     * @param limitForPeriod permits per period, at least 1
+     * @param periodNanos the length of a period in nanoseconds, positive
+     * @return completes when the store has drained the period; exceptionally when the store failed
+     * @throws UnsupportedOperationException if this store cannot drain a period (the default)
+     */
+    default CompletionStage<Void> drain(String key, int limitForPeriod, long periodNanos) {
+        throw new UnsupportedOperationException(name() + " cannot drain a rate limiter's period");
+    }
+
+    /**
      * @return how long a limiter built with this store (and no command timeout of its own) waits for an answer before
      *     its failure mode applies: positive; default 100 ms
      */

@@ -48,7 +48,8 @@ import java.util.function.Supplier;
  * local {@link RateLimiterImpl} of the same settings, created up front (idle, it costs no timer).
  *
  * <p><b>Logging.</b> Through {@link System.Logger}, at most one line about failures per {@link #LOG_INTERVAL_NANOS}
- * (it counts the failures it did not report), and one line on recovery after a reported failure.
+ * (it counts the failures it did not report), and one line on recovery after a reported failure: per limiter, or per
+ * keyed instance for the limiters of its keys ({@link #forKey}).
  *
  * <p><b>Threads.</b> A store's answer arrives on the store's own thread (e.g. a network event loop) or, on timeout, on
  * the clock's timer thread: an asynchronous call never runs there but on the async executor, in its caller's context.
@@ -85,9 +86,8 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     private final AtomicBoolean available = new AtomicBoolean(true);
     /** When a store marked unavailable may be asked again; claimed by compare-and-set, so one caller asks. */
     private final AtomicLong nextProbeNanos = new AtomicLong();
-    private final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicBoolean failureLogged = new AtomicBoolean();
-    private final AtomicLong unloggedFailures = new AtomicLong();
+    /** Shared by the keys of one keyed instance: Redis down must not log a line per key. */
+    private final LogThrottle log;
     private final LongAdder errors = new LongAdder();
     private volatile String lastError;
     private volatile int lastRemaining = -1;
@@ -109,6 +109,13 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     public StoreBackedRateLimiter(String name, String storeKey, RateLimiterConfig config, Clock clock,
                                   RateLimiterStore store, Duration commandTimeout, Executor asyncExecutor,
                                   ContextCarrier carrier) {
+        this(name, storeKey, config, clock, store, commandTimeout, asyncExecutor, carrier, new LogThrottle());
+    }
+
+    private StoreBackedRateLimiter(String name, String storeKey, RateLimiterConfig config, Clock clock,
+                                   RateLimiterStore store, Duration commandTimeout, Executor asyncExecutor,
+                                   ContextCarrier carrier, LogThrottle log) {
+        this.log = log;
         this.name = Objects.requireNonNull(name, "name");
         this.storeKey = Objects.requireNonNull(storeKey, "storeKey");
         this.config = Objects.requireNonNull(config, "config");
@@ -123,6 +130,22 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         this.timeoutNanos = Durations.saturatedNanos(config.timeoutDuration());
         this.local = new RateLimiterImpl(name, config, clock, asyncExecutor, carrier);
         local.events().subscribe(publisher::publish);
+    }
+
+    /**
+     * A limiter of one key of a keyed instance: this limiter's name, current settings, clock, store, command timeout,
+     * executor and context carrier, counting under the store key {@code <this store key>:<key>} (the key's string
+     * form), with counters, a store status and a local fallback of its own. The log lines about store failures are
+     * shared with this limiter and its other keys: at most one per {@link #LOG_INTERVAL_NANOS} for the instance, however
+     * many keys fail.
+     *
+     * @param key the key, never null
+     * @return a new limiter for that key
+     */
+    public StoreBackedRateLimiter forKey(Object key) {
+        Objects.requireNonNull(key, "key");
+        return new StoreBackedRateLimiter(name, storeKey + ":" + key, config, clock, store, commandTimeout,
+                asyncExecutor, carrier, log);
     }
 
     @Override
@@ -183,10 +206,6 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     }
 
     /**
-     * Drains the local fallback's current period only: the count in the shared store is the fleet's, and this
-     * instance does not empty it (the store keeps admitting up to the limit in its period).
-     */
-    /**
      * Refills this instance's local fallback limiter only: the shared count lives in the store, which opens its next
      * period on its own time.
      */
@@ -195,9 +214,62 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         local.refill();
     }
 
+    /**
+     * Drains the shared period for the whole fleet: the store empties its current period
+     * ({@link RateLimiterStore#drain}), so that the next request for a permit on any instance is refused until the
+     * store's period turns; and this instance's local fallback, for the calls it admits while the store fails.
+     *
+     * <p>Waits for the store's answer, at most the command timeout. A store that fails or does not answer in time is
+     * counted and logged as any store failure, and the limiter applies its {@code on-store-failure} until the store
+     * answers again; nothing is thrown, so that a caller draining on a downstream's 429 is not failed by Redis trouble.
+     * An interrupt ends the wait (the drain may still reach the store) and restores the interrupt flag.
+     *
+     * @throws UnsupportedOperationException if the store cannot drain a period (nothing is drained)
+     */
     @Override
     public void drainPermissions() {
+        CompletableFuture<Void> drained = drainInStore();
         local.drainPermissions();
+        try {
+            drained.get(); // bounded: the clock's timer fails it after the command timeout
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            onStoreFailure(e.getCause());
+        }
+    }
+
+    /**
+     * Asks the store to drain, failed by the clock's timer if it has not answered within the command timeout.
+     *
+     * @throws UnsupportedOperationException if the store cannot drain
+     */
+    private CompletableFuture<Void> drainInStore() {
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        CompletionStage<Void> stage;
+        try {
+            stage = store.drain(storeKey, limit, periodNanos);
+        } catch (UnsupportedOperationException unsupported) {
+            throw unsupported;
+        } catch (Throwable t) {
+            answer.completeExceptionally(t);
+            return answer;
+        }
+        if (stage == null) {
+            answer.completeExceptionally(new IllegalStateException(store.name() + " returned no answer (null)"));
+            return answer;
+        }
+        Scheduled timer = clock.schedule(() -> answer.completeExceptionally(new TimeoutException(store.name()
+                + " did not drain within the command timeout of " + commandTimeout)), commandTimeoutNanos);
+        stage.whenComplete((ignored, failure) -> {
+            timer.cancel();
+            if (failure != null) {
+                answer.completeExceptionally(Throwables.unwrap(failure));
+            } else {
+                answer.complete(null);
+            }
+        });
+        return answer;
     }
 
     @Override
@@ -440,7 +512,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
 
     private void onAnswer(Admission admission) {
         lastRemaining = admission.remaining();
-        if (!available.get() && available.compareAndSet(false, true) && failureLogged.compareAndSet(true, false)) {
+        if (!available.get() && available.compareAndSet(false, true) && log.failureLogged.compareAndSet(true, false)) {
             LOG.log(System.Logger.Level.INFO, () -> "RateLimiter '" + name + "': its store (" + store.name()
                     + ") answers again; the shared limit applies (" + errors.sum() + " store failures so far)");
         }
@@ -455,16 +527,16 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         // Counted from the failure, not from the probe's start: a probe that took the whole command timeout is not
         // followed at once by the next one, which would make one caller after another wait for it.
         nextProbeNanos.accumulateAndGet(now + PROBE_INTERVAL_NANOS, (a, b) -> b - a > 0 ? b : a);
-        long nextLog = nextLogNanos.get();
-        if ((nextLog == Long.MIN_VALUE || now - nextLog >= 0) && nextLogNanos.compareAndSet(nextLog, now + LOG_INTERVAL_NANOS)) {
-            long unlogged = unloggedFailures.getAndSet(0);
-            failureLogged.set(true);
+        long nextLog = log.nextLogNanos.get();
+        if ((nextLog == Long.MIN_VALUE || now - nextLog >= 0) && log.nextLogNanos.compareAndSet(nextLog, now + LOG_INTERVAL_NANOS)) {
+            long unlogged = log.unloggedFailures.getAndSet(0);
+            log.failureLogged.set(true);
             LOG.log(System.Logger.Level.WARNING, () -> "RateLimiter '" + name + "': its store (" + store.name()
                     + ") failed: " + description + "; on-store-failure " + config.onStoreFailure()
                     + " applies until it answers again" + (unlogged > 0 ? " (" + unlogged
                     + " earlier failures not logged)" : ""));
         } else {
-            unloggedFailures.incrementAndGet();
+            log.unloggedFailures.incrementAndGet();
         }
     }
 
@@ -500,5 +572,12 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
     @Override
     public String toString() {
         return "RateLimiter '" + name + "' on store " + store.name() + " (key '" + storeKey + "') " + config;
+    }
+
+    /** When the next line about store failures may be logged, and what was not logged since the last one. */
+    private static final class LogThrottle {
+        final AtomicLong nextLogNanos = new AtomicLong(Long.MIN_VALUE);
+        final AtomicBoolean failureLogged = new AtomicBoolean();
+        final AtomicLong unloggedFailures = new AtomicLong();
     }
 }

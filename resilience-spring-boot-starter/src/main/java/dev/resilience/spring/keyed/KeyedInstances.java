@@ -8,6 +8,7 @@ import dev.resilience.core.Subscription;
 import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
+import dev.resilience.ratelimiter.internal.StoreBackedRateLimiter;
 import dev.resilience.spring.ResilienceRegistries;
 
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.function.Consumer;
  * {@code max-keys} and {@code key-idle-expiry} included), its keys' policies made by the instance's registry ({@link dev.resilience.core.Registry#create(String)}: config customizers and context
  * propagation included). They are not in the registries: a registry instance of the same name would be a second,
  * unkeyed limit, which start-up refuses where annotations ask for both.
+ *
+ * <p>A keyed rate limiter whose instance has {@code store: redis} shares each key's limit with every instance of the
+ * service: each key's limiter counts in the store under {@code <name>:<key>} (Redis:
+ * {@code <key-prefix>{<name>:<key>}}, a hash tag per key, expiring on its own). {@code max-keys} and
+ * {@code key-idle-expiry} bound the keys this instance holds, not the store's; {@code on-store-failure} applies per key.
  *
  * <p>Thread-safe.
  */
@@ -58,7 +64,13 @@ public final class KeyedInstances {
         KeyedPolicy<RateLimiter> keyed = rateLimiters.computeIfAbsent(name, n -> {
             created[0] = true;
             // The bound as every key's limiter would see it: customizers included.
-            RateLimiterConfig config = registries.rateLimiters().create(n).config();
+            RateLimiter template = registries.rateLimiters().create(n);
+            RateLimiterConfig config = template.config();
+            if (template instanceof StoreBackedRateLimiter shared) {
+                // store: redis. Each key counts under a store key of its own (<name>:<key>), so that every instance
+                // shares each key's limit; the template carries the registry's store, executor and context carrier.
+                return KeyedPolicy.rateLimiter(n, config, clock, shared::forKey);
+            }
             return KeyedPolicy.rateLimiter(n, config, clock, () -> registries.rateLimiters().create(n));
         });
         if (created[0]) {

@@ -12,6 +12,10 @@ import java.util.concurrent.CompletionStage;
  * A {@link RateLimiterStore} on Redis, over Spring Boot's Lettuce connection: every instance of a service that uses
  * the same Redis, key prefix and limiter name (and key) shares one limit.
  *
+ * <p><b>Drain.</b> {@link #drain} marks the current window full with a second script ({@link #DRAIN_SCRIPT}), so
+ * that {@code RateLimiter.drainPermissions()} on one instance refuses the next call on every instance until the window
+ * turns.
+ *
  * <p><b>One round trip per call.</b> One Lua script ({@link #SCRIPT}) decides atomically, by {@code EVALSHA}; a Redis
  * that does not know the script (restarted, {@code SCRIPT FLUSH}, a fail-over) answers {@code NOSCRIPT} and the
  * store sends it once by {@code EVAL}, which also caches it again.
@@ -21,10 +25,12 @@ import java.util.concurrent.CompletionStage;
  * that finds its window full reserves a permit of the next window with room, if that window begins within its
  * longest wait; it is then told to wait until it begins. A refusal writes nothing.
  *
- * <p><b>Keys.</b> One hash per limiter (and key): {@code <key-prefix>{<name>}}, with fields {@code w} (the window
- * holding the latest reservation) and {@code n} (permits taken in it). The braces are a Redis Cluster hash tag, so
- * that anything the store may keep for one limiter stays on one slot. Every write sets an expiry: the end of the
- * reserved window plus one second, so an idle limiter leaves nothing behind.
+ * <p><b>Keys.</b> One hash per limiter: {@code <key-prefix>{<name>}}, and per key of a keyed limiter
+ * ({@code @RateLimited(key = ...)}): {@code <key-prefix>{<name>:<key>}} (the key's string form), with fields {@code w}
+ * (the window holding the latest reservation) and {@code n} (permits taken in it). The braces are a Redis Cluster hash
+ * tag, so that anything the store may keep for one limiter (or one key) stays on one slot, while the keys of a keyed
+ * limiter spread over the cluster. Every write sets an expiry: the end of the reserved window plus one second, so an
+ * idle limiter or key leaves nothing behind.
  *
  * <p><b>Connection.</b> Lettuce's shared, thread-safe connection (see {@link RedisScripts}): a connection attempt never
  * blocks a caller. A request that timed out may still reach Redis later (Lettuce queues commands while it reconnects):
@@ -74,7 +80,39 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 
     static final String SCRIPT_SHA = RedisScripts.Script.of(SCRIPT).sha();
 
+    /**
+     * Drains the current window: KEYS[1]: the limiter's hash. ARGV: limit, period (microseconds). Marks the current
+     * window full ({@code n = limit}), so that the next acquisition anywhere finds it so and is refused, or reserves a
+     * permit of a later window within its wait. A hash already holding a later window (its current one is full, and
+     * callers reserved beyond it) is left as it is, and so is a full window. Sets the expiry an acquisition would.
+     * Answers {@code {drained}}, the free permits taken away.
+     */
+    static final String DRAIN_SCRIPT = """
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+            local limit = tonumber(ARGV[1])
+            local period = tonumber(ARGV[2])
+            local current = math.floor(now / period)
+            local state = redis.call('HMGET', KEYS[1], 'w', 'n')
+            local w = tonumber(state[1])
+            local n = tonumber(state[2])
+            if w ~= nil and n ~= nil and w > current then
+              return {0}
+            end
+            if w == nil or n == nil or w < current then
+              n = 0
+            end
+            if n >= limit then
+              return {0}
+            end
+            redis.call('HSET', KEYS[1], 'w', current, 'n', limit)
+            redis.call('PEXPIRE', KEYS[1], math.ceil(((current + 1) * period - now) / 1000) + 1000)
+            return {limit - n}
+            """;
+
     private static final RedisScripts.Script ACQUIRE = RedisScripts.Script.of(SCRIPT);
+
+    private static final RedisScripts.Script DRAIN = RedisScripts.Script.of(DRAIN_SCRIPT);
 
     private final RedisScripts scripts;
     private final String keyPrefix;
@@ -114,6 +152,22 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
                 RedisScripts.bytes(Math.max(1, ceilDiv(periodNanos, 1_000L))),
                 RedisScripts.bytes(maxWaitNanos / 1_000L)};
         return scripts.run(ACQUIRE, keys, args).thenApply(RedisRateLimiterStore::admission);
+    }
+
+    /**
+     * Drains the current window of the limiter (or key) for every instance, with {@link #DRAIN_SCRIPT}: one round
+     * trip, on Redis's clock.
+     */
+    @Override
+    public CompletionStage<Void> drain(String key, int limitForPeriod, long periodNanos) {
+        byte[][] keys = {RedisScripts.bytes(redisKey(key))};
+        byte[][] args = {RedisScripts.bytes(limitForPeriod), RedisScripts.bytes(Math.max(1, ceilDiv(periodNanos, 1_000L)))};
+        return scripts.run(DRAIN, keys, args).thenApply(answer -> {
+            if (answer == null || answer.size() != 1) {
+                throw new IllegalStateException("unexpected answer from the drain script: " + answer);
+            }
+            return null;
+        });
     }
 
     private static Admission admission(List<Object> answer) {

@@ -1,8 +1,11 @@
 package dev.resilience.spring.redis;
 
+import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.ratelimiter.RateLimiter;
+import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.retry.Retry;
 import dev.resilience.spring.ResilienceRegistries;
+import dev.resilience.spring.keyed.KeyedInstances;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -127,6 +130,63 @@ class RedisClusterStoreTest {
             assertThat(commands.clusterKeyslot(group + ":retries")).isEqualTo(slot);
             assertThat(commands.clusterKeyslot(group + ":leases")).isEqualTo(slot);
             assertThat(commands.clusterKeyslot(key)).isEqualTo(commands.clusterKeyslot("partner"));
+        }
+    }
+
+    @Test
+    void keyedLimiterSpreadsItsKeysOverTheNodesAndDrainWorksOnACluster() throws Exception {
+        String nodes = String.join(",", NODES.stream().map(n -> "127.0.0.1:" + n.port()).toList());
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
+                .web(WebApplicationType.NONE)
+                .properties("spring.data.redis.cluster.nodes=" + nodes,
+                        "resilience.ratelimiter.redis.key-prefix=keyed:",
+                        "resilience.ratelimiter.redis.command-timeout=5s",
+                        "resilience.ratelimiter.instances.api.store=redis",
+                        "resilience.ratelimiter.instances.api.on-store-failure=deny",
+                        "resilience.ratelimiter.instances.api.limit-for-period=2",
+                        "resilience.ratelimiter.instances.api.limit-refresh-period=1d",
+                        "resilience.ratelimiter.instances.api.timeout-duration=0",
+                        "resilience.ratelimiter.instances.drained.store=redis",
+                        "resilience.ratelimiter.instances.drained.on-store-failure=deny",
+                        "resilience.ratelimiter.instances.drained.limit-for-period=5",
+                        "resilience.ratelimiter.instances.drained.limit-refresh-period=1d",
+                        "resilience.ratelimiter.instances.drained.timeout-duration=0")
+                .run()) {
+            context.getBean(RedisRateLimiterStore.class).acquire("warm-up", 1_000_000, 1_000_000_000L, 0)
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            KeyedPolicy<RateLimiter> api = context.getBean(KeyedInstances.class).rateLimiter("api");
+
+            int admitted = 0;
+            for (int tenant = 0; tenant < 12; tenant++) {
+                for (int i = 0; i < 4; i++) {
+                    admitted += admittedOnce(api, "t" + tenant) ? 1 : 0;
+                }
+            }
+
+            assertThat(admitted).isEqualTo(12 * 2);
+            java.util.Set<String> owners = new java.util.HashSet<>();
+            for (int tenant = 0; tenant < 12; tenant++) {
+                String key = "keyed:{api:t" + tenant + "}";
+                assertThat(commands.exists(key)).isEqualTo(1);
+                owners.add(connection.getPartitions().getPartitionBySlot(commands.clusterKeyslot(key).intValue()).getNodeId());
+                assertThat(api.find("t" + tenant).orElseThrow().storeStatus().orElseThrow().errors()).isZero();
+            }
+            assertThat(owners).hasSizeGreaterThan(1); // the keys are spread, not all on one node
+
+            RateLimiter drained = context.getBean(ResilienceRegistries.class).rateLimiters().get("drained");
+            assertThat(drained.acquirePermission()).isTrue();
+            drained.drainPermissions();
+            assertThat(drained.acquirePermission()).isFalse();
+            assertThat(drained.storeStatus().orElseThrow().errors()).isZero();
+        }
+    }
+
+    private static boolean admittedOnce(KeyedPolicy<RateLimiter> keyed, String key) {
+        try {
+            keyed.call(key, () -> "ran");
+            return true;
+        } catch (RequestNotPermittedException e) {
+            return false;
         }
     }
 }

@@ -319,4 +319,52 @@ class RedisRateLimiterFleetTest {
         }
         assertThat(admitted).isEqualTo(5);
     }
+
+    @Test
+    void drainOnOneInstanceEmptiesTheSharedPeriodForTheWholeFleet() {
+        String[] settings = {
+                "resilience.ratelimiter.instances.drained.limit-for-period=5",
+                "resilience.ratelimiter.instances.drained.limit-refresh-period=1d",
+                "resilience.ratelimiter.instances.drained.timeout-duration=0",
+                "resilience.ratelimiter.instances.drained.on-store-failure=deny"};
+        RateLimiter first = limiter("drained", settings);
+        RateLimiter second = limiter("drained", settings);
+        long before = redisMicros();
+        assertThat(first.acquirePermission()).isTrue();
+        assertThat(second.acquirePermission()).isTrue();
+
+        first.drainPermissions();
+
+        boolean secondAdmitted = second.acquirePermission();
+        boolean firstAdmitted = first.acquirePermission();
+        long after = redisMicros();
+        long day = Duration.ofDays(1).toNanos() / 1_000L;
+        if (after / day == before / day) { // not across midnight UTC on Redis's clock, when the period turns
+            assertThat(secondAdmitted).isFalse();
+            assertThat(firstAdmitted).isFalse();
+            assertThat(commands.hget(prefix + "{drained}", "n")).isEqualTo("5");
+        }
+        assertThat(first.storeStatus().orElseThrow().errors()).isZero();
+        assertThat(first.metrics().permittedCalls()).isEqualTo(1); // drained permits are not counted as calls
+    }
+
+    @Test
+    void drainedPeriodTurnsOnRedisClockWithItsFullLimit() {
+        String[] settings = {
+                "resilience.ratelimiter.instances.turning.limit-for-period=2",
+                "resilience.ratelimiter.instances.turning.limit-refresh-period=500ms",
+                "resilience.ratelimiter.instances.turning.timeout-duration=0",
+                "resilience.ratelimiter.instances.turning.on-store-failure=deny"};
+        RateLimiter first = limiter("turning", settings);
+        RateLimiter second = limiter("turning", settings);
+
+        first.drainPermissions();
+        String key = prefix + "{turning}";
+        assertThat(commands.hget(key, "n")).isEqualTo("2");
+        // The drain leaves an expiry like any write: the end of the window plus one second.
+        assertThat(commands.pttl(key)).isBetween(1L, 1_500L);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(second::acquirePermission);
+        assertThat(second.acquirePermission()).isTrue(); // the next period has its full limit of 2
+    }
 }

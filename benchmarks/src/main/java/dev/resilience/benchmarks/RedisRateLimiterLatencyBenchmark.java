@@ -1,0 +1,53 @@
+package dev.resilience.benchmarks;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a rate limiter with {@code store: redis} costs per acquisition, against the floor of any Redis command: a bare
+ * {@code PING} round trip on the same Lettuce connection. One caller ({@code @Threads(1)}), average time; the issue's
+ * target is an acquisition within 1.5x the PING. Needs {@code redis-server} on the PATH: each trial starts its own on a
+ * free loopback port (see {@link RedisFleet}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Benchmark)
+@Threads(1)
+public class RedisRateLimiterLatencyBenchmark {
+
+    private RedisFleet fleet;
+
+    /** Starts Redis and the application, connected. */
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        fleet = new RedisFleet();
+    }
+
+    /** Stops both, and fails the trial if an acquisition was refused or the store failed. */
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        fleet.close();
+    }
+
+    /** @return whether the permit was granted (always, or the trial fails): one EVALSHA of the limiter's script */
+    @Benchmark
+    public boolean acquire() {
+        return fleet.limiter.acquirePermission();
+    }
+
+    /** @return PONG: one bare round trip on the same connection */
+    @Benchmark
+    public String ping() throws Exception {
+        return fleet.ping();
+    }
+}
