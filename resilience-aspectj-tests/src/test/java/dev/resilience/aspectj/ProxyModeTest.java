@@ -64,4 +64,17 @@ class ProxyModeTest {
             assertThat(breaker.metrics().bufferedCalls()).isZero();
         });
     }
+
+    /** The way out in proxy mode: lookup calls fetch through the bean's own proxy, injected lazily into itself. */
+    @Test
+    void aCallThroughTheBeansOwnProxyIsProtected() {
+        runner.withBean(SelfInjectedService.class).run(context -> {
+            SelfInjectedService service = context.getBean(SelfInjectedService.class);
+            for (int i = 0; i < 4; i++) {
+                assertThatThrownBy(() -> service.lookup("A1")).isInstanceOf(IllegalStateException.class);
+            }
+            assertThatThrownBy(() -> service.lookup("A1")).isInstanceOf(CallNotPermittedException.class);
+            assertThat(AopTestUtils.<SelfInjectedService>getUltimateTargetObject(service).fetches).hasValue(4);
+        });
+    }
 }
