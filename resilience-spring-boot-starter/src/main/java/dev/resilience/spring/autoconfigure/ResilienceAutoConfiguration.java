@@ -13,14 +13,23 @@ import dev.resilience.core.internal.VirtualThreads;
 import dev.resilience.spring.interceptor.MethodSpecResolver;
 import dev.resilience.spring.interceptor.ReactiveMethodSupport;
 import dev.resilience.spring.interceptor.ResilienceAnnotationBeanPostProcessor;
+import dev.resilience.spring.aspectj.AopMode;
+import dev.resilience.spring.aspectj.ResilienceAspectJPostProcessor;
 import dev.resilience.spring.lifecycle.ResilienceShutdownLifecycle;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
@@ -151,13 +160,63 @@ public final class ResilienceAutoConfiguration {
                 reactive.getIfAvailable(), observation.getIfAvailable(), keyed);
     }
 
+    /** Proxies the beans with annotated methods; not in AspectJ mode, where the woven aspect protects them. */
     @Bean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     @ConditionalOnMissingBean
+    @Conditional(ProxyMode.class)
     static ResilienceAnnotationBeanPostProcessor resilienceAnnotationBeanPostProcessor(
             ObjectProvider<MethodSpecResolver> resolver, ObjectProvider<ShutdownGate> gate, Environment environment) {
         ResilienceAnnotationBeanPostProcessor processor = new ResilienceAnnotationBeanPostProcessor(resolver::getObject, gate::getObject);
         processor.setProxyTargetClass(environment.getProperty("spring.aop.proxy-target-class", Boolean.class, Boolean.TRUE));
         return processor;
+    }
+
+    /**
+     * AspectJ mode: binds the woven aspect to this context (start-up fails when the aspect was not woven) and checks
+     * the beans' annotated methods at start-up; no proxies.
+     */
+    @Bean
+    @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+    @ConditionalOnMissingBean
+    @Conditional(AspectJMode.class)
+    static ResilienceAspectJPostProcessor resilienceAspectJPostProcessor(ObjectProvider<MethodSpecResolver> resolver,
+                                                                        ObjectProvider<ShutdownGate> gate,
+                                                                        ConfigurableListableBeanFactory beanFactory) {
+        return new ResilienceAspectJPostProcessor(resolver::getObject, gate::getObject, beanFactory.getBeanClassLoader());
+    }
+
+    /**
+     * {@code resilience.aop.mode} as the properties bind it (so every spelling they accept means the same here), or
+     * {@code null} when it does not bind: binding the properties then fails start-up naming the property and the
+     * allowed values.
+     */
+    static AopMode aopMode(Environment environment) {
+        try {
+            return Binder.get(environment).bind("resilience.aop.mode", AopMode.class).orElse(AopMode.PROXY);
+        } catch (BindException e) {
+            return null;
+        }
+    }
+
+    /** {@code resilience.aop.mode} is not {@code aspectj}. */
+    static final class ProxyMode extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            AopMode mode = aopMode(context.getEnvironment());
+            return mode == AopMode.ASPECTJ ? ConditionOutcome.noMatch("resilience.aop.mode is aspectj")
+                    : ConditionOutcome.match("resilience.aop.mode is " + (mode == null ? "invalid" : "proxy"));
+        }
+    }
+
+    /** {@code resilience.aop.mode} is {@code aspectj}. */
+    static final class AspectJMode extends SpringBootCondition {
+
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return aopMode(context.getEnvironment()) == AopMode.ASPECTJ ? ConditionOutcome.match("resilience.aop.mode is aspectj")
+                    : ConditionOutcome.noMatch("resilience.aop.mode is not aspectj");
+        }
     }
 }

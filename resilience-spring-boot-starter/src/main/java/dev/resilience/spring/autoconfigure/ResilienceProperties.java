@@ -5,6 +5,7 @@ import dev.resilience.spring.redis.RedisRetryBudgetProperties;
 
 import dev.resilience.spring.ResilienceConfigurationException;
 import dev.resilience.spring.actuate.MeterNaming;
+import dev.resilience.spring.aspectj.AopMode;
 
 import org.springframework.beans.factory.InitializingBean;
 import dev.resilience.spring.dashboard.DashboardProperties;
@@ -57,6 +58,9 @@ public class ResilienceProperties implements InitializingBean {
 
     /** Graceful shutdown of annotated methods. */
     private final Shutdown shutdown = new Shutdown();
+
+    /** How annotated methods are intercepted. */
+    private final Aop aop = new Aop();
 
     /** Mapping of rejections to HTTP responses in web applications. */
     private final Web web = new Web();
@@ -159,6 +163,30 @@ public class ResilienceProperties implements InitializingBean {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public Aop getAop() {
+        return aop;
+    }
+
+    /** How annotated methods are intercepted. */
+    public static class Aop {
+
+        /**
+         * Interception of annotated methods: 'proxy' for Spring proxies around the beans (calls from another method
+         * of the same bean are not protected), 'aspectj' for the starter's AspectJ aspect, which protects every
+         * execution of an annotated method, self-invocations and objects Spring does not manage included, and needs
+         * AspectJ weaving (the weaver agent and a META-INF/aop.xml naming the aspect, or compile-time weaving).
+         */
+        private AopMode mode = AopMode.PROXY;
+
+        public AopMode getMode() {
+            return mode;
+        }
+
+        public void setMode(AopMode mode) {
+            this.mode = mode;
+        }
     }
 
     /** Settings of the Micrometer meters. */

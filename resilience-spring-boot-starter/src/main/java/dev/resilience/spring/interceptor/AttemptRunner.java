@@ -23,6 +23,12 @@ final class AttemptRunner implements Invoker.Runner, AdvisedSupportListener {
     /** For ours added to another's proxy: each attempt proceeds on a clone. */
     static final AttemptRunner ALWAYS_CLONE = new AttemptRunner(false);
 
+    /**
+     * For an interception that may simply proceed again, where nothing inside ours is skipped by doing so (an AspectJ
+     * around advice: each {@code proceed()} runs the rest of the join point's advice and the method once more).
+     */
+    static final AttemptRunner PROCEED_AGAIN = new AttemptRunner(true);
+
     private volatile boolean onlyAdvisor;
 
     private AttemptRunner(boolean onlyAdvisor) {

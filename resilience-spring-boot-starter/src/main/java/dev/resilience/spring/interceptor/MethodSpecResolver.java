@@ -14,12 +14,15 @@ import dev.resilience.spring.keyed.KeyedInstances;
 import dev.resilience.core.Clock;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.BridgeMethodResolver;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -338,6 +341,62 @@ public final class MethodSpecResolver {
             }
         }
         return new MethodSpec(List.copyOf(policies), invoker, asyncInvoker, async, completableFuture, retries, null);
+    }
+
+    /**
+     * Resolves every annotated method of a class, and maps each way a call can reach one (the compiler's bridge
+     * methods for generic and covariant overrides, the interface methods a JDK proxy reports) to its spec.
+     *
+     * @param targetClass the bean's user class (the class of the woven object, for the AspectJ aspect)
+     * @param beanName the bean's name, for messages
+     * @param proxied whether a proxy intercepts the calls, which cannot reach private methods; the AspectJ weaver
+     *     can, so there only static methods are refused
+     * @return the specs by method (mutable, empty when the class has no annotated method)
+     */
+    Map<Method, MethodSpec> resolveAll(Class<?> targetClass, String beanName, boolean proxied) {
+        Map<Method, MethodSpec> specs = new HashMap<>();
+        for (Method declared : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+            Method method = BridgeMethodResolver.findBridgedMethod(declared);
+            boolean isStatic = Modifier.isStatic(method.getModifiers());
+            if (isStatic || (proxied && Modifier.isPrivate(method.getModifiers()))) {
+                if (hasAnnotations(method)) {
+                    throw new ResilienceConfigurationException(
+                            "Method " + targetClass.getName() + "." + method.getName() + " of bean '" + beanName
+                                    + "' carries a resilience annotation but is " + (isStatic ? "static" : "private")
+                                    + (proxied ? ", so no proxy can intercept it and the annotation would have no effect."
+                                            : ": only instance methods are protected (a fallback runs on the instance)."),
+                            proxied ? "Make the method public (and not static), or remove the annotation."
+                                    : "Make the method an instance method, or remove the annotation.");
+                }
+                continue;
+            }
+            MethodSpec spec = resolve(method, targetClass, beanName);
+            if (spec != null) {
+                specs.put(method, spec);
+            }
+        }
+        if (specs.isEmpty()) {
+            return specs;
+        }
+        // A call through a generic interface, a generic base class or an overridden covariant method reaches the
+        // proxy as the compiler's bridge method: map every bridge to the spec of the method it bridges to.
+        ReflectionUtils.doWithMethods(targetClass, bridge -> {
+            MethodSpec spec = specs.get(BridgeMethodResolver.findBridgedMethod(bridge));
+            if (spec != null) {
+                specs.putIfAbsent(bridge, spec);
+            }
+        }, Method::isBridge);
+        // JDK proxies report interface methods: map each to the spec of the method implementing it.
+        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
+            for (Method interfaceMethod : type.getMethods()) {
+                Method specific = ClassUtils.getMostSpecificMethod(interfaceMethod, targetClass);
+                MethodSpec spec = specs.get(BridgeMethodResolver.findBridgedMethod(specific));
+                if (spec != null) {
+                    specs.putIfAbsent(interfaceMethod, spec);
+                }
+            }
+        }
+        return specs;
     }
 
     private KeyExpression keyExpression(String source, String annotation, String beanName, Method method) {

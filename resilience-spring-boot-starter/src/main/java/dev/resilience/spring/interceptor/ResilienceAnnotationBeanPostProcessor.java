@@ -23,7 +23,6 @@ import org.springframework.util.ReflectionUtils;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -157,7 +156,7 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
     }
 
     /** A cheap check that needs no registries, so infrastructure beans created early are never held up. */
-    private static boolean mayHaveAnnotations(Class<?> targetClass) {
+    static boolean mayHaveAnnotations(Class<?> targetClass) {
         if (!AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
             return false;
         }
@@ -179,46 +178,7 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
     }
 
     private Map<Method, MethodSpec> resolveAll(Class<?> targetClass, String beanName) {
-        Map<Method, MethodSpec> specs = new HashMap<>();
-        for (Method declared : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
-            Method method = BridgeMethodResolver.findBridgedMethod(declared);
-            if (Modifier.isStatic(method.getModifiers()) || Modifier.isPrivate(method.getModifiers())) {
-                if (resolver().hasAnnotations(method)) {
-                    throw new ResilienceConfigurationException(
-                            "Method " + targetClass.getName() + "." + method.getName() + " of bean '" + beanName
-                                    + "' carries a resilience annotation but is " + (Modifier.isStatic(method.getModifiers()) ? "static" : "private")
-                                    + ", so no proxy can intercept it and the annotation would have no effect.",
-                            "Make the method public (and not static), or remove the annotation.");
-                }
-                continue;
-            }
-            MethodSpec spec = resolver().resolve(method, targetClass, beanName);
-            if (spec != null) {
-                specs.put(method, spec);
-            }
-        }
-        if (specs.isEmpty()) {
-            return specs;
-        }
-        // A call through a generic interface, a generic base class or an overridden covariant method reaches the
-        // proxy as the compiler's bridge method: map every bridge to the spec of the method it bridges to.
-        ReflectionUtils.doWithMethods(targetClass, bridge -> {
-            MethodSpec spec = specs.get(BridgeMethodResolver.findBridgedMethod(bridge));
-            if (spec != null) {
-                specs.putIfAbsent(bridge, spec);
-            }
-        }, Method::isBridge);
-        // JDK proxies report interface methods: map each to the spec of the method implementing it.
-        for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(targetClass)) {
-            for (Method interfaceMethod : type.getMethods()) {
-                Method specific = ClassUtils.getMostSpecificMethod(interfaceMethod, targetClass);
-                MethodSpec spec = specs.get(BridgeMethodResolver.findBridgedMethod(specific));
-                if (spec != null) {
-                    specs.putIfAbsent(interfaceMethod, spec);
-                }
-            }
-        }
-        return specs;
+        return resolver().resolveAll(targetClass, beanName, true);
     }
 
     private MethodSpecResolver resolver() {
