@@ -54,7 +54,9 @@ class GracefulShutdownIT {
         command.addAll(SampleAotIT.jvmArgs()); // -Paot: the AOT-processed application
         command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port,
                 // room for every request in flight at once: this test is about shutdown, not the bulkhead
-                "--resilience.bulkhead.instances.inventory.max-concurrent-calls=" + (IN_FLIGHT * 2)));
+                "--resilience.bulkhead.instances.inventory.max-concurrent-calls=" + (IN_FLIGHT * 2),
+                // nor the shipping timeout (2 s), which a cold JVM's first calls may exceed on a busy machine
+                "--resilience.timeout.instances.shipping.timeout-duration=10s"));
         app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Http http = new Http(port);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()

@@ -2,19 +2,23 @@ package dev.resilience.spring.interceptor;
 
 import dev.resilience.core.ShutdownGate;
 import dev.resilience.spring.ResilienceConfigurationException;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.aop.Advisor;
+import org.springframework.aop.ClassFilter;
+import org.springframework.aop.MethodMatcher;
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.SpringProxy;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.ProxyFactory;
-import org.springframework.aop.framework.ProxyProcessorSupport;
+import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.interceptor.AsyncExecutionInterceptor;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.BridgeMethodResolver;
+import org.springframework.core.SmartClassLoader;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
@@ -37,8 +41,16 @@ import java.util.function.Supplier;
  * <p>Every way a call can reach an annotated method (the method itself, the compiler's bridge methods for
  * generic and covariant overrides, the interface methods a JDK proxy reports) is entered in the interceptor's
  * map at start-up, so a call costs one exact lookup.
+ *
+ * <p>Ahead-of-time processing: proxies are made the way Spring Framework's own advising post-processors make them
+ * (this class extends {@link AbstractBeanFactoryAwareAdvisingPostProcessor}), so that when an application is processed
+ * ahead of time, {@link #determineBeanType} tells Spring AOT the proxy class of each annotated bean and the class is
+ * generated at build time; with {@code spring.aot.enabled=true} (and in a native image, which cannot define classes at
+ * run time) the proxy of each bean is an instance of that class, loaded instead of generated. The base class's single
+ * advisor decides, from the annotations alone, which classes get a proxy and gives the build-time proxy class its
+ * shape; each proxied bean carries an advisor of its own, holding its resolved methods.
  */
-public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport implements BeanPostProcessor, BeanFactoryAware {
+public class ResilienceAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
     private static final long serialVersionUID = 1L;
 
@@ -46,6 +58,33 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
             dev.resilience.annotation.CircuitBreaker.class, dev.resilience.annotation.Retry.class,
             dev.resilience.annotation.Bulkhead.class, dev.resilience.annotation.RateLimited.class,
             dev.resilience.annotation.Timeout.class);
+
+    /**
+     * The base class's advisor matches the classes that get a proxy, decided from our annotations alone (no registries
+     * are needed, so infrastructure beans created early are never held up; which methods are intercepted is decided
+     * per bean, when its methods are resolved). It is never added to a proxy: each bean's proxy gets an advisor of its
+     * own, so the base class uses this one only to decide eligibility and, ahead of time, to generate the proxy class,
+     * whose shape does not depend on the advice.
+     */
+    private static final Pointcut ANNOTATED_CLASSES = new Pointcut() {
+        @Override
+        public ClassFilter getClassFilter() {
+            return ResilienceAnnotationBeanPostProcessor::mayHaveAnnotations;
+        }
+
+        @Override
+        public MethodMatcher getMethodMatcher() {
+            return MethodMatcher.TRUE;
+        }
+
+        @Override
+        public String toString() {
+            return "classes carrying resilience annotations";
+        }
+    };
+
+    /** The advice of {@link #ANNOTATED_CLASSES}'s advisor, which no proxy carries (see there). */
+    private static final MethodInterceptor UNRESOLVED = MethodInvocation::proceed;
 
     private final transient Supplier<MethodSpecResolver> resolver;
     private final transient Supplier<ShutdownGate> gate;
@@ -59,11 +98,21 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         this.resolver = resolver;
         this.gate = gate;
         setProxyTargetClass(true);
+        this.advisor = new DefaultPointcutAdvisor(ANNOTATED_CLASSES, UNRESOLVED);
     }
 
+    /**
+     * The class of the proxy this post-processor will make of a bean of {@code beanClass}, as Spring's base class
+     * determines it (called while an application is processed ahead of time, so that the class is generated then).
+     * A bean that another post-processor proxies already gets our advisor added to its proxy at run time: its class
+     * stays the one that post-processor determined.
+     */
     @Override
-    public void setBeanFactory(BeanFactory beanFactory) {
-        // nothing needed beyond the suppliers; present so subclasses may hook in
+    public Class<?> determineBeanType(Class<?> beanClass, String beanName) {
+        if (SpringProxy.class.isAssignableFrom(beanClass)) {
+            return beanClass;
+        }
+        return super.determineBeanType(beanClass, beanName);
     }
 
     @Override
@@ -71,37 +120,47 @@ public class ResilienceAnnotationBeanPostProcessor extends ProxyProcessorSupport
         if (bean instanceof AopInfrastructureBean) {
             return bean;
         }
+        boolean existingProxy = bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean);
         Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-        if (!mayHaveAnnotations(targetClass)) {
+        if (existingProxy ? !isEligible(targetClass) : !isEligible(bean, beanName)) {
             return bean;
         }
         Map<Method, MethodSpec> specs = resolveAll(targetClass, beanName);
         if (specs.isEmpty()) {
             return bean;
         }
-        boolean existingProxy = bean instanceof Advised advised && !advised.isFrozen() && AopUtils.isAopProxy(bean);
-        ProxyFactory proxyFactory = existingProxy ? null : new ProxyFactory(bean);
-        ResilienceMethodInterceptor interceptor = new ResilienceMethodInterceptor(specs, gate.get(),
-                existingProxy ? AttemptRunner.ALWAYS_CLONE : AttemptRunner.following(proxyFactory));
-        DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(new StaticMethodMatcherPointcut() {
+        if (existingProxy) {
+            Advised advised = (Advised) bean;
+            checkFinalMethods(specs, targetClass, beanName, AopUtils.isCglibProxy(bean));
+            advised.addAdvisor(positionFor(advised), advisorFor(specs, AttemptRunner.ALWAYS_CLONE));
+            return bean;
+        }
+        // The steps of the base class's own proxy creation, so that the proxy's class is the one determineBeanType
+        // gave for the bean's class (the one generated at build time when the application was processed ahead of time).
+        ProxyFactory proxyFactory = prepareProxyFactory(bean, beanName);
+        if (!proxyFactory.isProxyTargetClass() && proxyFactory.getProxiedInterfaces().length == 0) {
+            evaluateProxyInterfaces(bean.getClass(), proxyFactory);
+        }
+        checkFinalMethods(specs, targetClass, beanName, proxyFactory.isProxyTargetClass());
+        proxyFactory.addAdvisor(advisorFor(specs, AttemptRunner.following(proxyFactory)));
+        customizeProxyFactory(proxyFactory);
+        proxyFactory.setFrozen(isFrozen());
+        ClassLoader classLoader = getProxyClassLoader();
+        if (classLoader instanceof SmartClassLoader smartClassLoader && classLoader != bean.getClass().getClassLoader()) {
+            classLoader = smartClassLoader.getOriginalClassLoader();
+        }
+        return proxyFactory.getProxy(classLoader);
+    }
+
+    /** @return the advisor of one bean: its interceptor, and a pointcut matching exactly the methods it has specs for */
+    private Advisor advisorFor(Map<Method, MethodSpec> specs, AttemptRunner attempts) {
+        ResilienceMethodInterceptor interceptor = new ResilienceMethodInterceptor(specs, gate.get(), attempts);
+        return new DefaultPointcutAdvisor(new StaticMethodMatcherPointcut() {
             @Override
             public boolean matches(Method method, Class<?> type) {
                 return interceptor.handles(method);
             }
         }, interceptor);
-        if (existingProxy) {
-            Advised advised = (Advised) bean;
-            checkFinalMethods(specs, targetClass, beanName, AopUtils.isCglibProxy(bean));
-            advised.addAdvisor(positionFor(advised), advisor);
-            return bean;
-        }
-        proxyFactory.copyFrom(this);
-        if (!proxyFactory.isProxyTargetClass()) {
-            evaluateProxyInterfaces(bean.getClass(), proxyFactory);
-        }
-        checkFinalMethods(specs, targetClass, beanName, proxyFactory.isProxyTargetClass());
-        proxyFactory.addAdvisor(advisor);
-        return proxyFactory.getProxy(getProxyClassLoader());
     }
 
     /**
