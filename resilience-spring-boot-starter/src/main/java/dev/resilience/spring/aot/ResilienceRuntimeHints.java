@@ -9,6 +9,8 @@ import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.RateLimitersEndpoint;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.RetriesEndpoint;
+import dev.resilience.spring.actuate.TimeoutsEndpoint;
+import dev.resilience.spring.dashboard.DashboardSnapshot;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.RuntimeHints;
@@ -17,8 +19,9 @@ import org.springframework.aot.hint.TypeReference;
 import org.springframework.util.ClassUtils;
 
 /**
- * What the starter needs reflectively whatever the application: the actuator endpoints' payload records, which Jackson
- * serialises by reflection, and the rejections a {@code retry-rejections} property names (loaded by name).
+ * What the starter needs reflectively whatever the application: the actuator endpoints' payload records and the live
+ * page's snapshot, which Jackson serialises by reflection, the live page's files (class-path resources), and the
+ * rejections a {@code retry-rejections} property names (loaded by name).
  */
 public final class ResilienceRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -36,7 +39,11 @@ public final class ResilienceRuntimeHints implements RuntimeHintsRegistrar {
                     RetriesEndpoint.Retries.class, RetriesEndpoint.RetryDescriptor.class,
                     BulkheadsEndpoint.Bulkheads.class, BulkheadsEndpoint.BulkheadDescriptor.class,
                     RateLimitersEndpoint.RateLimiters.class, RateLimitersEndpoint.RateLimiterDescriptor.class,
+                    TimeoutsEndpoint.Timeouts.class, TimeoutsEndpoint.TimeoutDescriptor.class,
                     ResilienceEventsEndpoint.Events.class);
         }
+        // The live page: its snapshot is serialised by Jackson, and its files are read from the class path.
+        new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), DashboardSnapshot.class);
+        hints.resources().registerPattern("META-INF/resilience/dashboard/*");
     }
 }

@@ -6,6 +6,8 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
+import dev.resilience.spring.actuate.TimeoutsEndpoint;
+import dev.resilience.spring.dashboard.DashboardSnapshot;
 import org.junit.jupiter.api.Test;
 import org.springframework.aot.generate.ClassNameGenerator;
 import org.springframework.aot.generate.DefaultGenerationContext;
@@ -78,6 +80,30 @@ class ResilienceRuntimeHintsTest {
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(
                 CircuitBreakersEndpoint.CircuitBreakerDescriptor.class, "failureRate")).accepts(hints);
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(ResilienceEventsEndpoint.Events.class, "events"))
+                .accepts(hints);
+    }
+
+    @Test
+    void theTimeoutsEndpointPayloadIsRegisteredForJsonBinding() {
+        RuntimeHints hints = new RuntimeHints();
+
+        new ResilienceRuntimeHints().registerHints(hints, getClass().getClassLoader());
+
+        assertThat(RuntimeHintsPredicates.reflection()
+                .onMethodInvocation(TimeoutsEndpoint.TimeoutDescriptor.class, "timeoutDuration")).accepts(hints);
+    }
+
+    @Test
+    void theLivePageSnapshotAndFilesAreRegistered() {
+        RuntimeHints hints = new RuntimeHints();
+
+        new ResilienceRuntimeHints().registerHints(hints, getClass().getClassLoader());
+
+        assertThat(RuntimeHintsPredicates.reflection()
+                .onMethodInvocation(DashboardSnapshot.CircuitBreakerTile.class, "failureRateThreshold")).accepts(hints);
+        assertThat(RuntimeHintsPredicates.resource().forResource("META-INF/resilience/dashboard/index.html"))
+                .accepts(hints);
+        assertThat(RuntimeHintsPredicates.resource().forResource("META-INF/resilience/dashboard/dashboard.js"))
                 .accepts(hints);
     }
 
