@@ -242,8 +242,10 @@ public final class RetryImpl extends PolicySupport implements Retry {
             budget.recordFirstAttempt();
         }
         Settings s = settings;
-        Deadline callers = Deadline.currentOrNull();
-        Deadline deadline = callDeadline(s, callers);
+        // Without maxDuration the call's deadline is the caller's, already current: the attempts run as they are, and
+        // the caller's deadline (a thread-local lookup) is read only once a retry is in question.
+        Deadline callers = s.maxDurationNanos > 0 ? Deadline.currentOrNull() : null;
+        Deadline deadline = s.maxDurationNanos > 0 ? callDeadline(s, callers) : null;
         int attempt = 1;
         while (true) {
             Object result = null;
@@ -274,32 +276,53 @@ public final class RetryImpl extends PolicySupport implements Retry {
                 }
                 error = t;
             }
-            if (attempt >= s.maxAttempts) {
-                return exhausted(s, attempt, error, result);
-            }
-            if (stopped || Thread.currentThread().isInterrupted()) {
-                return endWith(attempt, error, result);
-            }
-            long waitNanos;
-            try {
-                waitNanos = backoffNanos(s, attempt, error, result);
-            } catch (RuntimeException | Error noWait) {
-                onFailure(attempt, noWait);
-                throw noWait;
-            }
-            if (!permitsRetry(attempt, waitNanos, error, deadline)) {
-                return endWith(attempt, error, result);
-            }
-            onRetry(attempt, waitNanos, error);
-            if (await(waitNanos) != WAITED) {
-                return endWith(attempt, error, result);
-            }
-            if (timeLeftNanos(deadline) <= 0) {
-                publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, error);
-                return endWith(attempt, error, result);
+            Object end = afterFailedAttempt(s, attempt, error, result,
+                    s.maxDurationNanos > 0 ? deadline : Deadline.currentOrNull());
+            if (end != RETRY_NOW) {
+                return end;
             }
             attempt++;
         }
+    }
+
+    /** What {@link #afterFailedAttempt} returns when the next attempt is to run. */
+    private static final Object RETRY_NOW = new Object();
+
+    /**
+     * Decides, after an attempt that failed (or whose result is to be retried), whether another attempt runs, and
+     * waits its backoff. Kept out of the synchronous loop so that the loop stays small enough for the JIT to inline
+     * into the caller's chain (the first attempt's success is the hot path).
+     *
+     * @param deadline the call's deadline, or null for none
+     * @return {@link #RETRY_NOW}, or what the call returns
+     */
+    private Object afterFailedAttempt(Settings s, int attempt, Throwable error, Object result, Deadline deadline)
+            throws Throwable {
+        if (attempt >= s.maxAttempts) {
+            return exhausted(s, attempt, error, result);
+        }
+        if (stopped || Thread.currentThread().isInterrupted()) {
+            return endWith(attempt, error, result);
+        }
+        long waitNanos;
+        try {
+            waitNanos = backoffNanos(s, attempt, error, result);
+        } catch (RuntimeException | Error noWait) {
+            onFailure(attempt, noWait);
+            throw noWait;
+        }
+        if (!permitsRetry(attempt, waitNanos, error, deadline)) {
+            return endWith(attempt, error, result);
+        }
+        onRetry(attempt, waitNanos, error);
+        if (await(waitNanos) != WAITED) {
+            return endWith(attempt, error, result);
+        }
+        if (timeLeftNanos(deadline) <= 0) {
+            publish(RetryEvent.Type.DEADLINE_EXCEEDED, attempt, 0, error);
+            return endWith(attempt, error, result);
+        }
+        return RETRY_NOW;
     }
 
     /** Checks the time left and then the budget (so a retry that could not fit costs the budget nothing). */
