@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * java benchmarks/ResultsTable.java benchmarks/results/run16/t1.json benchmarks/results/run16/t2.json \
  *      --gc benchmarks/results/run16/gc.json
  * java benchmarks/ResultsTable.java --forks benchmarks/results/run13/annotated-f8.json
+ * java benchmarks/ResultsTable.java --before benchmarks/results/run17/suite-before.json \
+ *      benchmarks/results/run17/suite-after.json
  * </pre>
  *
  * <p>Default mode: one row per benchmark class, variant and thread count, with ours, Resilience4j's and Failsafe's
@@ -26,6 +28,11 @@ import java.util.TreeMap;
  *
  * <p>{@code --forks} mode: for multi-fork runs, one row per method with the mean ± error, the median of all
  * iterations, and the range of the fork medians.
+ *
+ * <p>{@code --before} mode: the same benchmarks measured on two versions of the code, one row per benchmark method and
+ * thread count found in both files (the {@code --before} file first), with each side's mean ± error, the ratio
+ * after/before, whether the two confidence intervals overlap (if they do, the difference is within JMH's error), and
+ * bytes per call when the runs used {@code -prof gc}.
  */
 public final class ResultsTable {
 
@@ -34,17 +41,24 @@ public final class ResultsTable {
     public static void main(String[] args) throws IOException {
         List<Path> results = new ArrayList<>();
         List<Path> gc = new ArrayList<>();
+        Path before = null;
         boolean forks = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--gc" -> gc.add(Path.of(args[++i]));
                 case "--forks" -> forks = true;
+                case "--before" -> before = Path.of(args[++i]);
                 default -> results.add(Path.of(args[i]));
             }
         }
         if (results.isEmpty()) {
-            System.err.println("usage: java ResultsTable.java [--forks] result.json... [--gc gc.json]...");
+            System.err.println("usage: java ResultsTable.java [--forks] result.json... [--gc gc.json]...\n"
+                    + "       java ResultsTable.java --before before.json after.json");
             System.exit(2);
+        }
+        if (before != null) {
+            printBeforeAfter(read(before), read(results.get(0)));
+            return;
         }
         List<Map<String, Object>> runs = new ArrayList<>();
         for (Path path : results) {
@@ -97,6 +111,49 @@ public final class ResultsTable {
                     + " | " + ratio(ours, failsafe)
                     + " | " + bytesColumn(names, bytes) + " |");
         }
+    }
+
+    private static void printBeforeAfter(List<Map<String, Object>> before, List<Map<String, Object>> after) {
+        Map<String, Map<String, Object>> earlier = new LinkedHashMap<>();
+        for (Map<String, Object> run : before) {
+            earlier.put(run.get("benchmark") + "/" + threads(run), run);
+        }
+        System.out.println("| benchmark | threads | before ns/op | after ns/op | after/before | intervals overlap | B/op before / after |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (Map<String, Object> run : after) {
+            Map<String, Object> old = earlier.get(run.get("benchmark") + "/" + threads(run));
+            if (old == null) {
+                continue;
+            }
+            String[] classAndMethod = classAndMethod(run);
+            System.out.println("| " + trim(classAndMethod[0]) + "." + classAndMethod[1]
+                    + " | " + threads(run)
+                    + " | " + scoreWithError(old)
+                    + " | " + scoreWithError(run)
+                    + " | " + ratio(run, old)
+                    + " | " + (overlap(old, run) ? "yes" : "**no**")
+                    + " | " + bytes(old) + " / " + bytes(run) + " |");
+        }
+    }
+
+    private static boolean overlap(Map<String, Object> a, Map<String, Object> b) {
+        double[] x = interval(a);
+        double[] y = interval(b);
+        return x[0] <= y[1] && y[0] <= x[1];
+    }
+
+    private static double[] interval(Map<String, Object> run) {
+        Map<String, Object> metric = map(run.get("primaryMetric"));
+        double score = ((Number) metric.get("score")).doubleValue();
+        Object error = metric.get("scoreError");
+        double e = error instanceof Number n && !Double.isNaN(n.doubleValue()) ? n.doubleValue() : 0.0;
+        return new double[] {score - e, score + e};
+    }
+
+    private static String bytes(Map<String, Object> run) {
+        Object secondary = run.get("secondaryMetrics");
+        Object norm = secondary == null ? null : map(secondary).get("gc.alloc.rate.norm");
+        return norm == null ? "?" : String.valueOf(Math.round(((Number) map(norm).get("score")).doubleValue()));
     }
 
     private static void printForks(List<Map<String, Object>> runs) {
