@@ -41,10 +41,11 @@ import java.util.concurrent.CompletionStage;
 public final class RedisRateLimiterStore implements RateLimiterStore {
 
     /**
-     * KEYS[1]: the limiter's hash. ARGV: limit, period (microseconds), longest wait (microseconds). Answers
-     * {@code {1, wait, remaining}} for a permit (after {@code wait} microseconds) or {@code {-1, retryAfter, 0}}.
+     * Both scripts' start: Redis's time in microseconds ({@code now}), {@code limit} and {@code period} from ARGV[1]
+     * and ARGV[2], the current window's number ({@code current}), and the hash's window {@code w} and count {@code n}
+     * (nil when absent).
      */
-    static final String SCRIPT = """
+    private static final String READ_WINDOW = """
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local limit = tonumber(ARGV[1])
@@ -53,6 +54,13 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
             local state = redis.call('HMGET', KEYS[1], 'w', 'n')
             local w = tonumber(state[1])
             local n = tonumber(state[2])
+            """;
+
+    /**
+     * KEYS[1]: the limiter's hash. ARGV: limit, period (microseconds), longest wait (microseconds). Answers
+     * {@code {1, wait, remaining}} for a permit (after {@code wait} microseconds) or {@code {-1, retryAfter, 0}}.
+     */
+    static final String SCRIPT = READ_WINDOW + """
             if w == nil or n == nil or w < current then
               w = current
               n = 0
@@ -87,15 +95,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
      * callers reserved beyond it) is left as it is, and so is a full window. Sets the expiry an acquisition would.
      * Answers {@code {drained}}, the free permits taken away.
      */
-    static final String DRAIN_SCRIPT = """
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            local limit = tonumber(ARGV[1])
-            local period = tonumber(ARGV[2])
-            local current = math.floor(now / period)
-            local state = redis.call('HMGET', KEYS[1], 'w', 'n')
-            local w = tonumber(state[1])
-            local n = tonumber(state[2])
+    static final String DRAIN_SCRIPT = READ_WINDOW + """
             if w ~= nil and n ~= nil and w > current then
               return {0}
             end
