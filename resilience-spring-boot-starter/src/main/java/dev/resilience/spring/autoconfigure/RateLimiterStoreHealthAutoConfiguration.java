@@ -3,6 +3,8 @@ package dev.resilience.spring.autoconfigure;
 import dev.resilience.spi.RateLimiterStore;
 import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.actuate.RateLimiterStoresHealthIndicator;
+import dev.resilience.spring.keyed.KeyedInstances;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -25,7 +27,8 @@ public final class RateLimiterStoreHealthAutoConfiguration {
     /** Named so that the contributor's id is {@code rateLimiterStores}. */
     @Bean(name = "rateLimiterStoresHealthIndicator")
     @ConditionalOnMissingBean(name = "rateLimiterStoresHealthIndicator")
-    RateLimiterStoresHealthIndicator rateLimiterStoresHealthIndicator(ResilienceRegistries registries) {
-        return new RateLimiterStoresHealthIndicator(registries.rateLimiters());
+    RateLimiterStoresHealthIndicator rateLimiterStoresHealthIndicator(ResilienceRegistries registries,
+                                                                      ObjectProvider<KeyedInstances> keyed) {
+        return new RateLimiterStoresHealthIndicator(registries.rateLimiters(), keyed.getIfAvailable());
     }
 }

@@ -17,9 +17,15 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import dev.resilience.spring.actuate.RateLimiterStoresHealthIndicator;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,6 +146,44 @@ class RedisKeyedRateLimiterFleetTest {
             throw new IllegalStateException("Redis on port " + redis.port() + " did not answer", e);
         }
         return context;
+    }
+
+    @Test
+    void theStoresHealthContributorSumsUpAKeyedLimitersKeys() {
+        TenantService service = instance().getBean(TenantService.class);
+        service.quote("acme");
+        service.quote("globex");
+
+        Health health = contexts.get(0).getBean("rateLimiterStoresHealthIndicator", HealthIndicator.class).health(true);
+
+        assertThat(health.getStatus().getCode()).isEqualTo("UP");
+        assertThat(health.getDetails().get("api")).isEqualTo(Map.of("store", "redis", "available", true, "keys", 2,
+                "keysUnavailable", 0, "errors", 0L, "onStoreFailure", "DENY"));
+    }
+
+    @Test
+    void aKeyedLimiterWhoseStoreFailsMakesTheStoresHealthContributorReportIt() throws IOException {
+        int nothingListens;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nothingListens = socket.getLocalPort();
+        }
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+                .properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + nothingListens,
+                        "resilience.ratelimiter.redis.command-timeout=5s",
+                        "resilience.ratelimiter.instances.api.store=redis",
+                        "resilience.ratelimiter.instances.api.on-store-failure=deny")
+                .run();
+        contexts.add(context);
+
+        assertThatThrownBy(() -> context.getBean(TenantService.class).quote("acme"))
+                .isInstanceOf(RequestNotPermittedException.class);
+        Health health = context.getBean("rateLimiterStoresHealthIndicator", HealthIndicator.class).health(true);
+
+        assertThat(health.getStatus()).isEqualTo(RateLimiterStoresHealthIndicator.STORE_UNAVAILABLE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> api = (Map<String, Object>) health.getDetails().get("api");
+        assertThat(api).containsEntry("available", false).containsEntry("keys", 1).containsEntry("keysUnavailable", 1);
+        assertThat((Long) api.get("errors")).isPositive();
     }
 
     private static long redisMicros() {
