@@ -153,7 +153,6 @@ class VirtualThreadPinningTest {
         }
     }
 
-    /** @return whether the JVM pinned the thread to load or initialise a class (see the class comment) */
     /**
      * A call that waits for a bulkhead permit runs code the other warm-up calls do not (the waiter, its timer's lambda).
      * Its first run links that code; linking waits on a VM lock, and on Java 24+ a virtual thread contending for it
@@ -178,6 +177,7 @@ class VirtualThreadPinningTest {
         assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(bulkhead.config().maxConcurrentCalls());
     }
 
+    /** @return whether the JVM pinned the thread to load or initialise a class (see the class comment) */
     private static boolean classLoadingOrInit(RecordedEvent event) {
         // Read as Object: getValue is generic, and String.valueOf would otherwise take it for a char[].
         Object reason = event.hasField("pinnedReason") ? event.getValue("pinnedReason") : null;
