@@ -20,6 +20,7 @@ import dev.resilience.core.internal.Validate;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RateLimiterConfig;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
+import dev.resilience.ratelimiter.StoreStatus;
 import dev.resilience.ratelimiter.internal.StoreBackedRateLimiter;
 import dev.resilience.core.internal.ContinuationThreads;
 import dev.resilience.spi.ContextCarrier;
@@ -77,7 +78,8 @@ import java.util.function.ToLongFunction;
  * <p><b>Across instances.</b> {@link #rateLimiter(String, RateLimiterConfig, Clock, RateLimiterStore)} gives each key a
  * limiter whose permits a shared {@link RateLimiterStore} counts (e.g. Redis) under {@code <name>:<key>}, so that every
  * instance of a service shares each key's limit. The bound above is this instance's; the store keeps (and expires)
- * its own counts.
+ * its own counts. {@link #storeErrors()} sums the store's failures over the keys (dropped keys included, so it never
+ * goes down) and {@link #storeUnavailableKeys()} counts the keys held now that find the store unavailable.
  *
  * <p><b>Costs.</b> A call with a key already held costs a map lookup (the key's {@code hashCode} and {@code equals}),
  * two atomic updates and one coarse clock read on top of the key's own policy; allocation-free for a synchronous
@@ -117,6 +119,8 @@ public final class KeyedPolicy<P extends Policy> {
     private final ToLongFunction<? super P> rejected;
     private final ToIntFunction<? super P> waiting;
     private final Predicate<? super P> holdsPermits;
+    private final ToLongFunction<? super P> storeErrors;
+    private final Predicate<? super P> storeUnavailable;
     private final java.util.function.Function<String, RuntimeException> fullRejection;
 
     private final ConcurrentHashMap<Object, Entry<P>> entries = new ConcurrentHashMap<>();
@@ -125,10 +129,12 @@ public final class KeyedPolicy<P extends Policy> {
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
     private final LongAdder retiredPermitted = new LongAdder();
     private final LongAdder retiredRejected = new LongAdder();
+    private final LongAdder retiredStoreErrors = new LongAdder();
     private final LongAdder refusedNewKeys = new LongAdder();
     private final LongAdder evicted = new LongAdder();
     private final AtomicLong reportedPermitted = new AtomicLong();
     private final AtomicLong reportedRejected = new AtomicLong();
+    private final AtomicLong reportedStoreErrors = new AtomicLong();
     private final EventPublisher<ResilienceEvent> publisher = new EventPublisher<>();
     private final EventListener<ResilienceEvent> forwarder = publisher::publish;
     private final Events<ResilienceEvent> events = this::subscribe;
@@ -138,6 +144,7 @@ public final class KeyedPolicy<P extends Policy> {
                         Function<Object, ? extends P> perKey, ToLongFunction<? super P> quietNanos,
                         ToLongFunction<? super P> permitted, ToLongFunction<? super P> rejected,
                         ToIntFunction<? super P> waiting, Predicate<? super P> holdsPermits,
+                        ToLongFunction<? super P> storeErrors, Predicate<? super P> storeUnavailable,
                         java.util.function.Function<String, RuntimeException> fullRejection) {
         this.name = Objects.requireNonNull(name, "name");
         this.kind = kind;
@@ -150,6 +157,8 @@ public final class KeyedPolicy<P extends Policy> {
         this.rejected = rejected;
         this.waiting = waiting;
         this.holdsPermits = holdsPermits;
+        this.storeErrors = storeErrors;
+        this.storeUnavailable = storeUnavailable;
         this.fullRejection = fullRejection;
     }
 
@@ -229,6 +238,7 @@ public final class KeyedPolicy<P extends Policy> {
                 limiter -> saturatedAdd(limiter.config().limitRefreshPeriod().toNanos(), lag),
                 limiter -> limiter.metrics().permittedCalls(), limiter -> limiter.metrics().rejectedCalls(),
                 limiter -> limiter.metrics().waitingCalls(), limiter -> limiter.metrics().waitingCalls() > 0,
+                KeyedPolicy::storeErrors, KeyedPolicy::storeUnavailable,
                 message -> new RequestNotPermittedException(name, message, (Duration) null));
     }
 
@@ -266,7 +276,8 @@ public final class KeyedPolicy<P extends Policy> {
         return new KeyedPolicy<>(name, Bulkhead.KIND, config.maxKeys(), config.keyIdleExpiry(), clock, key -> perKey.get(),
                 bulkhead -> 0L, bulkhead -> bulkhead.metrics().permittedCalls(),
                 bulkhead -> bulkhead.metrics().rejectedCalls(), bulkhead -> bulkhead.metrics().waitingCalls(),
-                KeyedPolicy::holdsPermits, message -> new BulkheadFullException(name, message));
+                KeyedPolicy::holdsPermits, bulkhead -> 0L, bulkhead -> false,
+                message -> new BulkheadFullException(name, message));
     }
 
     /**
@@ -276,6 +287,25 @@ public final class KeyedPolicy<P extends Policy> {
     private static boolean holdsPermits(Bulkhead bulkhead) {
         BulkheadMetrics metrics = bulkhead.metrics();
         return metrics.availableConcurrentCalls() < metrics.maxConcurrentCalls() || metrics.waitingCalls() > 0;
+    }
+
+    /** A key's store failures, without allocating for the limiters this package builds. */
+    private static long storeErrors(RateLimiter limiter) {
+        if (limiter instanceof StoreBackedRateLimiter shared) {
+            return shared.storeErrors();
+        }
+        // Another implementation (a factory's own): its status, if it has a store.
+        Optional<StoreStatus> status = limiter.storeStatus();
+        return status.isPresent() ? status.get().errors() : 0L;
+    }
+
+    /** Whether a key's store is unavailable (its on-store-failure applies), without allocating for ours. */
+    private static boolean storeUnavailable(RateLimiter limiter) {
+        if (limiter instanceof StoreBackedRateLimiter shared) {
+            return !shared.storeAvailable();
+        }
+        Optional<StoreStatus> status = limiter.storeStatus();
+        return status.isPresent() && !status.get().available();
     }
 
     /**
@@ -394,6 +424,41 @@ public final class KeyedPolicy<P extends Policy> {
         long p = reportedPermitted.accumulateAndGet(permittedTotal, Math::max);
         long r = reportedRejected.accumulateAndGet(rejectedTotal, Math::max);
         return new KeyedMetrics(size(), maxKeys, p, r, waitingTotal, evicted.sum());
+    }
+
+    /**
+     * Failures (errors and command timeouts) of the shared store that the keys' rate limiters count in, summed over all
+     * keys, those dropped included, so that it never goes down: what the instance's {@code store.errors} meter reads.
+     * One pass over the keys held, allocation-free for the limiters built by
+     * {@link #rateLimiter(String, RateLimiterConfig, Clock, RateLimiterStore)} (and by the Spring integration).
+     *
+     * @return store failures since creation; 0 for keys without a store (a bulkhead's, a local limiter's)
+     */
+    public long storeErrors() {
+        // As in metrics(): dropped keys first, then the live ones, so that a key dropped meanwhile is missed rather than
+        // counted twice, and the reported total never goes down.
+        long total = retiredStoreErrors.sum();
+        for (Entry<P> entry : entries.values()) {
+            if (entry.state.get() != RETIRED) {
+                total += storeErrors.applyAsLong(entry.policy);
+            }
+        }
+        return reportedStoreErrors.accumulateAndGet(total, Math::max);
+    }
+
+    /**
+     * @return how many of the keys held now find their shared store unavailable (each of them on its
+     *     {@code onStoreFailure} until the store answers it again); 0 when none does, when no key is held, and for keys
+     *     without a store. One pass over the keys held, allocation-free as {@link #storeErrors()}.
+     */
+    public int storeUnavailableKeys() {
+        int unavailable = 0;
+        for (Entry<P> entry : entries.values()) {
+            if (entry.state.get() != RETIRED && storeUnavailable.test(entry.policy)) {
+                unavailable++;
+            }
+        }
+        return unavailable;
     }
 
     /**
@@ -655,6 +720,7 @@ public final class KeyedPolicy<P extends Policy> {
         // No call can reach its policy any more: its counts are final.
         retiredPermitted.add(permitted.applyAsLong(entry.policy));
         retiredRejected.add(rejected.applyAsLong(entry.policy));
+        retiredStoreErrors.add(storeErrors.applyAsLong(entry.policy));
         entries.remove(entry.key, entry);
         size.decrementAndGet();
         evicted.increment();

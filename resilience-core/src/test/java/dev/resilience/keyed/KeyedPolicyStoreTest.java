@@ -164,4 +164,50 @@ class KeyedPolicyStoreTest {
             logger.removeHandler(handler);
         }
     }
+
+    @Test
+    void storeErrorsSumOverTheKeysAndStayCountedAfterAKeyIsDropped() {
+        KeyedPolicy<RateLimiter> keyed = keyed(StoreFailureMode.ALLOW, 1);
+        store.down = true;
+        assertThat(admitted(keyed, "A")).isTrue(); // one failure for A, which then leaves the store alone for a while
+        assertThat(keyed.storeErrors()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(admitted(keyed, "B")).isTrue(); // the bound of one key drops A; one failure for B
+
+        assertThat(keyed.metrics().evictedKeys()).isEqualTo(1);
+        assertThat(keyed.storeErrors()).isEqualTo(2);
+    }
+
+    @Test
+    void storeUnavailableKeysCountsTheKeysOnTheirFailureModeUntilTheStoreAnswersEachAgain() {
+        KeyedPolicy<RateLimiter> keyed = keyed(StoreFailureMode.LOCAL, 10);
+        assertThat(admitted(keyed, "A")).isTrue();
+        assertThat(keyed.storeUnavailableKeys()).isZero();
+
+        store.down = true;
+        admitted(keyed, "A");
+        assertThat(keyed.storeUnavailableKeys()).isEqualTo(1);
+        admitted(keyed, "B");
+        assertThat(keyed.storeUnavailableKeys()).isEqualTo(2);
+
+        store.down = false;
+        clock.advance(Duration.ofSeconds(1)); // the keys' next probe is due
+        admitted(keyed, "A");
+        assertThat(keyed.storeUnavailableKeys()).isEqualTo(1);
+        admitted(keyed, "B");
+        assertThat(keyed.storeUnavailableKeys()).isZero();
+        assertThat(keyed.storeErrors()).isEqualTo(2);
+    }
+
+    @Test
+    void keysWithoutAStoreHaveNoStoreErrorsAndNeverAnUnavailableStore() {
+        KeyedPolicy<RateLimiter> keyed = KeyedPolicy.rateLimiter("local", RateLimiterConfig.builder().limitForPeriod(1)
+                .timeoutDuration(Duration.ZERO).build(), clock);
+        admitted(keyed, "A");
+        admitted(keyed, "A");
+
+        assertThat(keyed.storeErrors()).isZero();
+        assertThat(keyed.storeUnavailableKeys()).isZero();
+    }
 }

@@ -188,6 +188,16 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
                 errors.sum(), lastError));
     }
 
+    /** @return store failures since creation, as {@link #storeStatus()} has them, without creating a status */
+    public long storeErrors() {
+        return errors.sum();
+    }
+
+    /** @return whether the store answered the last request, as {@link #storeStatus()} has it, without creating a status */
+    public boolean storeAvailable() {
+        return available.get();
+    }
+
     /** The limit applies from the next request to the store on; the local fallback changes as a local limiter does. */
     @Override
     public void changeLimitForPeriod(int limitForPeriod) {
