@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -55,23 +56,37 @@ import java.util.function.ToLongFunction;
  *   {@code .thread.pool.size}, {@code .active.threads}, {@code .core.thread.pool.size},
  *   {@code .max.thread.pool.size}</li>
  *   <li>{@code resilience.ratelimiter.available.permissions}, {@code .waiting.calls}, {@code .calls} [outcome:
- *   permitted, rejected]</li>
+ *   permitted, rejected]; with a shared store ({@code store: redis}): {@code .store.errors} (failures, errors and
+ *   command timeouts, of the store) and {@code .store.available} (1 while the store answers, 0 while the limiter's
+ *   on-store-failure applies)</li>
  *   <li>{@code resilience.timeout.calls} [outcome: successful, failed, timed_out]</li>
  *   <li>a keyed rate limiter or bulkhead ({@code key} on the annotation): per instance, never per key (keys are
  *   unbounded in number and may be personal data): {@code resilience.ratelimiter.keys} /
  *   {@code resilience.bulkhead.keys} [kind: bulkhead] (keys held now), {@code .max.keys}, {@code .waiting.calls}
- *   (over all keys) and {@code .calls} [outcome: permitted, rejected] (over all keys, dropped keys included)</li>
+ *   (over all keys) and {@code .calls} [outcome: permitted, rejected] (over all keys, dropped keys included); a keyed
+ *   rate limiter with a shared store, from start-up (before its first key): {@code resilience.ratelimiter.store.errors}
+ *   (over all keys, dropped keys included) and {@code .store.available} (1 while none of the keys held is on its
+ *   on-store-failure, 0 otherwise)</li>
  * </ul>
  *
  * <p>With {@link MeterNaming#RESILIENCE4J} it registers Resilience4j 2.x's meters instead (names, tag keys and values
  * of its {@code resilience4j-micrometer} module, e.g. {@code resilience4j.circuitbreaker.calls} tagged
  * {@code kind=successful}) and keeps the {@code resilience.*} name of each of ours that Resilience4j has no equivalent
  * for: {@code resilience.retry.budget.refused}, {@code resilience.retry.budget.remaining},
- * {@code resilience.bulkhead.calls}, {@code resilience.bulkhead.waiting.calls} and {@code resilience.ratelimiter.calls}.
+ * {@code resilience.bulkhead.calls}, {@code resilience.bulkhead.waiting.calls}, {@code resilience.ratelimiter.calls} and
+ * the store meters {@code resilience.ratelimiter.store.errors} and {@code resilience.ratelimiter.store.available}.
  *
  * <p>Thread-safe; may be bound to several meter registries. {@link #close()} stops following the registries.
  */
 public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
+
+    // One name, one description and one tag key for a plain and a keyed rate limiter's store meters: a registry such as
+    // Prometheus's wants every meter of a name alike.
+    private static final String STORE_ERRORS = "resilience.ratelimiter.store.errors";
+    private static final String STORE_ERRORS_DESCRIPTION = "Failures (errors and command timeouts) of the limiter's shared store";
+    private static final String STORE_AVAILABLE = "resilience.ratelimiter.store.available";
+    private static final String STORE_AVAILABLE_DESCRIPTION =
+            "1 while the limiter's shared store answers, 0 while its on-store-failure applies";
 
     private final ResilienceRegistries registries;
     private final MeterNaming naming;
@@ -121,7 +136,8 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
 
     @Override
     public void bindTo(MeterRegistry meterRegistry) {
-        Binding binding = new Binding(meterRegistry, naming == MeterNaming.RESILIENCE4J);
+        Binding binding = new Binding(meterRegistry, naming == MeterNaming.RESILIENCE4J,
+                keyed == null ? policy -> false : keyed::usesStore);
         bindings.add(binding);
         follow(registries.circuitBreakers(), binding, binding::circuitBreaker);
         follow(registries.retries(), binding, binding::retry);
@@ -164,13 +180,16 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
 
         private final MeterRegistry meterRegistry;
         private final boolean resilience4j;
+        /** Whether a keyed instance's keys count in a shared store: known from its creation, before its first key. */
+        private final Predicate<KeyedPolicy<?>> usesStore;
         // Keyed by identity: a removed instance and a new one of the same name are different instances.
         private final ConcurrentHashMap<Policy, InstanceMeters> instances = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<KeyedPolicy<?>, InstanceMeters> keyedInstances = new ConcurrentHashMap<>();
 
-        Binding(MeterRegistry meterRegistry, boolean resilience4j) {
+        Binding(MeterRegistry meterRegistry, boolean resilience4j, Predicate<KeyedPolicy<?>> usesStore) {
             this.meterRegistry = meterRegistry;
             this.resilience4j = resilience4j;
+            this.usesStore = usesStore;
         }
 
         <P extends Policy> void add(P policy, Function<P, InstanceMeters> register) {
@@ -197,7 +216,10 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
 
         /**
          * A keyed instance's meters: the kind's call counters and waiting calls summed over its keys (dropped keys
-         * included in the counters), and the number of keys; tagged with the instance's name, never with a key.
+         * included in the counters), and the number of keys; tagged with the instance's name, never with a key. A keyed
+         * rate limiter whose keys count in a shared store has the store meters of a plain one, under the same names
+         * and tags (in either naming, as a plain one has them): errors over all its keys, dropped ones included, and
+         * available while none of the keys it holds is on its on-store-failure.
          */
         private InstanceMeters keyed(KeyedPolicy<?> policy) {
             String name = policy.name();
@@ -213,6 +235,12 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
             String description = bulkhead ? "Calls offered to the bulkhead, by outcome" : "Calls offered to the rate limiter, by outcome";
             meters.add(keyedCalls(prefix + ".calls", policy, p -> p.metrics().permittedCalls(), bulkhead, "permitted", description));
             meters.add(keyedCalls(prefix + ".calls", policy, p -> p.metrics().rejectedCalls(), bulkhead, "rejected", description));
+            if (!bulkhead && usesStore.test(policy)) {
+                meters.add(FunctionCounter.builder(STORE_ERRORS, policy, KeyedPolicy::storeErrors)
+                        .tag("name", name).description(STORE_ERRORS_DESCRIPTION).register(meterRegistry));
+                meters.add(gauge(STORE_AVAILABLE, policy, p -> p.storeUnavailableKeys() == 0 ? 1 : 0, name,
+                        STORE_AVAILABLE_DESCRIPTION));
+            }
             return new InstanceMeters(meters);
         }
 
@@ -391,13 +419,12 @@ public final class ResilienceMeterBinder implements MeterBinder, AutoCloseable {
                     .tag("name", name).tag("outcome", "rejected").description("Calls offered to the rate limiter, by outcome")
                     .register(meterRegistry));
             if (limiter.storeStatus().isPresent()) {
-                meters.add(FunctionCounter.builder("resilience.ratelimiter.store.errors", limiter,
+                meters.add(FunctionCounter.builder(STORE_ERRORS, limiter,
                                 l -> l.storeStatus().map(StoreStatus::errors).orElse(0L))
-                        .tag("name", name).description("Failures (errors and command timeouts) of the limiter's shared store")
-                        .register(meterRegistry));
-                meters.add(gauge("resilience.ratelimiter.store.available", limiter,
+                        .tag("name", name).description(STORE_ERRORS_DESCRIPTION).register(meterRegistry));
+                meters.add(gauge(STORE_AVAILABLE, limiter,
                         l -> l.storeStatus().map(status -> status.available() ? 1 : 0).orElse(0), name,
-                        "1 while the limiter's shared store answers, 0 while its on-store-failure applies"));
+                        STORE_AVAILABLE_DESCRIPTION));
             }
             return new InstanceMeters(meters);
         }

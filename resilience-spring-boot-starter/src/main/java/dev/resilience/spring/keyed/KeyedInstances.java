@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -39,6 +40,8 @@ public final class KeyedInstances {
     private final ResilienceRegistries registries;
     private final Clock clock;
     private final ConcurrentHashMap<String, KeyedPolicy<RateLimiter>> rateLimiters = new ConcurrentHashMap<>();
+    /** The keyed rate limiters whose keys count in a shared store, by identity; known before their first key. */
+    private final Set<KeyedPolicy<RateLimiter>> storeBacked = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, KeyedPolicy<Bulkhead>> bulkheads = new ConcurrentHashMap<>();
     private final List<Consumer<? super KeyedPolicy<?>>> listeners = new CopyOnWriteArrayList<>();
 
@@ -69,7 +72,10 @@ public final class KeyedInstances {
             if (template instanceof StoreBackedRateLimiter shared) {
                 // store: redis. Each key counts under a store key of its own (<name>:<key>), so that every instance
                 // shares each key's limit; the template carries the registry's store, executor and context carrier.
-                return KeyedPolicy.rateLimiter(n, config, clock, shared::forKey);
+                KeyedPolicy<RateLimiter> perKey = KeyedPolicy.rateLimiter(n, config, clock, shared::forKey);
+                // Before the listeners hear of it: its store meters must exist from the start, not with its first key.
+                storeBacked.add(perKey);
+                return perKey;
             }
             return KeyedPolicy.rateLimiter(n, config, clock, () -> registries.rateLimiters().create(n));
         });
@@ -114,6 +120,17 @@ public final class KeyedInstances {
      */
     public Optional<KeyedPolicy<Bulkhead>> findBulkhead(String name) {
         return Optional.ofNullable(bulkheads.get(name));
+    }
+
+    /**
+     * Whether a keyed rate limiter's keys count in a shared store ({@code store: redis} on its instance): known from its
+     * creation, before it holds any key, so that its store meters and health exist from start-up.
+     *
+     * @param instance a keyed instance
+     * @return whether it is a keyed rate limiter of this application whose keys' limiters count in a shared store
+     */
+    public boolean usesStore(KeyedPolicy<?> instance) {
+        return instance != null && storeBacked.contains(instance);
     }
 
     /**
