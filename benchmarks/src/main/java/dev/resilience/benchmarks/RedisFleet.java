@@ -5,6 +5,7 @@ import dev.resilience.ratelimiter.RateLimiterMetrics;
 import dev.resilience.ratelimiter.StoreStatus;
 import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
+import dev.resilience.spring.redis.RedisRateLimiterStore;
 import dev.resilience.spring.redis.ResilienceRedisAutoConfiguration;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import org.springframework.boot.Banner;
@@ -32,6 +33,7 @@ final class RedisFleet implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final RedisConnection connection;
     final RateLimiter limiter;
+    final RedisRateLimiterStore store;
     final BaseRedisAsyncCommands<byte[], byte[]> commands;
 
     /** The application: Spring Boot's Redis and our starter with its Redis store, nothing else. */
@@ -65,6 +67,7 @@ final class RedisFleet implements AutoCloseable {
             throw e;
         }
         limiter = context.getBean(ResilienceRegistries.class).rateLimiters().get("fleet");
+        store = context.getBean(RedisRateLimiterStore.class);
         connection = context.getBean(LettuceConnectionFactory.class).getConnection();
         commands = (BaseRedisAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
         // Connected and the script loaded before the first measured call (the first acquisition connects).

@@ -45,6 +45,17 @@ public class RedisRateLimiterLatencyBenchmark {
         return fleet.limiter.acquirePermission();
     }
 
+    /**
+     * @return whether the store granted a permit: the same script as {@link #acquire()} on the same connection, awaited
+     *     without the limiter around it (no command-timeout timer, no bookkeeping), to tell Redis's and Lettuce's part
+     *     of an acquisition from ours
+     */
+    @Benchmark
+    public boolean storeAcquire() throws Exception {
+        return fleet.store.acquire("fleet-store", 1_000_000_000, 1_000_000_000L, 0L)
+                .toCompletableFuture().get(1, TimeUnit.SECONDS).isGranted();
+    }
+
     /** @return PONG: one bare round trip on the same connection */
     @Benchmark
     public String ping() throws Exception {

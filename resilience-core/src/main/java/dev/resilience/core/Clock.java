@@ -2,8 +2,11 @@ package dev.resilience.core;
 
 import dev.resilience.core.internal.NamedThreadFactory;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -70,6 +73,48 @@ public interface Clock {
     Scheduled schedule(Runnable task, long delayNanos);
 
     /**
+     * Waits for a future to complete, for at most the given time on this clock: {@link CompletableFuture#get(long,
+     * TimeUnit)} on this clock's time. The system clock parks the waiting thread with a timeout, involving no timer
+     * thread (a synchronous call pays no timer to schedule and cancel); the default, for any other clock, ends the wait
+     * with a task {@linkplain #schedule scheduled} for the timeout, so that advancing a {@link ManualClock} ends it.
+     *
+     * @param future what to wait for
+     * @param timeoutNanos the longest wait; zero or negative: answer only if already complete
+     * @param <T> the result type
+     * @return the future's result
+     * @throws InterruptedException if the thread is interrupted while waiting (the flag is cleared, as usual)
+     * @throws ExecutionException if the future completed exceptionally (its cause unwrapped from a
+     *     {@code CompletionException})
+     * @throws TimeoutException if the future did not complete in time (it is left as it is)
+     */
+    default <T> T await(CompletableFuture<T> future, long timeoutNanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (future.isDone() || timeoutNanos <= 0) {
+            return future.get(0, TimeUnit.NANOSECONDS);
+        }
+        CompletableFuture<T> bounded = new CompletableFuture<>();
+        TimeoutException timedOut = new TimeoutException("no answer within " + timeoutNanos + " ns");
+        Scheduled timer = schedule(() -> bounded.completeExceptionally(timedOut), timeoutNanos);
+        future.whenComplete((result, failure) -> {
+            if (failure == null) {
+                bounded.complete(result);
+            } else {
+                bounded.completeExceptionally(failure);
+            }
+        });
+        try {
+            return bounded.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() == timedOut) {
+                throw timedOut;
+            }
+            throw e;
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /**
      * @return the real clock: {@link System#nanoTime()}, {@link System#currentTimeMillis()} and one shared
      *     daemon timer thread, started on first use
      */
@@ -119,6 +164,13 @@ public interface Clock {
                 }
                 remaining = deadline - System.nanoTime();
             }
+        }
+
+        /** Parks the caller with a timeout: no timer task, no timer thread woken. */
+        @Override
+        public <T> T await(CompletableFuture<T> future, long timeoutNanos)
+                throws InterruptedException, ExecutionException, TimeoutException {
+            return future.get(Math.max(0L, timeoutNanos), TimeUnit.NANOSECONDS);
         }
 
         @Override

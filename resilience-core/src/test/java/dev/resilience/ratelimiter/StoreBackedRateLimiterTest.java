@@ -1,6 +1,11 @@
 package dev.resilience.ratelimiter;
 
 import dev.resilience.core.ManualClock;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
+import dev.resilience.core.Scheduled;
+import dev.resilience.core.ForwardingClock;
+import dev.resilience.core.Clock;
 import dev.resilience.spi.Admission;
 import dev.resilience.spi.RateLimiterStore;
 import org.junit.jupiter.api.Test;
@@ -290,6 +295,37 @@ class StoreBackedRateLimiterTest {
     @Test
     void limiterWithoutAStoreReportsNoStoreStatus() {
         assertThat(RateLimiter.ofDefaults("local").storeStatus()).isEmpty();
+    }
+
+    @Test
+    void aSynchronousAcquisitionWaitsThroughTheClocksAwaitWithTheCommandTimeoutAndArmsNoTimer() {
+        AtomicInteger scheduled = new AtomicInteger();
+        List<Long> awaited = new ArrayList<>();
+        Clock clock = new ForwardingClock(this.clock) {
+            @Override
+            public Scheduled schedule(Runnable task, long delayNanos) {
+                scheduled.incrementAndGet();
+                return super.schedule(task, delayNanos);
+            }
+
+            @Override
+            public <T> T await(CompletableFuture<T> future, long timeoutNanos)
+                    throws InterruptedException, ExecutionException, TimeoutException {
+                awaited.add(timeoutNanos);
+                return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            }
+        };
+        RateLimiter limiter = RateLimiter.of("partner", RateLimiterConfig.builder().limitForPeriod(5)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build(), clock, store,
+                COMMAND_TIMEOUT);
+        store.always(() -> CompletableFuture.supplyAsync(() -> Admission.GRANTED));
+        int scheduledBefore = scheduled.get();
+
+        assertThat(limiter.acquirePermission()).isTrue();
+        assertThat(limiter.call(() -> "ran")).isEqualTo("ran");
+
+        assertThat(awaited).containsExactly(COMMAND_TIMEOUT.toNanos(), COMMAND_TIMEOUT.toNanos());
+        assertThat(scheduled).hasValue(scheduledBefore);
     }
 
     @Test

@@ -289,7 +289,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         }
         Admission admission;
         try {
-            admission = ask().get();
+            admission = askAndWait(); // bounded by the command timeout
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             onRejected(0, "interrupted");
@@ -335,7 +335,7 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
             }
             Admission admission;
             try {
-                admission = ask().get(); // bounded: the clock's timer fails it after the command timeout
+                admission = askAndWait(); // bounded by the command timeout
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw onRejected(0, "interrupted");
@@ -457,7 +457,42 @@ public final class StoreBackedRateLimiter extends PolicySupport implements RateL
         return now - next >= 0 && nextProbeNanos.compareAndSet(next, now + PROBE_INTERVAL_NANOS);
     }
 
-    /** One request to the store, failed by the clock's timer if it has not answered within the command timeout. */
+    /**
+     * One request to the store, for a synchronous caller: waits for the answer at most the command timeout with
+     * {@link Clock#await}, which on the system clock is a timed park (no timer task to schedule and cancel per call).
+     *
+     * @throws ExecutionException the store failed, answered null, or did not answer in time (a TimeoutException)
+     */
+    private Admission askAndWait() throws InterruptedException, ExecutionException {
+        CompletableFuture<Admission> answer;
+        try {
+            CompletionStage<Admission> stage = store.acquire(storeKey, limit, periodNanos, timeoutNanos);
+            if (stage == null) {
+                throw new IllegalStateException(store.name() + " returned no answer (null)");
+            }
+            answer = stage.toCompletableFuture();
+        } catch (Throwable t) {
+            throw new ExecutionException(t);
+        }
+        Admission admission;
+        try {
+            admission = clock.await(answer, commandTimeoutNanos);
+        } catch (TimeoutException e) {
+            throw new ExecutionException(new TimeoutException(store.name()
+                    + " did not answer within the command timeout of " + commandTimeout));
+        } catch (ExecutionException e) {
+            throw new ExecutionException(Throwables.unwrap(e.getCause()));
+        }
+        if (admission == null) {
+            throw new ExecutionException(new IllegalStateException("the store answered null"));
+        }
+        return admission;
+    }
+
+    /**
+     * One request to the store, for an asynchronous caller: failed by the clock's timer if it has not answered within
+     * the command timeout.
+     */
     private CompletableFuture<Admission> ask() {
         CompletableFuture<Admission> answer = new CompletableFuture<>();
         CompletionStage<Admission> stage;
