@@ -74,14 +74,14 @@ public class RateLimiterStoresHealthIndicator extends AbstractHealthIndicator {
 
     /**
      * One entry for a keyed instance, not one per key (an instance may hold thousands): its store, how many of its keys
-     * count in it, how many of those find it unavailable, and the failure mode. Null when its keys use no store.
+     * count in it, how many of those find it unavailable, its store failures (over all keys it held, dropped ones
+     * included) and the failure mode. Null when its keys use no store.
      */
     private static @Nullable Map<String, Object> keyedDetails(KeyedPolicy<RateLimiter> instance) {
         String store = null;
         String onStoreFailure = null;
         int keys = 0;
         int unavailable = 0;
-        long errors = 0;
         for (Object key : instance.keys()) {
             Optional<StoreStatus> status = instance.find(key).flatMap(RateLimiter::storeStatus);
             if (status.isEmpty()) {
@@ -91,7 +91,6 @@ public class RateLimiterStoresHealthIndicator extends AbstractHealthIndicator {
             store = s.store();
             onStoreFailure = s.onStoreFailure().name();
             keys++;
-            errors += s.errors();
             if (!s.available()) {
                 unavailable++;
             }
@@ -104,7 +103,8 @@ public class RateLimiterStoresHealthIndicator extends AbstractHealthIndicator {
         details.put("available", unavailable == 0);
         details.put("keys", keys);
         details.put("keysUnavailable", unavailable);
-        details.put("errors", errors);
+        // Over every key it held, dropped keys included, as its store.errors meter counts: never going down.
+        details.put("errors", instance.storeErrors());
         details.put("onStoreFailure", onStoreFailure);
         return details;
     }
