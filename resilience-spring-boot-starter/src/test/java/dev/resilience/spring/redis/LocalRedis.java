@@ -1,5 +1,7 @@
 package dev.resilience.spring.redis;
 
+import org.springframework.context.ApplicationContext;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,6 +107,21 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** @return which binary runs: a path on the PATH or the one copied out of the embedded-redis jar */
+    /**
+     * Waits until the application's Redis store has connected and answered one acquisition (however long the first
+     * connection takes on a busy machine): the tests are about the store, not about connecting.
+     *
+     * @throws IllegalStateException if it did not answer within 30 s
+     */
+    static void awaitConnected(ApplicationContext context) {
+        try {
+            context.getBean(RedisRateLimiterStore.class).acquire("warm-up", 1_000_000, 1_000_000_000L, 0)
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the application's Redis did not answer within 30 s", e);
+        }
+    }
+
     static String binaryDescription() throws IOException {
         return binary().toString();
     }

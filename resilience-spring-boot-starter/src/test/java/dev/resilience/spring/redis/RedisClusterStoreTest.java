@@ -24,7 +24,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,8 +107,7 @@ class RedisClusterStoreTest {
                         "resilience.retry.instances.partner.budget.group=partner",
                         "resilience.retry.instances.partner.budget.store=redis")
                 .run()) {
-            context.getBean(RedisRateLimiterStore.class).acquire("warm-up", 1_000_000, 1_000_000_000L, 0)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LocalRedis.awaitConnected(context);
             RateLimiter limiter = context.getBean(ResilienceRegistries.class).rateLimiters().get("partner");
 
             int admitted = 0;
@@ -152,8 +150,7 @@ class RedisClusterStoreTest {
                         "resilience.ratelimiter.instances.drained.limit-refresh-period=1d",
                         "resilience.ratelimiter.instances.drained.timeout-duration=0")
                 .run()) {
-            context.getBean(RedisRateLimiterStore.class).acquire("warm-up", 1_000_000, 1_000_000_000L, 0)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LocalRedis.awaitConnected(context);
             KeyedPolicy<RateLimiter> api = context.getBean(KeyedInstances.class).rateLimiter("api");
 
             int admitted = 0;

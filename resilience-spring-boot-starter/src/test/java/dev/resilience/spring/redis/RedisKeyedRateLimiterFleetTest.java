@@ -138,13 +138,7 @@ class RedisKeyedRateLimiterFleetTest {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(app)
                 .web(WebApplicationType.NONE).properties(all.toArray(String[]::new)).run();
         contexts.add(context);
-        // Connect first, however long that takes here: the tests are about calls, not about the first connection.
-        try {
-            context.getBean(RedisRateLimiterStore.class).acquire("warm-up", 1_000_000, 1_000_000_000L, 0)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Redis on port " + redis.port() + " did not answer", e);
-        }
+        LocalRedis.awaitConnected(context);
         return context;
     }
 

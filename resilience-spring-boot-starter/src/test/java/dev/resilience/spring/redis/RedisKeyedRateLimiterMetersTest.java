@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -104,13 +103,7 @@ class RedisKeyedRateLimiterMetersTest {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
                 .web(WebApplicationType.NONE).properties(all.toArray(String[]::new)).run();
         contexts.add(context);
-        // Connect first, however long that takes here: the tests are about the limiter's store, not the first connection.
-        try {
-            context.getBean(RedisRateLimiterStore.class).acquire("warm-up", 1_000_000, 1_000_000_000L, 0)
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Redis on port " + redis.port() + " did not answer", e);
-        }
+        LocalRedis.awaitConnected(context);
         return context;
     }
 
