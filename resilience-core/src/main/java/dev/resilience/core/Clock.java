@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -93,8 +94,13 @@ public interface Clock {
             return future.get(0, TimeUnit.NANOSECONDS);
         }
         CompletableFuture<T> bounded = new CompletableFuture<>();
-        TimeoutException timedOut = new TimeoutException("no answer within " + timeoutNanos + " ns");
-        Scheduled timer = schedule(() -> bounded.completeExceptionally(timedOut), timeoutNanos);
+        // Built only when the wait does time out: a wait that is answered fills no stack trace.
+        AtomicReference<TimeoutException> timedOut = new AtomicReference<>();
+        Scheduled timer = schedule(() -> {
+            TimeoutException timeout = new TimeoutException("no answer within " + timeoutNanos + " ns");
+            timedOut.set(timeout);
+            bounded.completeExceptionally(timeout);
+        }, timeoutNanos);
         future.whenComplete((result, failure) -> {
             if (failure == null) {
                 bounded.complete(result);
@@ -105,8 +111,9 @@ public interface Clock {
         try {
             return bounded.get();
         } catch (ExecutionException e) {
-            if (e.getCause() == timedOut) {
-                throw timedOut;
+            TimeoutException timeout = timedOut.get();
+            if (timeout != null && e.getCause() == timeout) {
+                throw timeout;
             }
             throw e;
         } finally {
