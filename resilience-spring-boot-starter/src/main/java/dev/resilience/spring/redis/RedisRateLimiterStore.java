@@ -2,9 +2,9 @@ package dev.resilience.spring.redis;
 
 import dev.resilience.spi.Admission;
 import dev.resilience.spi.RateLimiterStore;
+import io.lettuce.core.ScriptOutputType;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
@@ -25,12 +25,14 @@ import java.util.concurrent.CompletionStage;
  * that finds its window full reserves a permit of the next window with room, if that window begins within its
  * longest wait; it is then told to wait until it begins. A refusal writes nothing.
  *
- * <p><b>Keys.</b> One hash per limiter: {@code <key-prefix>{<name>}}, and per key of a keyed limiter
- * ({@code @RateLimited(key = ...)}): {@code <key-prefix>{<name>:<key>}} (the key's string form), with fields {@code w}
- * (the window holding the latest reservation) and {@code n} (permits taken in it). The braces are a Redis Cluster hash
- * tag, so that anything the store may keep for one limiter (or one key) stays on one slot, while the keys of a keyed
- * limiter spread over the cluster. Every write sets an expiry: the end of the reserved window plus one second, so an
- * idle limiter or key leaves nothing behind.
+ * <p><b>Keys.</b> One string per limiter: {@code <key-prefix>{<name>}}, and per key of a keyed limiter
+ * ({@code @RateLimited(key = ...)}): {@code <key-prefix>{<name>:<key>}} (the key's string form), holding
+ * {@code <w>:<n>}: the window holding the latest reservation ({@code floor(time / period)} on Redis's clock, in
+ * microseconds) and the permits taken in it, e.g. {@code 1796331811:3}. One string rather than a hash because it is
+ * read with one {@code GET} and written, with its expiry, by one {@code SET ... PX}: three Redis calls per run, the
+ * script's cost inside Redis. The braces are a Redis Cluster hash tag, so that anything the store may keep for one
+ * limiter (or one key) stays on one slot, while the keys of a keyed limiter spread over the cluster. Every write sets
+ * an expiry: the end of the reserved window plus one second, so an idle limiter or key leaves nothing behind.
  *
  * <p><b>Connection.</b> Lettuce's shared, thread-safe connection (see {@link RedisScripts}): a connection attempt never
  * blocks a caller. A request that timed out may still reach Redis later (Lettuce queues commands while it reconnects):
@@ -42,72 +44,72 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
 
     /**
      * Both scripts' start: Redis's time in microseconds ({@code now}), {@code limit} and {@code period} from ARGV[1]
-     * and ARGV[2], the current window's number ({@code current}), and the hash's window {@code w} and count {@code n}
-     * (nil when absent).
+     * and ARGV[2], the current window's number ({@code current}), and the window {@code w} holding the latest
+     * reservation with the permits {@code n} taken in it: the key's own when it holds the current window or a later
+     * one, otherwise the current window with none taken. Arithmetic coerces the strings: each function call in a
+     * script costs about a microsecond on a slow machine, and the script runs once per acquisition.
      */
     private static final String READ_WINDOW = """
             local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            local limit = tonumber(ARGV[1])
-            local period = tonumber(ARGV[2])
+            local now = t[1] * 1000000 + t[2]
+            local limit = ARGV[1] + 0
+            local period = ARGV[2] + 0
             local current = math.floor(now / period)
-            local state = redis.call('HMGET', KEYS[1], 'w', 'n')
-            local w = tonumber(state[1])
-            local n = tonumber(state[2])
+            local w = current
+            local n = 0
+            local state = redis.call('GET', KEYS[1])
+            if state then
+              local seen, taken = string.match(state, '^(%d+):(%d+)$')
+              if not seen then
+                return redis.error_reply('ERR not a rate limiter window: ' .. KEYS[1])
+              end
+              seen = seen + 0
+              if seen >= current then
+                w = seen
+                n = taken + 0
+              end
+            end
             """;
 
     /**
-     * KEYS[1]: the limiter's hash. ARGV: limit, period (microseconds), longest wait (microseconds). Answers
-     * {@code {1, wait, remaining}} for a permit (after {@code wait} microseconds) or {@code {-1, retryAfter, 0}}.
+     * KEYS[1]: the limiter's key. ARGV: limit, period (microseconds), longest wait (microseconds). Answers one
+     * integer, so that neither Redis nor the client builds a list per call: {@code r >= 0}, a permit now with
+     * {@code r} left in the window; {@code r < 0} and even, a permit after {@code -r / 2} microseconds; {@code r < 0}
+     * and odd, a refusal, the window turning in {@code (-r - 1) / 2} microseconds. A permit in the current window
+     * never waits, and a later window always does, so the three cannot be confused.
      */
     static final String SCRIPT = READ_WINDOW + """
-            if w == nil or n == nil or w < current then
-              w = current
-              n = 0
-            end
             if n >= limit then
               w = w + 1
               n = 0
             end
             local wait = w * period - now
-            if wait < 0 then
-              wait = 0
-            end
-            if wait > tonumber(ARGV[3]) then
-              return {-1, (current + 1) * period - now, 0}
+            if wait > ARGV[3] + 0 then
+              return -2 * ((current + 1) * period - now) - 1
             end
             n = n + 1
-            redis.call('HSET', KEYS[1], 'w', w, 'n', n)
-            redis.call('PEXPIRE', KEYS[1], math.ceil(((w + 1) * period - now) / 1000) + 1000)
-            local remaining = 0
-            if w == current then
-              remaining = limit - n
+            redis.call('SET', KEYS[1], string.format('%d:%d', w, n), 'PX', math.ceil(((w + 1) * period - now) / 1000) + 1000)
+            if wait > 0 then
+              return -2 * wait
             end
-            return {1, wait, remaining}
+            return limit - n
             """;
 
     static final String SCRIPT_SHA = RedisScripts.Script.of(SCRIPT).sha();
 
     /**
-     * Drains the current window: KEYS[1]: the limiter's hash. ARGV: limit, period (microseconds). Marks the current
+     * Drains the current window: KEYS[1]: the limiter's key. ARGV: limit, period (microseconds). Marks the current
      * window full ({@code n = limit}), so that the next acquisition anywhere finds it so and is refused, or reserves a
-     * permit of a later window within its wait. A hash already holding a later window (its current one is full, and
+     * permit of a later window within its wait. A key already holding a later window (its current one is full, and
      * callers reserved beyond it) is left as it is, and so is a full window. Sets the expiry an acquisition would.
-     * Answers {@code {drained}}, the free permits taken away.
+     * Answers the free permits taken away.
      */
     static final String DRAIN_SCRIPT = READ_WINDOW + """
-            if w ~= nil and n ~= nil and w > current then
-              return {0}
+            if w > current or n >= limit then
+              return 0
             end
-            if w == nil or n == nil or w < current then
-              n = 0
-            end
-            if n >= limit then
-              return {0}
-            end
-            redis.call('HSET', KEYS[1], 'w', current, 'n', limit)
-            redis.call('PEXPIRE', KEYS[1], math.ceil(((current + 1) * period - now) / 1000) + 1000)
-            return {limit - n}
+            redis.call('SET', KEYS[1], string.format('%d:%d', current, limit), 'PX', math.ceil(((current + 1) * period - now) / 1000) + 1000)
+            return limit - n
             """;
 
     private static final RedisScripts.Script ACQUIRE = RedisScripts.Script.of(SCRIPT);
@@ -151,7 +153,7 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
                 RedisScripts.bytes(limitForPeriod),
                 RedisScripts.bytes(Math.max(1, ceilDiv(periodNanos, 1_000L))),
                 RedisScripts.bytes(maxWaitNanos / 1_000L)};
-        return scripts.run(ACQUIRE, keys, args).thenApply(RedisRateLimiterStore::admission);
+        return scripts.<Long>run(ACQUIRE, ScriptOutputType.INTEGER, keys, args).thenApply(RedisRateLimiterStore::admission);
     }
 
     /**
@@ -162,24 +164,24 @@ public final class RedisRateLimiterStore implements RateLimiterStore {
     public CompletionStage<Void> drain(String key, int limitForPeriod, long periodNanos) {
         byte[][] keys = {RedisScripts.bytes(redisKey(key))};
         byte[][] args = {RedisScripts.bytes(limitForPeriod), RedisScripts.bytes(Math.max(1, ceilDiv(periodNanos, 1_000L)))};
-        return scripts.run(DRAIN, keys, args).thenApply(answer -> {
-            if (answer == null || answer.size() != 1) {
+        return scripts.<Long>run(DRAIN, ScriptOutputType.INTEGER, keys, args).thenApply(answer -> {
+            if (answer == null) {
                 throw new IllegalStateException("unexpected answer from the drain script: " + answer);
             }
             return null;
         });
     }
 
-    private static Admission admission(List<Object> answer) {
-        if (answer == null || answer.size() != 3) {
-            throw new IllegalStateException("unexpected answer from the rate limiter script: " + answer);
+    private static Admission admission(Long answer) {
+        if (answer == null) {
+            throw new IllegalStateException("no answer from the rate limiter script");
         }
-        long code = (Long) answer.get(0);
-        long micros = (Long) answer.get(1);
-        if (code < 0) {
-            return Admission.refused(micros * 1_000L);
+        long code = answer;
+        if (code >= 0) {
+            return Admission.granted((int) code);
         }
-        return micros > 0 ? Admission.afterWait(micros * 1_000L) : Admission.granted((int) (long) (Long) answer.get(2));
+        long micros = -code / 2;
+        return (code & 1) == 0 ? Admission.afterWait(micros * 1_000L) : Admission.refused(micros * 1_000L);
     }
 
     private static long ceilDiv(long a, long b) {

@@ -1,6 +1,7 @@
 package dev.resilience.spring.redis;
 
 import dev.resilience.spi.RetryBudgetStore;
+import io.lettuce.core.ScriptOutputType;
 
 import java.util.List;
 import java.util.Objects;
@@ -113,7 +114,7 @@ public final class RedisRetryBudgetStore implements RetryBudgetStore {
         byte[][] args = {RedisScripts.bytes(windowSeconds), RedisScripts.bytes(ratio),
                 RedisScripts.bytes(minRetriesPerSecond), RedisScripts.bytes(instanceId), RedisScripts.bytes(firstAttempts),
                 RedisScripts.bytes(retries), RedisScripts.bytes(leaseSeconds)};
-        return scripts.run(SYNC, keys, args).thenApply(RedisRetryBudgetStore::lease);
+        return scripts.<List<Object>>run(SYNC, ScriptOutputType.MULTI, keys, args).thenApply(RedisRetryBudgetStore::lease);
     }
 
     private static Lease lease(List<Object> answer) {

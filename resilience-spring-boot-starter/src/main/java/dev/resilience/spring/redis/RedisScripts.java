@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,19 +53,38 @@ final class RedisScripts implements DisposableBean {
         this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
     }
 
-    /** @return the script's answer (a list, {@code MULTI}); completes exceptionally on any failure */
-    CompletionStage<List<Object>> run(Script script, byte[][] keys, byte[][] args) {
-        return connected().thenCompose(c -> c.commands().<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keys, args)
-                .handle((answer, failure) -> {
-                    if (failure == null) {
-                        return CompletableFuture.completedStage(answer);
+    /**
+     * @param type what the script answers ({@code INTEGER} for one number, {@code MULTI} for a list)
+     * @return the script's answer; completes exceptionally on any failure
+     */
+    <T> CompletionStage<T> run(Script script, ScriptOutputType type, byte[][] keys, byte[][] args) {
+        CompletableFuture<Connected> current = connection.get();
+        if (current != null && current.isDone() && !current.isCompletedExceptionally()) {
+            return evalsha(current.join(), script, type, keys, args);
+        }
+        return connected().thenCompose(c -> evalsha(c, script, type, keys, args));
+    }
+
+    /** One future per run, completed on Lettuce's thread: what a caller waits on is one completion away from Redis. */
+    private static <T> CompletionStage<T> evalsha(Connected c, Script script, ScriptOutputType type, byte[][] keys,
+                                                  byte[][] args) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
+        c.commands().<T>evalsha(script.sha(), type, keys, args).whenComplete((value, failure) -> {
+            if (failure == null) {
+                answer.complete(value);
+            } else if (unwrap(failure) instanceof RedisNoScriptException) {
+                c.commands().<T>eval(script.source(), type, keys, args).whenComplete((loaded, failed) -> {
+                    if (failed == null) {
+                        answer.complete(loaded);
+                    } else {
+                        answer.completeExceptionally(unwrap(failed));
                     }
-                    if (unwrap(failure) instanceof RedisNoScriptException) {
-                        return c.commands().<List<Object>>eval(script.source(), ScriptOutputType.MULTI, keys, args);
-                    }
-                    return CompletableFuture.<List<Object>>failedStage(unwrap(failure));
-                })
-                .thenCompose(stage -> stage));
+                });
+            } else {
+                answer.completeExceptionally(unwrap(failure));
+            }
+        });
+        return answer;
     }
 
     private CompletableFuture<Connected> connected() {

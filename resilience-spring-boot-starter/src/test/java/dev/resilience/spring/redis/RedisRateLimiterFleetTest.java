@@ -336,7 +336,7 @@ class RedisRateLimiterFleetTest {
         if (after / day == before / day) { // not across midnight UTC on Redis's clock, when the period turns
             assertThat(secondAdmitted).isFalse();
             assertThat(firstAdmitted).isFalse();
-            assertThat(commands.hget(prefix + "{drained}", "n")).isEqualTo("5");
+            assertThat(commands.get(prefix + "{drained}")).endsWith(":5");
         }
         assertThat(first.storeStatus().orElseThrow().errors()).isZero();
         assertThat(first.metrics().permittedCalls()).isEqualTo(1); // drained permits are not counted as calls
@@ -354,7 +354,7 @@ class RedisRateLimiterFleetTest {
 
         first.drainPermissions();
         String key = prefix + "{turning}";
-        assertThat(commands.hget(key, "n")).isEqualTo("2");
+        assertThat(commands.get(key)).endsWith(":2");
         // The drain leaves an expiry like any write: the end of the window plus one second.
         assertThat(commands.pttl(key)).isBetween(1L, 1_500L);
 
