@@ -7,7 +7,9 @@ import dev.resilience.spring.ResilienceRegistries;
 import dev.resilience.spring.autoconfigure.ResilienceAutoConfiguration;
 import dev.resilience.spring.redis.RedisRateLimiterStore;
 import dev.resilience.spring.redis.ResilienceRedisAutoConfiguration;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +38,13 @@ final class RedisFleet implements AutoCloseable {
     final RateLimiter limiter;
     final RedisRateLimiterStore store;
     final BaseRedisAsyncCommands<byte[], byte[]> commands;
+    private final String emptyScriptSha;
+
+    private static final byte[][] EMPTY_SCRIPT_KEYS = {"rl:{empty}".getBytes(StandardCharsets.US_ASCII)};
+    private static final byte[][] EMPTY_SCRIPT_ARGS = {
+            "1000000000".getBytes(StandardCharsets.US_ASCII),
+            "1000000".getBytes(StandardCharsets.US_ASCII),
+            "0".getBytes(StandardCharsets.US_ASCII)};
 
     /** The application: Spring Boot's Redis and our starter with its Redis store, nothing else. */
     @Configuration(proxyBeanMethods = false)
@@ -74,8 +84,16 @@ final class RedisFleet implements AutoCloseable {
         for (int i = 0; i < 1_000 && !limiter.acquirePermission(); i++) {
             Thread.sleep(10);
         }
+        emptyScriptSha = ((RedisScriptingAsyncCommands<byte[], byte[]>) commands)
+                .scriptLoad("return 1".getBytes(StandardCharsets.US_ASCII)).get(1, TimeUnit.SECONDS);
         ping();
         check();
+    }
+
+    /** @return 1, from a script that does nothing, sent as the store sends its own */
+    Long emptyScript() throws Exception {
+        return ((RedisScriptingAsyncCommands<byte[], byte[]>) commands).<Long>evalsha(emptyScriptSha,
+                ScriptOutputType.INTEGER, EMPTY_SCRIPT_KEYS, EMPTY_SCRIPT_ARGS).get(1, TimeUnit.SECONDS);
     }
 
     /** @return PONG, after one round trip on the shared connection */
