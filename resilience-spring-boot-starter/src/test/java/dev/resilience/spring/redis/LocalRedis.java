@@ -1,5 +1,8 @@
 package dev.resilience.spring.redis;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import org.springframework.context.ApplicationContext;
 
 import java.io.File;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +50,8 @@ final class LocalRedis implements AutoCloseable {
     private final List<String> extraArgs;
     private final Path dir;
     private volatile Process process;
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> connection;
 
     private LocalRedis(int port, List<String> extraArgs) throws IOException {
         this.port = port;
@@ -145,15 +151,47 @@ final class LocalRedis implements AutoCloseable {
         }
     }
 
-    /** Starts it again on the same port, empty. */
+    /** Starts it again on the same port, empty; the next {@link #commands()} connects anew. */
     void restart() throws IOException {
+        disconnect();
         stop();
         startProcess();
     }
 
+    /**
+     * @return synchronous commands on a connection of the test's own (not the application's), opened on first use and
+     *     closed by {@link #close()} or {@link #restart()}
+     */
+    synchronized RedisCommands<String, String> commands() {
+        if (connection == null) {
+            if (client == null) {
+                client = RedisClient.create("redis://127.0.0.1:" + port);
+            }
+            connection = client.connect();
+        }
+        return connection.sync();
+    }
+
+    private synchronized void disconnect() {
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+
     @Override
     public void close() {
-        stop();
+        try {
+            disconnect();
+            synchronized (this) {
+                if (client != null) {
+                    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+                    client = null;
+                }
+            }
+        } finally {
+            stop();
+        }
     }
 
     private void startProcess() throws IOException {

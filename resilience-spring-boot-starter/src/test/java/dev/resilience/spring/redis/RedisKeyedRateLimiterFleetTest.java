@@ -6,8 +6,6 @@ import dev.resilience.keyed.KeyedPolicy;
 import dev.resilience.ratelimiter.RateLimiter;
 import dev.resilience.ratelimiter.RequestNotPermittedException;
 import dev.resilience.spring.keyed.KeyedInstances;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -50,8 +48,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisKeyedRateLimiterFleetTest {
 
     private static LocalRedis redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> commands;
 
     /** Each test has a key prefix of its own, so that tests on the one server never share a limit. */
@@ -80,19 +76,11 @@ class RedisKeyedRateLimiterFleetTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = LocalRedis.start();
-        client = RedisClient.create("redis://127.0.0.1:" + redis.port());
-        connection = client.connect();
-        commands = connection.sync();
+        commands = redis.commands();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
         if (redis != null) {
             redis.close();
         }

@@ -9,8 +9,6 @@ import dev.resilience.spring.actuate.RateLimitersEndpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -47,8 +45,6 @@ import static org.awaitility.Awaitility.await;
 class RedisRateLimiterFleetTest {
 
     private static LocalRedis redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> commands;
 
     /** Each test has a key prefix of its own, so that tests on the one server never share a limit. */
@@ -72,19 +68,11 @@ class RedisRateLimiterFleetTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = LocalRedis.start();
-        client = RedisClient.create("redis://127.0.0.1:" + redis.port());
-        connection = client.connect();
-        commands = connection.sync();
+        commands = redis.commands();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
         if (redis != null) {
             redis.close();
         }
@@ -295,9 +283,7 @@ class RedisRateLimiterFleetTest {
         } finally {
             redis.restart();
         }
-        connection.close();
-        connection = client.connect();
-        commands = connection.sync();
+        commands = redis.commands();
 
         // Redis restarted empty: the limiters find it again by themselves and share one limit of 5 once more.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {

@@ -1,8 +1,6 @@
 package dev.resilience.spring.redis;
 
 import dev.resilience.spi.Admission;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +29,6 @@ class RedisRateLimiterStoreTest {
     private static LettuceConnectionFactory connectionFactory;
     private static RedisScripts scripts;
     private static RedisRateLimiterStore store;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> commands;
 
     private final String name = "store-" + UUID.randomUUID();
@@ -45,9 +41,7 @@ class RedisRateLimiterStoreTest {
         connectionFactory.start();
         scripts = new RedisScripts(connectionFactory);
         store = new RedisRateLimiterStore(scripts, "test:", Duration.ofSeconds(5));
-        client = RedisClient.create("redis://127.0.0.1:" + redis.port());
-        connection = client.connect();
-        commands = connection.sync();
+        commands = redis.commands();
     }
 
     @AfterAll
@@ -57,12 +51,6 @@ class RedisRateLimiterStoreTest {
         }
         if (connectionFactory != null) {
             connectionFactory.destroy();
-        }
-        if (connection != null) {
-            connection.close();
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (redis != null) {
             redis.close();

@@ -2,8 +2,6 @@ package dev.resilience.spring.redis;
 
 import dev.resilience.retry.Retry;
 import dev.resilience.spring.ResilienceRegistries;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,8 +36,6 @@ import static org.awaitility.Awaitility.await;
 class RedisRetryBudgetFleetTest {
 
     private static LocalRedis redis;
-    private static RedisClient client;
-    private static StatefulRedisConnection<String, String> connection;
     private static RedisCommands<String, String> commands;
 
     private final String prefix = "test-" + UUID.randomUUID() + ":";
@@ -53,19 +49,11 @@ class RedisRetryBudgetFleetTest {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = LocalRedis.start();
-        client = RedisClient.create("redis://127.0.0.1:" + redis.port());
-        connection = client.connect();
-        commands = connection.sync();
+        commands = redis.commands();
     }
 
     @AfterAll
     static void stopRedis() {
-        if (connection != null) {
-            connection.close();
-        }
-        if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
         if (redis != null) {
             redis.close();
         }
