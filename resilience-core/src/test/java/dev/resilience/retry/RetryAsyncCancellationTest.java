@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +48,35 @@ class RetryAsyncCancellationTest {
         assertThat(clock.pendingTasks()).isZero();
         clock.advance(Duration.ofSeconds(5));
 
+        assertThat(attempts).hasValue(1);
+        assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(2);
+    }
+
+    /**
+     * The caller may give up on another thread at any moment, also while the retry is deciding on its backoff; a
+     * listener of the retry event cancels at exactly that point. The timer scheduled after it must not outlive the
+     * call.
+     */
+    @Test
+    void cancellingTheCallWhileItsBackoffIsBeingScheduledLeavesNoTimer() {
+        AtomicReference<CompletableFuture<String>> call = new AtomicReference<>();
+        retry.events().subscribe(e -> {
+            if (e.eventType() == RetryEvent.Type.RETRY) {
+                call.get().cancel(true);
+            }
+        });
+        AtomicInteger attempts = new AtomicInteger();
+        CompletableFuture<String> first = new CompletableFuture<>();
+        call.set(Resilience.compose(retry, bulkhead).<String>callAsync(() -> {
+            attempts.incrementAndGet();
+            return first;
+        }).toCompletableFuture());
+
+        first.completeExceptionally(new IOException("down"));
+
+        assertThat(call.get()).isCancelled();
+        assertThat(clock.pendingTasks()).isZero();
+        clock.advance(Duration.ofSeconds(5));
         assertThat(attempts).hasValue(1);
         assertThat(bulkhead.metrics().availableConcurrentCalls()).isEqualTo(2);
     }

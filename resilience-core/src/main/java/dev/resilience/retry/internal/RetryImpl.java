@@ -584,10 +584,17 @@ public final class RetryImpl extends PolicySupport implements Retry {
                     return;
                 }
                 onRetry(attempt, waitNanos, error);
-                backingOff.set(true);
+                // Added before the flag is set, so that whoever takes the flag back removes it after the add.
                 pendingAsync.add(this);
-                scheduled = clock.schedule(this, waitNanos);
-                if (stopped) {
+                backingOff.set(true);
+                Scheduled timer = clock.schedule(this, waitNanos);
+                scheduled = timer;
+                if (outcome.isDone()) {
+                    // The caller gave up while the backoff was being scheduled: its callback may have run before the
+                    // timer existed (or before the flag was set), so end the backoff here too.
+                    cancelBackoff();
+                    timer.cancel();
+                } else if (stopped) {
                     wake(); // stopRetrying() may have looked at pendingAsync before we were added
                 }
             } catch (Throwable unexpected) {
