@@ -189,6 +189,12 @@ public final class MethodSpecResolver {
                             + "functions and Flow org.jetbrains.kotlinx:kotlinx-coroutines-reactor, so that each subscription is protected; "
                             + "or remove the annotations from the method.");
         }
+        if (!async && !reactiveMethod) {
+            String deferred = DeferredReturnTypes.problem(method, targetClass);
+            if (deferred != null) {
+                throw failure(beanName, method, deferred, DeferredReturnTypes.action(method));
+            }
+        }
         List<Policy> policies = new ArrayList<>();
         List<Predicate<Throwable>> ignores = new ArrayList<>();
         Annotation namingFallback = null;

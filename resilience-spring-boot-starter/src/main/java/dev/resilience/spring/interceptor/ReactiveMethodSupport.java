@@ -6,6 +6,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.springframework.core.ReactiveAdapterRegistry;
 
 import java.lang.reflect.Method;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.function.Predicate;
@@ -41,28 +42,12 @@ public interface ReactiveMethodSupport {
         if (parameters.length > 0 && "kotlin.coroutines.Continuation".equals(parameters[parameters.length - 1].getName())) {
             return true;
         }
-        if (isPublisherType(type)) {
+        if (DeferredReturnTypes.isOrExtends(type, Set.of("org.reactivestreams.Publisher", "java.util.concurrent.Flow$Publisher",
+                "kotlinx.coroutines.flow.Flow"))) {
             return true;
         }
         ReactiveAdapterRegistry registry = ReactiveAdapterRegistry.getSharedInstance();
         return registry.hasAdapters() && registry.getAdapter(type) != null;
-    }
-
-    private static boolean isPublisherType(Class<?> type) {
-        if (type == null || type == Object.class) {
-            return false;
-        }
-        String name = type.getName();
-        if (name.equals("org.reactivestreams.Publisher") || name.equals("java.util.concurrent.Flow$Publisher")
-                || name.equals("kotlinx.coroutines.flow.Flow")) {
-            return true;
-        }
-        for (Class<?> implemented : type.getInterfaces()) {
-            if (isPublisherType(implemented)) {
-                return true;
-            }
-        }
-        return isPublisherType(type.getSuperclass());
     }
 
     /**

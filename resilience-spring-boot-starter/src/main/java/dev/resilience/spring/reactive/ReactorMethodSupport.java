@@ -120,7 +120,7 @@ public final class ReactorMethodSupport implements ReactiveMethodSupport {
         if (!returnable) {
             throw new IllegalArgumentException("its return type " + type.getName() + " is known to Spring's ReactiveAdapterRegistry "
                     + "only as " + adapted.getName() + ", so the protected publisher cannot be returned as a " + type.getSimpleName()
-                    + "; declare the method as returning " + adapted.getSimpleName());
+                    + "; declare the method as returning " + (adapted == Publisher.class ? "Flux (or Publisher)" : adapted.getSimpleName()));
         }
         boolean single = Mono.class.isAssignableFrom(type) || (!Flux.class.isAssignableFrom(type) && !adapter.isMultiValue());
         return new Call(method, adapter, single, ReactorResilience.of(method.chain()));

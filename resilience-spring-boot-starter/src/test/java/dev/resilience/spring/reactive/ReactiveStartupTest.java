@@ -78,7 +78,8 @@ class ReactiveStartupTest {
                     .isInstanceOf(ResilienceConfigurationException.class)
                     .hasMessageContaining(ReactiveServices.ParallelFluxMethod.class.getName() + ".parallel()")
                     .hasMessageContaining("reactor.core.publisher.ParallelFlux")
-                    .hasMessageContaining("only as org.reactivestreams.Publisher");
+                    .hasMessageContaining("only as org.reactivestreams.Publisher")
+                    .hasMessageContaining("declare the method as returning Flux (or Publisher)");
         });
     }
 
