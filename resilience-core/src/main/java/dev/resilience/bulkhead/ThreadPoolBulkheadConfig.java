@@ -166,8 +166,7 @@ public final class ThreadPoolBulkheadConfig {
         public ThreadPoolBulkheadConfig build() {
             int max = maxThreadPoolSize == null ? Math.max(processors, coreThreadPoolSize) : maxThreadPoolSize;
             if (max < coreThreadPoolSize) {
-                throw new InvalidConfigException("maxThreadPoolSize", max,
-                        "at least coreThreadPoolSize (" + coreThreadPoolSize + ")");
+                throw new InvalidConfigException("maxThreadPoolSize", max, "at least", "coreThreadPoolSize", coreThreadPoolSize);
             }
             return new ThreadPoolBulkheadConfig(coreThreadPoolSize, max, queueCapacity, keepAliveDuration, virtualThreads);
         }

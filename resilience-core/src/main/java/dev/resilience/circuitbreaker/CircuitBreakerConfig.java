@@ -559,7 +559,7 @@ public final class CircuitBreakerConfig {
         public CircuitBreakerConfig build() {
             if (maxWaitDurationInOpenState != null && maxWaitDurationInOpenState.compareTo(waitDurationInOpenState) < 0) {
                 throw new InvalidConfigException("maxWaitDurationInOpenState", maxWaitDurationInOpenState,
-                        "at least waitDurationInOpenState (" + waitDurationInOpenState + ")");
+                        "at least", "waitDurationInOpenState", waitDurationInOpenState);
             }
             return new CircuitBreakerConfig(this);
         }

@@ -410,8 +410,8 @@ public final class RetryConfig {
         }
 
         /**
-         * @param maxWait the longest any wait may be (jitter included); a positive duration, or {@code null}
-         *     for none. Default: none (no cap other than {@link #MAX_WAIT_NANOS}, about 73 years).
+         * @param maxWait the longest any wait may be (jitter included); a positive duration at least
+         *     {@link #waitDuration} (checked by {@link #build()}), or {@code null} for none. Default: none (no cap other than {@link #MAX_WAIT_NANOS}, about 73 years).
          * @return this builder
          */
         public Builder exponentialMaxWaitDuration(Duration maxWait) {
@@ -651,13 +651,19 @@ public final class RetryConfig {
         /**
          * @return the config
          * @throws InvalidConfigException naming the first {@code budget*} setting given when the budget was never
-         *     said on or off: a budget setting without {@code budgetEnabled} would otherwise be silently ignored
+         *     said on or off: a budget setting without {@code budgetEnabled} would otherwise be silently ignored; naming
+         *     {@code exponentialMaxWaitDuration} and {@code waitDuration} if the cap is below the wait
          */
         public RetryConfig build() {
             if (budgetDetail != null && !budgetSwitchSet) {
                 throw new InvalidConfigException(budgetDetail, budgetDetailValue,
                         "given together with budgetEnabled (property budget.enabled): set it to true to use the retry"
                                 + " budget, or to false to keep the budget off");
+            }
+            // A cap below the first wait would silently replace the configured wait.
+            if (exponentialMaxWaitDuration != null && exponentialMaxWaitDuration.compareTo(waitDuration) < 0) {
+                throw new InvalidConfigException("exponentialMaxWaitDuration", exponentialMaxWaitDuration, "at least", "waitDuration",
+                        waitDuration);
             }
             return new RetryConfig(this);
         }

@@ -155,6 +155,28 @@ class RetryConfigTest {
     }
 
     @Test
+    void aCapBelowTheWaitFailsTheBuildNamingBothSettings() {
+        // Otherwise the cap would silently replace the configured wait.
+        assertThatThrownBy(() -> RetryConfig.builder().waitDuration(Duration.ofSeconds(10))
+                .exponentialMaxWaitDuration(Duration.ofMillis(1)).build())
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("exponentialMaxWaitDuration");
+                    assertThat(e.relation()).isEqualTo("at least");
+                    assertThat(e.relatedSetting()).isEqualTo("waitDuration");
+                    assertThat(e.relatedValue()).isEqualTo(Duration.ofSeconds(10));
+                })
+                .hasMessageContaining("exponentialMaxWaitDuration must be at least waitDuration (PT10S), but was PT0.001S");
+    }
+
+    @Test
+    void aCapEqualToTheWaitIsAccepted() {
+        RetryConfig config = RetryConfig.builder().waitDuration(Duration.ofSeconds(2)).exponentialMaxWaitDuration(Duration.ofSeconds(2))
+                .exponentialBackoffMultiplier(2).build();
+        assertThat(config.waitBeforeRetry(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.waitBeforeRetry(3)).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void randomizedWaitFactorMustBeBetweenZeroAndOne() {
         assertInvalid(() -> RetryConfig.builder().randomizedWaitFactor(-0.1), "randomizedWaitFactor", "between 0 and 1");
         assertInvalid(() -> RetryConfig.builder().randomizedWaitFactor(1.01), "randomizedWaitFactor", "between 0 and 1");

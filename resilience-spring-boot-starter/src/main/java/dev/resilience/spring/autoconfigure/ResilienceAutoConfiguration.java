@@ -141,7 +141,7 @@ public final class ResilienceAutoConfiguration {
     }
 
     private static String format(Duration duration) {
-        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+        return ResilienceConfigurationException.display(duration);
     }
 
     /**

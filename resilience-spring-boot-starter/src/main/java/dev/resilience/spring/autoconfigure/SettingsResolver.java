@@ -262,7 +262,15 @@ final class SettingsResolver<S extends InstanceProperties, B, C> {
             config = build.apply(builder);
         } catch (InvalidConfigException e) {
             String property = origin.getOrDefault(e.setting(), sources.prefix() + what + "." + kebab(e.setting()));
-            throw ResilienceConfigurationException.invalidProperty(property, e.value(), e.allowed());
+            String allowed = e.allowed();
+            if (e.relation() != null) {
+                // Name the other setting as the property it came from, or as the built-in default it is.
+                String related = origin.get(e.relatedSetting());
+                allowed = e.relation() + " " + (related != null ? "'" + related + "'"
+                        : "the built-in " + kebab(e.relatedSetting()) + " of " + sources.prefix() + what)
+                        + " (" + ResilienceConfigurationException.display(e.relatedValue()) + ")";
+            }
+            throw ResilienceConfigurationException.invalidProperty(property, e.value(), allowed);
         }
         check.check(config, origin::get, sources.prefix() + what);
         return config;

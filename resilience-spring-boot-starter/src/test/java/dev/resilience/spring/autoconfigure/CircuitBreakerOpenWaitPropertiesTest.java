@@ -67,9 +67,17 @@ class CircuitBreakerOpenWaitPropertiesTest {
         FailureAnalysis analysis = analyze(
                 "resilience.circuitbreaker.configs.default.wait-duration-in-open-state=30s",
                 "resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state=10s");
-        assertThat(analysis.getDescription())
-                .contains("resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state")
-                .contains("at least waitDurationInOpenState");
+        assertThat(analysis.getDescription()).isEqualTo("Invalid value '10s' for property "
+                + "'resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state': it must be at least "
+                + "'resilience.circuitbreaker.configs.default.wait-duration-in-open-state' (30s).");
+    }
+
+    @Test
+    void aMaximumShorterThanTheBuiltInWaitNamesThatDefault() {
+        FailureAnalysis analysis = analyze("resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state=10s");
+        assertThat(analysis.getDescription()).isEqualTo("Invalid value '10s' for property "
+                + "'resilience.circuitbreaker.instances.inventory.max-wait-duration-in-open-state': it must be at least "
+                + "the built-in wait-duration-in-open-state of resilience.circuitbreaker.instances.inventory (1m).");
     }
 
     @Test

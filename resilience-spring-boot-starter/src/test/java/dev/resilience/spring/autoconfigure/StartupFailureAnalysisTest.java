@@ -33,6 +33,30 @@ class StartupFailureAnalysisTest {
     }
 
     @Test
+    void aDecimalSettingShowsAWholeNumberAsTheUserWroteIt() {
+        assertThat(analyze("resilience.circuitbreaker.instances.inventory.failure-rate-threshold=150").getDescription())
+                .startsWith("Invalid value '150' for property");
+    }
+
+    @Test
+    void aRetryCapBelowTheWaitNamesBothProperties() {
+        FailureAnalysis analysis = analyze("resilience.retry.instances.rt.wait-duration=10ms",
+                "resilience.retry.instances.rt.exponential-max-wait-duration=1ms");
+        assertThat(analysis.getDescription()).isEqualTo("Invalid value '1ms' for property "
+                + "'resilience.retry.instances.rt.exponential-max-wait-duration': it must be at least "
+                + "'resilience.retry.instances.rt.wait-duration' (10ms).");
+        assertThat(analysis.getAction()).contains("resilience.retry.instances.rt.exponential-max-wait-duration");
+    }
+
+    @Test
+    void aThreadPoolMaximumBelowTheCoreSizeNamesBothProperties() {
+        assertThat(analyze("resilience.thread-pool-bulkhead.instances.pool.core-thread-pool-size=4",
+                "resilience.thread-pool-bulkhead.instances.pool.max-thread-pool-size=2").getDescription())
+                .isEqualTo("Invalid value '2' for property 'resilience.thread-pool-bulkhead.instances.pool.max-thread-pool-size': "
+                        + "it must be at least 'resilience.thread-pool-bulkhead.instances.pool.core-thread-pool-size' (4).");
+    }
+
+    @Test
     void failureRateThresholdZero() {
         assertThat(analyze("resilience.circuitbreaker.instances.inventory.failure-rate-threshold=0").getDescription())
                 .contains("resilience.circuitbreaker.instances.inventory.failure-rate-threshold").contains("greater than 0");
