@@ -117,22 +117,24 @@ public class BulkheadsEndpoint {
                                               @Nullable String maxThreadPoolSize,
                                               @Nullable String queueCapacity,
                                               @Nullable String keepAliveDuration) {
-        Map<String, String> semaphore = SettingsWrites.given("maxConcurrentCalls", maxConcurrentCalls, "maxWaitDuration",
-                maxWaitDuration);
-        Map<String, String> threadPool = SettingsWrites.given("coreThreadPoolSize", coreThreadPoolSize,
-                "maxThreadPoolSize", maxThreadPoolSize, "queueCapacity", queueCapacity, "keepAliveDuration",
-                keepAliveDuration);
-        if (semaphore.isEmpty() && threadPool.isEmpty()) {
-            throw SettingsWrites.nothingGiven(Stream.concat(SEMAPHORE_SETTINGS.stream(), THREAD_POOL_SETTINGS.stream()).toList());
-        }
-        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
-            requireOnly(name, "a thread-pool bulkhead", semaphore, THREAD_POOL_SETTINGS);
-            return SettingsWrites.change(changes, "thread-pool-bulkhead", name, true, threadPool,
-                    () -> threadPoolBulkheads.find(name).orElseThrow().config());
-        }
-        requireOnly(name, "a semaphore bulkhead", threadPool, SEMAPHORE_SETTINGS);
-        return SettingsWrites.change(changes, "bulkhead", name, bulkheads.find(name).isPresent(), semaphore,
-                () -> bulkheads.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            Map<String, String> semaphore = SettingsWrites.given("maxConcurrentCalls", maxConcurrentCalls, "maxWaitDuration",
+                    maxWaitDuration);
+            Map<String, String> threadPool = SettingsWrites.given("coreThreadPoolSize", coreThreadPoolSize,
+                    "maxThreadPoolSize", maxThreadPoolSize, "queueCapacity", queueCapacity, "keepAliveDuration",
+                    keepAliveDuration);
+            if (semaphore.isEmpty() && threadPool.isEmpty()) {
+                throw SettingsWrites.nothingGiven(Stream.concat(SEMAPHORE_SETTINGS.stream(), THREAD_POOL_SETTINGS.stream()).toList());
+            }
+            if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
+                requireOnly(name, "a thread-pool bulkhead", semaphore, THREAD_POOL_SETTINGS);
+                return SettingsWrites.change(changes, "thread-pool-bulkhead", name, true, threadPool,
+                        () -> threadPoolBulkheads.find(name).orElseThrow().config());
+            }
+            requireOnly(name, "a semaphore bulkhead", threadPool, SEMAPHORE_SETTINGS);
+            return SettingsWrites.change(changes, "bulkhead", name, bulkheads.find(name).isPresent(), semaphore,
+                    () -> bulkheads.find(name).orElseThrow().config());
+        });
     }
 
     /**
@@ -143,12 +145,14 @@ public class BulkheadsEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
-            return SettingsWrites.restore(changes, "thread-pool-bulkhead", name, true,
-                    () -> threadPoolBulkheads.find(name).orElseThrow().config());
-        }
-        return SettingsWrites.restore(changes, "bulkhead", name, bulkheads.find(name).isPresent(),
-                () -> bulkheads.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
+                return SettingsWrites.restore(changes, "thread-pool-bulkhead", name, true,
+                        () -> threadPoolBulkheads.find(name).orElseThrow().config());
+            }
+            return SettingsWrites.restore(changes, "bulkhead", name, bulkheads.find(name).isPresent(),
+                    () -> bulkheads.find(name).orElseThrow().config());
+        });
     }
 
     /** A 400 when the body sets settings the bulkhead of that name does not have. */
@@ -156,7 +160,7 @@ public class BulkheadsEndpoint {
         if (!foreign.isEmpty()) {
             String message = "Bulkhead '" + name + "' is " + type + ": it has no " + String.join(", ", foreign.keySet())
                     + "; its settings are " + own + ". Nothing was changed.";
-            throw new InvalidEndpointRequestException(message, message);
+            throw new InvalidEndpointRequestException(message, "Send only " + own + ".");
         }
     }
 

@@ -95,7 +95,7 @@ public class CircuitBreakersEndpoint {
      *     not exactly one of state and {@code "reset": true} is given
      */
     @WriteOperation
-    public WebEndpointResponse<?> change(@Selector String name, @Nullable String state, @Nullable String reset,
+    public WebEndpointResponse<Object> change(@Selector String name, @Nullable String state, @Nullable String reset,
                                          @Nullable String slidingWindowType, @Nullable String slidingWindowSize,
                                          @Nullable String minimumNumberOfCalls, @Nullable String failureRateThreshold,
                                          @Nullable String slowCallRateThreshold, @Nullable String slowCallDurationThreshold,
@@ -103,22 +103,24 @@ public class CircuitBreakersEndpoint {
                                          @Nullable String permittedNumberOfCallsInHalfOpenState,
                                          @Nullable String maxWaitDurationInHalfOpenState,
                                          @Nullable String automaticTransitionFromOpenToHalfOpenEnabled) {
-        Map<String, String> settings = SettingsWrites.given("slidingWindowType", slidingWindowType, "slidingWindowSize",
-                slidingWindowSize, "minimumNumberOfCalls", minimumNumberOfCalls, "failureRateThreshold",
-                failureRateThreshold, "slowCallRateThreshold", slowCallRateThreshold, "slowCallDurationThreshold",
-                slowCallDurationThreshold, "waitDurationInOpenState", waitDurationInOpenState,
-                "permittedNumberOfCallsInHalfOpenState", permittedNumberOfCallsInHalfOpenState,
-                "maxWaitDurationInHalfOpenState", maxWaitDurationInHalfOpenState,
-                "automaticTransitionFromOpenToHalfOpenEnabled", automaticTransitionFromOpenToHalfOpenEnabled);
-        if (!settings.isEmpty()) {
-            if (state != null || reset != null) {
-                throw new InvalidEndpointRequestException("Expected either 'state', 'reset' or settings, not several",
-                        "Expected either 'state', 'reset' or settings");
+        return SettingsWrites.answering(() -> {
+            Map<String, String> settings = SettingsWrites.given("slidingWindowType", slidingWindowType, "slidingWindowSize",
+                    slidingWindowSize, "minimumNumberOfCalls", minimumNumberOfCalls, "failureRateThreshold",
+                    failureRateThreshold, "slowCallRateThreshold", slowCallRateThreshold, "slowCallDurationThreshold",
+                    slowCallDurationThreshold, "waitDurationInOpenState", waitDurationInOpenState,
+                    "permittedNumberOfCallsInHalfOpenState", permittedNumberOfCallsInHalfOpenState,
+                    "maxWaitDurationInHalfOpenState", maxWaitDurationInHalfOpenState,
+                    "automaticTransitionFromOpenToHalfOpenEnabled", automaticTransitionFromOpenToHalfOpenEnabled);
+            if (!settings.isEmpty()) {
+                if (state != null || reset != null) {
+                    throw new InvalidEndpointRequestException("Expected either 'state', 'reset' or settings, not several",
+                            "Send the state change, the reset and the settings in separate requests. Nothing was changed.");
+                }
+                return SettingsWrites.change(changes, "circuitbreaker", name, registry.find(name).isPresent(), settings,
+                        () -> registry.find(name).orElseThrow().config());
             }
-            return SettingsWrites.change(changes, "circuitbreaker", name, registry.find(name).isPresent(), settings,
-                    () -> registry.find(name).orElseThrow().config());
-        }
-        return transitionOrReset(name, state, reset);
+            return transitionOrReset(name, state, reset);
+        });
     }
 
     /**
@@ -129,8 +131,10 @@ public class CircuitBreakersEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.restore(changes, "circuitbreaker", name, registry.find(name).isPresent(),
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            return SettingsWrites.restore(changes, "circuitbreaker", name, registry.find(name).isPresent(),
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     private WebEndpointResponse<CircuitBreakers> transitionOrReset(String name, @Nullable String state, @Nullable String reset) {
@@ -150,7 +154,7 @@ public class CircuitBreakersEndpoint {
             LOG.info("Circuit breaker '" + name + "' moved through the actuator: " + previous + " -> " + breaker.state());
         } else {
             throw new InvalidEndpointRequestException("Expected a body of either {\"state\": <state>}, {\"reset\": true}"
-                    + " or settings, one or more of " + SETTINGS, "Expected either 'state', 'reset': true or settings");
+                    + " or settings, one or more of " + SETTINGS, "Send one of them. Nothing was changed.");
         }
         return new WebEndpointResponse<>(new CircuitBreakers(Map.of(name, CircuitBreakerDescriptor.of(breaker))));
     }
@@ -161,8 +165,8 @@ public class CircuitBreakersEndpoint {
             case "false" -> Boolean.FALSE;
             default -> {
                 String shown = reset.length() <= 20 ? reset : reset.substring(0, 20) + "...";
-                String message = "Invalid value '" + shown + "' for 'reset': expected true or false";
-                throw new InvalidEndpointRequestException(message, message);
+                throw new InvalidEndpointRequestException("Invalid value '" + shown + "' for 'reset': expected true or false",
+                        "Send {\"reset\": true}. Nothing was changed.");
             }
         };
     }
@@ -173,9 +177,8 @@ public class CircuitBreakersEndpoint {
                 return candidate;
             }
         }
-        String message = "Unknown circuit breaker state '" + state + "'; expected one of "
-                + Arrays.toString(CircuitBreaker.State.values());
-        throw new InvalidEndpointRequestException(message, message);
+        throw new InvalidEndpointRequestException("Unknown circuit breaker state '" + state + "'; expected one of "
+                + Arrays.toString(CircuitBreaker.State.values()), "Send one of those states. Nothing was changed.");
     }
 
     private static void transition(CircuitBreaker breaker, CircuitBreaker.State target) {

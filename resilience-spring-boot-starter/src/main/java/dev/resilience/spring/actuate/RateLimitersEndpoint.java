@@ -80,13 +80,15 @@ public class RateLimitersEndpoint {
     public WebEndpointResponse<Object> change(@Selector String name, @Nullable String limitForPeriod,
                                                                    @Nullable String timeoutDuration,
                                                                    @Nullable String limitRefreshPeriod) {
-        Map<String, String> settings = SettingsWrites.given("limitForPeriod", limitForPeriod, "timeoutDuration",
-                timeoutDuration, "limitRefreshPeriod", limitRefreshPeriod);
-        if (settings.isEmpty()) {
-            throw SettingsWrites.nothingGiven(SETTINGS);
-        }
-        return SettingsWrites.change(changes, "ratelimiter", name, registry.find(name).isPresent(), settings,
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            Map<String, String> settings = SettingsWrites.given("limitForPeriod", limitForPeriod, "timeoutDuration",
+                    timeoutDuration, "limitRefreshPeriod", limitRefreshPeriod);
+            if (settings.isEmpty()) {
+                throw SettingsWrites.nothingGiven(SETTINGS);
+            }
+            return SettingsWrites.change(changes, "ratelimiter", name, registry.find(name).isPresent(), settings,
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     /**
@@ -97,8 +99,10 @@ public class RateLimitersEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.restore(changes, "ratelimiter", name, registry.find(name).isPresent(),
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            return SettingsWrites.restore(changes, "ratelimiter", name, registry.find(name).isPresent(),
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     /**

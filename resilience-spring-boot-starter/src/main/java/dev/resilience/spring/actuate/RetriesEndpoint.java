@@ -68,14 +68,16 @@ public class RetriesEndpoint {
                                                                    @Nullable String exponentialMaxWaitDuration,
                                                                    @Nullable String randomizedWaitFactor,
                                                                    @Nullable String maxDuration) {
-        Map<String, String> settings = SettingsWrites.given("maxAttempts", maxAttempts, "waitDuration", waitDuration,
-                "exponentialBackoffMultiplier", exponentialBackoffMultiplier, "exponentialMaxWaitDuration",
-                exponentialMaxWaitDuration, "randomizedWaitFactor", randomizedWaitFactor, "maxDuration", maxDuration);
-        if (settings.isEmpty()) {
-            throw SettingsWrites.nothingGiven(SETTINGS);
-        }
-        return SettingsWrites.change(changes, "retry", name, registry.find(name).isPresent(), settings,
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            Map<String, String> settings = SettingsWrites.given("maxAttempts", maxAttempts, "waitDuration", waitDuration,
+                    "exponentialBackoffMultiplier", exponentialBackoffMultiplier, "exponentialMaxWaitDuration",
+                    exponentialMaxWaitDuration, "randomizedWaitFactor", randomizedWaitFactor, "maxDuration", maxDuration);
+            if (settings.isEmpty()) {
+                throw SettingsWrites.nothingGiven(SETTINGS);
+            }
+            return SettingsWrites.change(changes, "retry", name, registry.find(name).isPresent(), settings,
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     /**
@@ -86,8 +88,10 @@ public class RetriesEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.restore(changes, "retry", name, registry.find(name).isPresent(),
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            return SettingsWrites.restore(changes, "retry", name, registry.find(name).isPresent(),
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     /** @return every retry, sorted by name */

@@ -13,10 +13,11 @@ import java.util.function.Supplier;
 /**
  * The part every endpoint's settings write shares: the values given, the change through {@link SettingsChanges}, and
  * the answer: 200 with what changed ({@link Reconfigured}), 404 for an unknown instance, 400 with the start-up message
- * ({@link Refused}, no stack trace) for an invalid value or one that cannot change at run time, in which case nothing
- * changed.
+ * ({@link Refused}, no stack trace) for an invalid value or one that cannot change at run time, or for a request the
+ * endpoint cannot take (an unknown state, an empty body), in which case nothing changed. Public for its two answer
+ * types only, which are the endpoints' JSON.
  */
-final class SettingsWrites {
+public final class SettingsWrites {
 
     private SettingsWrites() {
     }
@@ -87,9 +88,25 @@ final class SettingsWrites {
     }
 
     /**
-     * The answer to a refused settings write; nothing was changed.
+     * Runs a write operation, answering a request it cannot take as {@link #refused} answers a refused setting: a 400
+     * whose body says what is wrong and what to send instead.
      *
-     * @param error what is wrong, naming the full property, as at start-up
+     * @param write the operation
+     * @return its answer, or that 400
+     */
+    @SuppressWarnings("unchecked")
+    static WebEndpointResponse<Object> answering(Supplier<? extends WebEndpointResponse<?>> write) {
+        try {
+            return (WebEndpointResponse<Object>) write.get();
+        } catch (InvalidEndpointRequestException e) {
+            return new WebEndpointResponse<>(new Refused(e.getMessage(), e.getReason()), WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
+    }
+
+    /**
+     * The answer to a refused write; nothing was changed.
+     *
+     * @param error what is wrong (for a setting, naming the full property, as at start-up)
      * @param action how to fix it
      */
     public record Refused(String error, String action) {
@@ -97,8 +114,8 @@ final class SettingsWrites {
 
     /** @return a 400 for a body that sets nothing */
     static InvalidEndpointRequestException nothingGiven(List<String> settings) {
-        String message = "Expected a body setting at least one of " + settings;
-        return new InvalidEndpointRequestException(message, message);
+        return new InvalidEndpointRequestException("Expected a body setting at least one of " + settings,
+                "Send a JSON body with one or more of those settings. Nothing was changed.");
     }
 
     private static SettingsChanges require(@Nullable SettingsChanges changes) {

@@ -53,13 +53,15 @@ public class TimeoutsEndpoint {
     @WriteOperation
     public WebEndpointResponse<Object> change(@Selector String name, @Nullable String timeoutDuration,
                                               @Nullable String cancelRunningFuture) {
-        Map<String, String> settings = SettingsWrites.given("timeoutDuration", timeoutDuration, "cancelRunningFuture",
-                cancelRunningFuture);
-        if (settings.isEmpty()) {
-            throw SettingsWrites.nothingGiven(SETTINGS);
-        }
-        return SettingsWrites.change(changes, "timeout", name, registry.find(name).isPresent(), settings,
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            Map<String, String> settings = SettingsWrites.given("timeoutDuration", timeoutDuration, "cancelRunningFuture",
+                    cancelRunningFuture);
+            if (settings.isEmpty()) {
+                throw SettingsWrites.nothingGiven(SETTINGS);
+            }
+            return SettingsWrites.change(changes, "timeout", name, registry.find(name).isPresent(), settings,
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     /**
@@ -70,8 +72,10 @@ public class TimeoutsEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.restore(changes, "timeout", name, registry.find(name).isPresent(),
-                () -> registry.find(name).orElseThrow().config());
+        return SettingsWrites.answering(() -> {
+            return SettingsWrites.restore(changes, "timeout", name, registry.find(name).isPresent(),
+                    () -> registry.find(name).orElseThrow().config());
+        });
     }
 
     /** @return every timeout, sorted by name */

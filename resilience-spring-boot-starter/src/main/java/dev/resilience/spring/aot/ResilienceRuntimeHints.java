@@ -9,6 +9,7 @@ import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.RateLimitersEndpoint;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
 import dev.resilience.spring.actuate.RetriesEndpoint;
+import dev.resilience.spring.actuate.SettingsWrites;
 import dev.resilience.spring.actuate.TimeoutsEndpoint;
 import dev.resilience.spring.dashboard.DashboardSnapshot;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +41,8 @@ public final class ResilienceRuntimeHints implements RuntimeHintsRegistrar {
                     BulkheadsEndpoint.Bulkheads.class, BulkheadsEndpoint.BulkheadDescriptor.class,
                     RateLimitersEndpoint.RateLimiters.class, RateLimitersEndpoint.RateLimiterDescriptor.class,
                     TimeoutsEndpoint.Timeouts.class, TimeoutsEndpoint.TimeoutDescriptor.class,
-                    ResilienceEventsEndpoint.Events.class);
+                    ResilienceEventsEndpoint.Events.class,
+                    SettingsWrites.Reconfigured.class, SettingsWrites.Refused.class);
         }
         // The live page: its snapshot is serialised by Jackson, and its files are read from the class path.
         new BindingReflectionHintsRegistrar().registerReflectionHints(hints.reflection(), DashboardSnapshot.class);

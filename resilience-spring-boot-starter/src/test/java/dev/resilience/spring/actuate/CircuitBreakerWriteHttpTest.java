@@ -95,6 +95,35 @@ class CircuitBreakerWriteHttpTest {
     }
 
     @Test
+    void anUnknownStateIsAnsweredWithWhatIsWrongAndWhatToSend() {
+        HttpResponse<String> response = http.post("/actuator/circuitbreakers/inventory", "{\"state\": \"AJAR\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).get("error").asString())
+                .isEqualTo("Unknown circuit breaker state 'AJAR'; expected one of " + java.util.Arrays.toString(CircuitBreaker.State.values()));
+        assertThat(json(response.body()).get("action").asString()).isEqualTo("Send one of those states. Nothing was changed.");
+    }
+
+    @Test
+    void aStateBesideSettingsIsAnsweredWithWhatIsWrong() {
+        HttpResponse<String> response = http.post("/actuator/circuitbreakers/inventory",
+                "{\"state\": \"OPEN\", \"failureRateThreshold\": \"20\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).get("error").asString()).isEqualTo("Expected either 'state', 'reset' or settings, not several");
+        assertThat(inventory().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(inventory().config().failureRateThreshold()).isEqualTo(50f);
+    }
+
+    @Test
+    void anEmptyBodyIsAnsweredWithWhatToSend() {
+        HttpResponse<String> response = http.post("/actuator/circuitbreakers/inventory", "{}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).get("error").asString()).startsWith("Expected a body of either {\"state\": <state>}");
+    }
+
+    @Test
     void aResetThatIsNotTrueOrFalseIsA400AndResetsNothing() {
         inventory().transitionToForcedOpenState();
 

@@ -201,6 +201,8 @@ class SettingsWriteHttpTest {
 
         assertThat(toThreadPool.statusCode()).isEqualTo(400);
         assertThat(toSemaphore.statusCode()).isEqualTo(400);
+        assertThat(json(toSemaphore.body()).get("error").asString()).isEqualTo("Bulkhead 'orders' is a semaphore bulkhead: it has no queueCapacity; its settings are " + "[maxConcurrentCalls, maxWaitDuration]. Nothing was changed.");
+        assertThat(json(toSemaphore.body()).get("action").asString()).startsWith("Send only [");
         assertThat(reports().config().queueCapacity()).isEqualTo(1);
         assertThat(registries.bulkheads().find("orders").orElseThrow().config().maxConcurrentCalls()).isEqualTo(4);
     }
@@ -332,8 +334,13 @@ class SettingsWriteHttpTest {
     }
 
     @Test
-    void aBodySettingNothingIsA400() {
-        assertThat(http.post("/actuator/ratelimiters/search", "{}").statusCode()).isEqualTo(400);
+    void aBodySettingNothingIsA400SayingWhatToSend() {
+        HttpResponse<String> response = http.post("/actuator/ratelimiters/search", "{}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response.body()).get("error").asString()).startsWith("Expected a body setting at least one of [");
+        assertThat(json(response.body()).get("action").asString())
+                .isEqualTo("Send a JSON body with one or more of those settings. Nothing was changed.");
     }
 
     /** Many threads take permits while the limit changes over HTTP: the period under way admits exactly its limit. */

@@ -6,6 +6,7 @@ import dev.resilience.bulkhead.BulkheadFullException;
 import dev.resilience.circuitbreaker.CallNotPermittedException;
 import dev.resilience.spring.actuate.CircuitBreakersEndpoint;
 import dev.resilience.spring.actuate.ResilienceEventsEndpoint;
+import dev.resilience.spring.actuate.SettingsWrites;
 import dev.resilience.spring.actuate.TimeoutsEndpoint;
 import dev.resilience.spring.dashboard.DashboardSnapshot;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,16 @@ class ResilienceRuntimeHintsTest {
                 CircuitBreakersEndpoint.CircuitBreakerDescriptor.class, "failureRate")).accepts(hints);
         assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(ResilienceEventsEndpoint.Events.class, "events"))
                 .accepts(hints);
+    }
+
+    @Test
+    void theAnswersOfEndpointWritesAreRegisteredForJsonBinding() {
+        RuntimeHints hints = new RuntimeHints();
+
+        new ResilienceRuntimeHints().registerHints(hints, getClass().getClassLoader());
+
+        assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(SettingsWrites.Reconfigured.class, "changes")).accepts(hints);
+        assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(SettingsWrites.Refused.class, "action")).accepts(hints);
     }
 
     @Test
