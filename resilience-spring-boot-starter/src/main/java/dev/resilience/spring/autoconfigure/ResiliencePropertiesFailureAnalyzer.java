@@ -115,8 +115,8 @@ public class ResiliencePropertiesFailureAnalyzer extends AbstractFailureAnalyzer
             return "a duration such as 500ms, 10s or 1m";
         }
         if (raw.isEnum()) {
-            return "one of " + Arrays.stream(raw.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(java.util.Locale.ROOT)
-                    .replace('_', '-')).toList();
+            // As declared (the binder takes any case, and '-' for '_'): COUNT_BASED is how the README writes it.
+            return "one of " + Arrays.stream(raw.getEnumConstants()).map(c -> ((Enum<?>) c).name()).toList();
         }
         return null;
     }

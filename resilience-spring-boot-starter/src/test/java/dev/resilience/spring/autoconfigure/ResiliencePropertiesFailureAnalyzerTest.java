@@ -79,9 +79,9 @@ class ResiliencePropertiesFailureAnalyzerTest {
     }
 
     @Test
-    void anEnumPropertyGivenAnUnknownValueListsTheValuesAsTheyAreWritten() {
+    void anEnumPropertyGivenAnUnknownValueListsTheValuesAsDeclared() {
         assertThat(analyze("resilience.circuitbreaker.instances.inventory.sliding-window-type=rolling").getDescription())
-                .endsWith("it must be one of [count-based, time-based].");
+                .endsWith("it must be one of [COUNT_BASED, TIME_BASED].");
     }
 
     @Test
