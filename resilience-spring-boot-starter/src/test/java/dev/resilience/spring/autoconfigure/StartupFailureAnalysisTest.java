@@ -13,14 +13,8 @@ class StartupFailureAnalysisTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ResilienceAutoConfiguration.class));
 
-    private FailureAnalysis analyze(String... properties) {
-        FailureAnalysis[] result = new FailureAnalysis[1];
-        runner.withPropertyValues(properties).run(context -> {
-            assertThat(context).hasFailed();
-            result[0] = new ResilienceFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(result[0]).as("a failure analysis").isNotNull();
-        return result[0];
+    private static FailureAnalysis analyze(String... properties) {
+        return StartupFailureAnalyses.analyze(properties);
     }
 
     @Test
