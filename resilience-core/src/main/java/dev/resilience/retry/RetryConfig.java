@@ -411,7 +411,8 @@ public final class RetryConfig {
 
         /**
          * @param maxWait the longest any wait may be (jitter included); a positive duration at least
-         *     {@link #waitDuration} (checked by {@link #build()}), or {@code null} for none. Default: none (no cap other than {@link #MAX_WAIT_NANOS}, about 73 years).
+         *     {@link #waitDuration} (checked by {@link #build()}), or {@code null} for none. Default: none (no cap
+         *     other than {@link #MAX_WAIT_NANOS}, about 73 years).
          * @return this builder
          */
         public Builder exponentialMaxWaitDuration(Duration maxWait) {

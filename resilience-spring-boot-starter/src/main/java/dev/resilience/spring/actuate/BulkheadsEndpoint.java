@@ -145,14 +145,12 @@ public class BulkheadsEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.answering(() -> {
-            if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
-                return SettingsWrites.restore(changes, "thread-pool-bulkhead", name, true,
-                        () -> threadPoolBulkheads.find(name).orElseThrow().config());
-            }
-            return SettingsWrites.restore(changes, "bulkhead", name, bulkheads.find(name).isPresent(),
-                    () -> bulkheads.find(name).orElseThrow().config());
-        });
+        if (bulkheads.find(name).isEmpty() && threadPoolBulkheads.find(name).isPresent()) {
+            return SettingsWrites.restore(changes, "thread-pool-bulkhead", name, true,
+                    () -> threadPoolBulkheads.find(name).orElseThrow().config());
+        }
+        return SettingsWrites.restore(changes, "bulkhead", name, bulkheads.find(name).isPresent(),
+                () -> bulkheads.find(name).orElseThrow().config());
     }
 
     /** A 400 when the body sets settings the bulkhead of that name does not have. */

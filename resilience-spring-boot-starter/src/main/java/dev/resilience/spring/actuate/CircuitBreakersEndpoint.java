@@ -131,10 +131,8 @@ public class CircuitBreakersEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.answering(() -> {
-            return SettingsWrites.restore(changes, "circuitbreaker", name, registry.find(name).isPresent(),
-                    () -> registry.find(name).orElseThrow().config());
-        });
+        return SettingsWrites.restore(changes, "circuitbreaker", name, registry.find(name).isPresent(),
+                () -> registry.find(name).orElseThrow().config());
     }
 
     private WebEndpointResponse<CircuitBreakers> transitionOrReset(String name, @Nullable String state, @Nullable String reset) {

@@ -99,10 +99,8 @@ public class RateLimitersEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.answering(() -> {
-            return SettingsWrites.restore(changes, "ratelimiter", name, registry.find(name).isPresent(),
-                    () -> registry.find(name).orElseThrow().config());
-        });
+        return SettingsWrites.restore(changes, "ratelimiter", name, registry.find(name).isPresent(),
+                () -> registry.find(name).orElseThrow().config());
     }
 
     /**

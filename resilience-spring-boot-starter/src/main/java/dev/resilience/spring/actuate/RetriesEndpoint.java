@@ -88,10 +88,8 @@ public class RetriesEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.answering(() -> {
-            return SettingsWrites.restore(changes, "retry", name, registry.find(name).isPresent(),
-                    () -> registry.find(name).orElseThrow().config());
-        });
+        return SettingsWrites.restore(changes, "retry", name, registry.find(name).isPresent(),
+                () -> registry.find(name).orElseThrow().config());
     }
 
     /** @return every retry, sorted by name */

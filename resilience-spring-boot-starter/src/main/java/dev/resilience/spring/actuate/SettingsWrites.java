@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  */
 public final class SettingsWrites {
 
+    private static final String NOT_AT_RUN_TIME = "Settings cannot be changed at run time in this application";
+
     private SettingsWrites() {
     }
 
@@ -50,9 +52,11 @@ public final class SettingsWrites {
         if (!exists) {
             return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
         }
-        SettingsChanges target = require(changes);
+        if (changes == null) {
+            return badRequest(NOT_AT_RUN_TIME, "Nothing was changed.");
+        }
         try {
-            return new WebEndpointResponse<>(new Reconfigured(name, target.change(kind, name, settings), config.get().toString()));
+            return new WebEndpointResponse<>(new Reconfigured(name, changes.change(kind, name, settings), config.get().toString()));
         } catch (ResilienceConfigurationException e) {
             return refused(e);
         }
@@ -71,9 +75,11 @@ public final class SettingsWrites {
         if (!exists) {
             return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
         }
-        SettingsChanges target = require(changes);
+        if (changes == null) {
+            return badRequest(NOT_AT_RUN_TIME, "Nothing was changed.");
+        }
         try {
-            return new WebEndpointResponse<>(new Reconfigured(name, target.restore(kind, name), config.get().toString()));
+            return new WebEndpointResponse<>(new Reconfigured(name, changes.restore(kind, name), config.get().toString()));
         } catch (ResilienceConfigurationException e) {
             return refused(e);
         }
@@ -84,7 +90,7 @@ public final class SettingsWrites {
      * needs it): {@code {"error": <the start-up message>, "action": <how to fix it>}}.
      */
     private static WebEndpointResponse<Object> refused(ResilienceConfigurationException e) {
-        return new WebEndpointResponse<>(new Refused(e.getMessage(), e.action()), WebEndpointResponse.STATUS_BAD_REQUEST);
+        return badRequest(e.getMessage(), e.action());
     }
 
     /**
@@ -99,8 +105,12 @@ public final class SettingsWrites {
         try {
             return (WebEndpointResponse<Object>) write.get();
         } catch (InvalidEndpointRequestException e) {
-            return new WebEndpointResponse<>(new Refused(e.getMessage(), e.getReason()), WebEndpointResponse.STATUS_BAD_REQUEST);
+            return badRequest(e.getMessage(), e.getReason());
         }
+    }
+
+    private static WebEndpointResponse<Object> badRequest(String error, String action) {
+        return new WebEndpointResponse<>(new Refused(error, action), WebEndpointResponse.STATUS_BAD_REQUEST);
     }
 
     /**
@@ -118,13 +128,6 @@ public final class SettingsWrites {
                 "Send a JSON body with one or more of those settings. Nothing was changed.");
     }
 
-    private static SettingsChanges require(@Nullable SettingsChanges changes) {
-        if (changes == null) {
-            String message = "Settings cannot be changed at run time in this application";
-            throw new InvalidEndpointRequestException(message, message);
-        }
-        return changes;
-    }
 
     /**
      * The answer to a settings write.

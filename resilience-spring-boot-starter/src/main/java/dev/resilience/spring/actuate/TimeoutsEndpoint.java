@@ -72,10 +72,8 @@ public class TimeoutsEndpoint {
      */
     @DeleteOperation
     public WebEndpointResponse<Object> restore(@Selector String name) {
-        return SettingsWrites.answering(() -> {
-            return SettingsWrites.restore(changes, "timeout", name, registry.find(name).isPresent(),
-                    () -> registry.find(name).orElseThrow().config());
-        });
+        return SettingsWrites.restore(changes, "timeout", name, registry.find(name).isPresent(),
+                () -> registry.find(name).orElseThrow().config());
     }
 
     /** @return every timeout, sorted by name */

@@ -62,10 +62,10 @@ public class ResiliencePropertiesFailureAnalyzer extends AbstractFailureAnalyzer
             return null;
         }
         StringBuilder description = new StringBuilder(properties.size() == 1 ? "Unknown property" : "Unknown properties");
-        StringBuilder action = new StringBuilder();
+        Map<ConfigurationPropertyName, List<String>> allowedByParent = new java.util.LinkedHashMap<>();
         for (ConfigurationProperty property : properties) {
             ConfigurationPropertyName name = property.getName();
-            List<String> allowed = keysBeside(name);
+            List<String> allowed = allowedByParent.computeIfAbsent(name.getParent(), parent -> keysBeside(name));
             String meant = closest(name.getLastElement(Form.DASHED), allowed);
             description.append(properties.size() == 1 ? " '" : "\n    '").append(name).append("'").append(from(property.getOrigin()));
             if (meant != null) {
@@ -73,13 +73,14 @@ public class ResiliencePropertiesFailureAnalyzer extends AbstractFailureAnalyzer
             } else if (properties.size() == 1) {
                 description.append('.');
             }
-            if (!allowed.isEmpty()) {
-                action.append(action.isEmpty() ? "" : "\n").append("The properties of '").append(name.getParent())
-                        .append("' are ").append(String.join(", ", allowed)).append('.');
-            }
         }
-        action.insert(0, "Correct or remove " + (properties.size() == 1 ? "it" : "them") + " (resilience.* accepts no other keys"
-                + ", so that a misspelled setting cannot be ignored silently)." + (action.isEmpty() ? "" : "\n"));
+        StringBuilder action = new StringBuilder("Correct or remove " + (properties.size() == 1 ? "it" : "them")
+                + " (resilience.* accepts no other keys, so that a misspelled setting cannot be ignored silently).");
+        allowedByParent.forEach((parent, allowed) -> {
+            if (!allowed.isEmpty()) {
+                action.append("\nThe properties of '").append(parent).append("' are ").append(String.join(", ", allowed)).append('.');
+            }
+        });
         return new FailureAnalysis(description.toString(), action.toString(), cause);
     }
 
